@@ -1,0 +1,65 @@
+# The assistant's jobs. The two virtual environments stay behind these targets:
+# .venv (Python 3.11: gateway, actions, shop, tests) and .venv-rasa (Python 3.10: Rasa).
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+APP := .venv/bin/python
+RASA_PY := .venv-rasa/bin/python
+RASA := .venv-rasa/bin/rasa
+# The Rasa data paths; the demo shop (data/demo_shop) is deliberately not one.
+DATA := data/nlu data/rules data/stories responses/templates
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+# pytest exits 5 when it collects nothing; that is not a failure of the suite.
+ALLOW_NO_TESTS := || [ $$? -eq 5 ]
+
+.PHONY: help install lexicon train demo demo-db serve test test-app test-nlu validate \
+        test-conversations lint format evaluate bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
+
+install: ## create/update both virtual environments from the lock files
+	@bash scripts/install.sh
+
+lexicon: install ## regenerate the jieba dictionary and lookup tables from the catalogue
+	$(RASA_PY) -m nlu.lexicon
+
+train: install ## train the model (only when config, domain, data, responses or nlu/ changed)
+	@$(RASA_PY) scripts/train.py
+
+demo-db: install ## build the demo shop database (SQLite by default, DATABASE_URL overrides)
+	@$(APP) -m shop.demo
+
+demo: install demo-db train ## run the demo: servers + terminal simulator as buyer tb_linlin
+	@$(APP) -m bot.simulate --buyer tb_linlin
+
+serve: install train ## run for real: action server + Rasa server + Telegram gateway
+	@$(APP) -m bot.serve
+
+test: install lint test-nlu test-app validate test-conversations ## run every test
+	@echo "make test: all green"
+
+test-nlu: install ## NLU component tests (Rasa env)
+	$(RASA_PY) -m pytest tests/nlu --confcutdir=tests/nlu -q $(ALLOW_NO_TESTS)
+
+test-app: install ## shop, actions, bot and end-to-end tests (app env; trains the model once, cached)
+	$(APP) -m pytest tests --ignore=tests/nlu -q $(ALLOW_NO_TESTS)
+
+validate: install ## rasa data validate, failing on warnings
+	$(RASA) data validate --fail-on-warnings --domain domain.yml --config config.yml --data $(DATA)
+
+test-conversations: train ## conversation tests (rasa test) on tests/conversations/
+	$(RASA) test core --stories tests/conversations --model $$($(RASA_PY) scripts/train.py --check) \
+	    --fail-on-prediction-errors --out var/results/conversations
+
+lint: install ## ruff lint and format check
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install ## apply ruff formatting and safe fixes
+	.venv/bin/ruff format .
+	.venv/bin/ruff check --fix .
+
+clean: ## remove generated files (models, databases, logs); keeps the environments
+	rm -rf models var .rasa results

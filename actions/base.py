@@ -1,0 +1,165 @@
+"""The thin adapter between rasa-sdk and the pure drafting code.
+
+A capability subclasses `ShopAction` and implements `draft(ctx, session=...)`,
+which returns a `Draft`: which template(s) to send with which facts, the rule
+that was applied and whether an agent must take over. This base runs the draft
+in a worker thread (a slow query must not stall other buyers on the action
+server's event loop), with one database session per run, and sends the reply
+followed by the metadata message the gateway reads (docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One message: a template name and the facts that fill it."""
+
+    response: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Draft:
+    """What an action proposes to say, and what the gateway needs to route it."""
+
+    replies: list[Reply]
+    rule: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+    handoff: bool = False
+    handoff_reason: str | None = None
+    follow_up: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def meta(self, action: str) -> dict[str, Any]:
+        return {
+            "action": action,
+            "facts": self.facts,
+            "rule": self.rule,
+            "handoff": self.handoff,
+            "handoff_reason": self.handoff_reason,
+            "follow_up": self.follow_up,
+        }
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an action knows about the current message and conversation."""
+
+    text: str
+    intent: str
+    confidence: float
+    channel: str | None
+    user_id: str | None
+    buyer: str | None  # the verified shop account, None for a guest
+    entities: dict[str, list[Any]]  # values of this message's entities, by type
+    slots: dict[str, Any]
+    now: datetime
+
+    def entity(self, name: str) -> Any:
+        values = self.entities.get(name) or []
+        return values[0] if values else None
+
+    def value(self, name: str) -> Any:
+        """This message's entity if present, else the remembered slot."""
+        found = self.entity(name)
+        return found if found is not None else self.slots.get(name)
+
+
+def _default_engine() -> Engine:
+    from shop.db import make_engine
+
+    return make_engine()
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def context_from(tracker: Tracker, *, buyer: str | None, now: datetime) -> Context:
+    latest = tracker.latest_message or {}
+    metadata = latest.get("metadata") or {}
+    entities: dict[str, list[Any]] = {}
+    for ent in latest.get("entities") or []:
+        entities.setdefault(ent.get("entity"), []).append(ent.get("value"))
+    intent = latest.get("intent") or {}
+    return Context(
+        text=latest.get("text") or "",
+        intent=intent.get("name") or "",
+        confidence=float(intent.get("confidence") or 0.0),
+        channel=metadata.get("channel"),
+        user_id=metadata.get("user_id"),
+        buyer=buyer,
+        entities=entities,
+        slots=dict(tracker.current_slot_values()),
+        now=now,
+    )
+
+
+class ShopAction(Action, ABC):
+    """Base of every drafting action. Tests override the class-level defaults."""
+
+    engine_factory: Callable[[], Engine] = staticmethod(_default_engine)
+    clock: Callable[[], datetime] = staticmethod(_utc_now)
+    # Actions that answer anyone (greetings, pre-sale) can skip the buyer lookup.
+    needs_buyer: bool = True
+
+    @abstractmethod
+    def draft(self, ctx: Context, *, session: Session) -> Draft:
+        """Builds the draft for this message from the shop data."""
+
+    def _run_in_session(self, tracker: Tracker) -> Draft:
+        from shop.linking import buyer_for_chat
+
+        with Session(self.engine_factory()) as session, session.begin():
+            metadata = (tracker.latest_message or {}).get("metadata") or {}
+            buyer = None
+            if self.needs_buyer and metadata.get("channel") and metadata.get("user_id"):
+                found = buyer_for_chat(str(metadata["channel"]), str(metadata["user_id"]), session=session)
+                buyer = found.account if found is not None else None
+            ctx = context_from(tracker, buyer=buyer, now=self.clock())
+            return self.draft(ctx, session=session)
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        from shop.errors import ShopUnavailable
+
+        try:
+            draft = await asyncio.to_thread(self._run_in_session, tracker)
+        except ShopUnavailable:
+            log.warning("shop database unavailable in %s", self.name(), exc_info=True)
+            draft = unavailable_draft("shop_unavailable")
+        except Exception:
+            # The buyer still gets a polite answer and an agent sees the message.
+            log.exception("action %s failed", self.name())
+            draft = unavailable_draft("action_error")
+        for reply in draft.replies:
+            dispatcher.utter_message(response=reply.response, **reply.facts)
+        dispatcher.utter_message(json_message={"draft": draft.meta(self.name())})
+        return draft.events
+
+
+def unavailable_draft(reason: str) -> Draft:
+    """A holding reply when the shop data cannot be read: an agent follows up."""
+    return Draft(
+        replies=[Reply("utter_agent_will_follow_up")],
+        rule="fault",
+        handoff=True,
+        handoff_reason=reason,
+    )

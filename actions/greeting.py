@@ -1,0 +1,21 @@
+"""Greeting (intent greet): the policy's greeting and an offer to help."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from actions.base import Context, Draft, Reply, ShopAction
+from shop.policy_config import load_policy
+
+
+class ActionGreet(ShopAction):
+    """Greets with `policy.tone.greeting`."""
+
+    needs_buyer = False
+
+    def name(self) -> str:
+        return "action_greet"
+
+    def draft(self, ctx: Context, *, session: Session) -> Draft:
+        greeting = load_policy().tone.greeting
+        return Draft([Reply("utter_greet", {"greeting": greeting})], rule="greet")

@@ -1,0 +1,124 @@
+"""Builds the Telegram gateway application (python-telegram-bot v22); no I/O at import.
+
+Handler order matters: group -1 stores every update before anything else and
+stops a redelivered one; group 0 holds the buyer handlers (private chats) and
+the desk handlers (the agents' group). Buyer handlers block (they only record
+and kick the chat's worker, so updates stay in order); desk handlers do not
+block, so one agent's slow send never holds up another's press.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Engine
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot import buyers, desk, recovery
+from bot.chat_queue import ChatQueue
+from bot.delivery import Delivery
+from bot.gateway import Gateway, utc_now
+from bot.rasa_client import RasaClient
+from bot.routing import load_routing
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+MEDIA = filters.PHOTO | filters.VOICE | filters.Sticker.ALL | filters.Document.ALL | filters.VIDEO | filters.AUDIO
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Nobody sees anything: the error is logged with its traceback."""
+    log.error("error while handling update %s", getattr(update, "update_id", None), exc_info=context.error)
+
+
+def mute_http_logs() -> None:
+    # httpx logs every request at INFO, including getUpdates with the token in the URL.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+async def start_gateway(app: Application) -> None:
+    """After initialize(): start the chat workers and pick up the last run's work."""
+    gw: Gateway = app.bot_data["gateway"]
+    gw.bot = app.bot
+    gw.queue = ChatQueue(lambda chat_id: buyers.handle_next(gw, chat_id))
+    await recovery.resume(gw)
+
+
+async def stop_gateway(app: Application) -> None:
+    """After stop(): stop workers and timers (their work stays stored)."""
+    gw: Gateway = app.bot_data["gateway"]
+    await gw.close()
+    if app.bot_data.get("owns_rasa_client"):
+        await gw.rasa.aclose()
+
+
+def build_application(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    rasa_client: RasaClient | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Application:
+    """The gateway application; polling or webhook is the caller's choice (bot.serve)."""
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    mute_http_logs()
+    if engine is None:
+        from shop.db import make_engine
+
+        engine = make_engine(settings.database_url)
+    gw = Gateway(
+        settings=settings,
+        engine=engine,
+        rasa=rasa_client or RasaClient(settings.rasa_urls, timeout_s=settings.rasa_timeout_s),
+        routing=load_routing(settings.routing_file),
+        delivery=Delivery(
+            chat_interval_s=settings.chat_send_interval_s,
+            group_interval_s=settings.group_send_interval_s,
+            attempts=settings.send_attempts,
+        ),
+        clock=clock or utc_now,
+    )
+    builder = ApplicationBuilder().token(settings.telegram_token)
+    if settings.telegram_base_url:
+        base = settings.telegram_base_url.rstrip("/")
+        builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
+
+    app = builder.post_init(start_gateway).post_stop(stop_gateway).build()
+    app.bot_data["gateway"] = gw
+    app.bot_data["owns_rasa_client"] = rasa_client is None
+
+    app.add_handler(TypeHandler(Update, buyers.record_update), group=-1)
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", buyers.on_start, filters=private))
+    app.add_handler(CommandHandler("link", buyers.on_link, filters=private))
+    app.add_handler(CommandHandler("unlink", buyers.on_unlink, filters=private))
+    app.add_handler(MessageHandler(private & filters.TEXT, buyers.on_text))
+    app.add_handler(MessageHandler(private & MEDIA, buyers.on_media))
+
+    app.add_handler(CallbackQueryHandler(desk.on_card_button, block=False))
+    if settings.agent_chat_id is not None:
+        desk_chat = filters.Chat(settings.agent_chat_id)
+        app.add_handler(CommandHandler("override", desk.on_override, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("release", desk.on_release, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("onduty", desk.on_duty, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("offduty", desk.off_duty, filters=desk_chat, block=False))
+        app.add_handler(
+            MessageHandler(desk_chat & filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.on_agent_reply, block=False)
+        )
+    app.add_error_handler(on_error)
+    return app

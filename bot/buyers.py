@@ -1,0 +1,450 @@
+"""The buyer side: store every update first, then handle each chat's messages in order.
+
+Handlers only record and hand the chat to its worker (`bot.chat_queue`); the
+worker (`handle_next`) takes the chat's oldest unfinished message and links,
+drafts (Rasa), auto-sends or puts a card before an agent. A message leaves
+"pending" only once its outcome is stored, so a crash or a Rasa outage loses
+nothing: it is retried, or picked up again at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import Message, Update
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import cards, linking_flow, texts
+from bot.delivery import BuyerBlocked
+from bot.gateway import CHANNEL, Gateway
+from bot.pipeline import Draft as PipelineDraft
+from bot.pipeline import draft_reply
+from bot.rasa_client import RasaUnavailable
+from bot.routing import RouteDecision
+from shop import channel_store, desk_store, trainer_inbox
+from shop.linking import buyer_for_chat
+from shop.policy import CheckContext
+from shop.policy_context import context_for_buyer
+
+log = logging.getLogger(__name__)
+
+MEDIA_REASON = "the buyer sent a {kind}: an agent must look"
+HUMAN_REASON = "conversation is in human mode"
+ORDER_REASON = "an earlier message of this chat is waiting for an agent"
+MEDIA_SENDERS = {"photo": "send_photo", "voice": "send_voice", "sticker": "send_sticker", "document": "send_document"}
+
+
+def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
+    return context.application.bot_data["gateway"]
+
+
+# --- recording --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Incoming:
+    chat_id: str
+    user_id: str
+    kind: str
+    text: str | None
+    file_id: str | None
+    from_buyer: bool
+
+
+def _media(message: Message) -> tuple[str, str | None]:
+    if message.photo:
+        return "photo", message.photo[-1].file_id
+    for kind in ("voice", "sticker", "document", "video", "audio", "video_note", "animation"):
+        item = getattr(message, kind, None)
+        if item is not None:
+            return (kind if kind in MEDIA_SENDERS else "other"), item.file_id
+    return "other", None
+
+
+def describe(update: Update, agent_chat: int | None) -> Incoming | None:
+    """What to store about an update (None: nothing we know how to store)."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None:
+        return None
+    message = update.effective_message
+    from_buyer = chat.type == "private" and update.message is not None and chat.id != agent_chat
+    if update.callback_query is not None:
+        return Incoming(str(chat.id), str(user.id), "other", update.callback_query.data, None, False)
+    if message is None:
+        return None
+    if message.text is not None:
+        return Incoming(str(chat.id), str(user.id), "text", message.text, None, from_buyer)
+    kind, file_id = _media(message)
+    return Incoming(str(chat.id), str(user.id), kind, message.caption, file_id, from_buyer)
+
+
+def _record(session: Session, update_id: int, incoming: Incoming, now: datetime) -> bool:
+    inbound, created = channel_store.record_inbound(
+        channel=CHANNEL,
+        update_key=update_id,
+        chat_id=incoming.chat_id,
+        user_id=incoming.user_id,
+        kind=incoming.kind,
+        text=incoming.text,
+        file_id=incoming.file_id,
+        session=session,
+        now=now,
+    )
+    if not created:
+        return False
+    if incoming.from_buyer:
+        conv = channel_store.ensure_conversation(CHANNEL, incoming.chat_id, incoming.user_id, session=session, now=now)
+        if conv.blocked:  # they write again, so they no longer block the bot
+            channel_store.set_blocked(conv.id, False, session=session, now=now)
+    else:
+        # Desk updates are kept for the record and dedup only; no buyer worker handles them.
+        channel_store.mark_inbound(inbound.id, "ignored", session=session, now=now)
+    return True
+
+
+async def record_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Nothing visible: every update is stored first; one delivered twice goes no further."""
+    gw = gateway(context)
+    incoming = describe(update, gw.agent_chat)
+    if incoming is None:
+        return
+    created = await gw.db(_record, update.update_id, incoming, gw.clock())
+    if not created:
+        log.info("update %s was delivered again: already handled", update.update_id)
+        raise ApplicationHandlerStop
+
+
+def _kick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    if update.effective_chat is not None:
+        gateway(context).kick(str(update.effective_chat.id))
+
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The buyer sees a welcome saying what the bot can do and how to link an order."""
+    _kick(update, context)
+
+
+async def on_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The buyer is linked to their shop account, or told why not (wrong digits, locked)."""
+    _kick(update, context)
+
+
+async def on_unlink(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The buyer's chat is unlinked from their shop account."""
+    _kick(update, context)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The buyer gets the bot's answer, or an agent's after the agent desk saw it."""
+    _kick(update, context)
+
+
+async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The buyer gets a polite receipt; an agent sees the photo, voice, sticker or file."""
+    _kick(update, context)
+
+
+# --- sending ----------------------------------------------------------------------
+
+
+async def send_to_buyer(
+    gw: Gateway, chat_id: str, conversation_id: int, text: str, *, draft_id: int | None = None
+) -> bool:
+    """Sends (split if long) and records it; False if the buyer blocked the bot."""
+    assert gw.bot is not None
+    try:
+        sent = await gw.delivery.send_text(gw.bot, chat_id, text)
+    except BuyerBlocked:
+        log.info("chat %s blocked the bot", chat_id)
+        await gw.db(lambda s: channel_store.set_blocked(conversation_id, True, session=s, now=gw.clock()))
+        return False
+
+    def store(session: Session) -> None:
+        channel_store.record_outbound(
+            channel=CHANNEL,
+            chat_id=chat_id,
+            text=text,
+            draft_id=draft_id,
+            status="sent",
+            external_message_id=sent[0].message_id if sent else None,
+            session=session,
+            now=gw.clock(),
+        )
+
+    await gw.db(store)
+    return True
+
+
+# --- the chat worker --------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One unfinished message and what is known about its chat."""
+
+    inbound_id: int
+    chat_id: str
+    user_id: str
+    kind: str
+    text: str
+    file_id: str | None
+    attempts: int
+    conversation_id: int
+    human_mode: bool
+    blocked: bool
+    buyer_account: str | None
+    check_context: CheckContext
+    agents_on_duty: int
+    last_asked_link: bool
+
+
+def _begin(session: Session, chat_id: str, now: datetime) -> Job | None:
+    inbound = desk_store.next_inbound(CHANNEL, chat_id, session=session)
+    if inbound is None:
+        return None
+    channel_store.mark_inbound(inbound.id, "processing", session=session, now=now)
+    conv = channel_store.ensure_conversation(CHANNEL, chat_id, inbound.user_id, session=session, now=now)
+    buyer = buyer_for_chat(CHANNEL, inbound.user_id, session=session)
+    account = buyer.account if buyer else None
+    last = desk_store.last_draft(conv.id, session=session)
+    return Job(
+        inbound_id=inbound.id,
+        chat_id=chat_id,
+        user_id=inbound.user_id,
+        kind=inbound.kind,
+        text=inbound.text or "",
+        file_id=inbound.file_id,
+        attempts=inbound.attempts + 1,
+        conversation_id=conv.id,
+        human_mode=conv.mode == "human",
+        blocked=conv.blocked,
+        buyer_account=account,
+        check_context=context_for_buyer(account, session=session),
+        agents_on_duty=desk_store.agents_on_duty(session=session),
+        last_asked_link=last is not None and linking_flow.asked_to_link(last.meta),
+    )
+
+
+def _done(session: Session, inbound_id: int, now: datetime) -> None:
+    channel_store.mark_inbound(inbound_id, "done", session=session, now=now)
+
+
+async def handle_next(gw: Gateway, chat_id: str) -> bool:
+    """Handles the chat's oldest unfinished message; False when there is none."""
+    now = gw.clock()
+    job = await gw.db(_begin, chat_id, now)
+    if job is None:
+        return False
+    text = job.text.strip()
+    if job.kind == "text" and text.split(maxsplit=1)[:1] == ["/start"]:
+        await gw.db(_done, job.inbound_id, now)
+        await send_to_buyer(gw, chat_id, job.conversation_id, texts.buyer("welcome"))
+    elif job.kind == "text" and linking_flow.is_link_command(text):
+        await _link(gw, job, text.split(maxsplit=1)[1] if " " in text else "")
+    elif job.kind == "text" and linking_flow.is_unlink_command(text):
+        reply = await gw.db(_unlink, job, now)
+        await send_to_buyer(gw, chat_id, job.conversation_id, reply)
+    elif (
+        job.kind == "text"
+        and job.buyer_account is None
+        and job.last_asked_link
+        and linking_flow.parse_link_args(text)
+    ):
+        await _link(gw, job, text)
+    elif job.kind != "text":
+        await _media_message(gw, job)
+    elif job.human_mode:
+        await _to_agent(gw, job, HUMAN_REASON)
+    else:
+        await _draft(gw, job)
+    return True
+
+
+def _unlink(session: Session, job: Job, now: datetime) -> str:
+    _done(session, job.inbound_id, now)
+    return linking_flow.unlink_reply(session, CHANNEL, job.user_id, now=now)
+
+
+async def _link(gw: Gateway, job: Job, args: str) -> None:
+    def work(session: Session) -> str:
+        _done(session, job.inbound_id, gw.clock())
+        return linking_flow.link_reply(
+            session, CHANNEL, job.user_id, args, now=gw.clock(), timezone=gw.routing.timezone
+        )
+
+    reply = await gw.db(work)
+    await send_to_buyer(gw, job.chat_id, job.conversation_id, reply)
+
+
+def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -> int:
+    draft = channel_store.record_draft(
+        conversation_id=job.conversation_id,
+        inbound_id=job.inbound_id,
+        texts=[],
+        route_reason=reason,
+        session=session,
+        now=now,
+    )
+    _done(session, job.inbound_id, now)
+    return draft.id
+
+
+async def _media_message(gw: Gateway, job: Job) -> None:
+    reason = MEDIA_REASON.format(kind=job.kind)
+    draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
+    await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=texts.kind_name(job.kind)))
+    await post_card(gw, draft_id)
+
+
+async def _to_agent(gw: Gateway, job: Job, reason: str) -> None:
+    draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
+    await post_card(gw, draft_id)
+
+
+def backoff(gw: Gateway, attempts: int) -> float:
+    return min(gw.settings.rasa_retry_max_s, gw.settings.rasa_retry_base_s * 2 ** max(0, attempts - 1))
+
+
+async def _draft(gw: Gateway, job: Job) -> None:
+    try:
+        draft = await draft_reply(
+            gw.rasa,
+            f"tg-{job.chat_id}",
+            job.text,
+            channel=CHANNEL,
+            user_id=job.user_id,
+            routing=gw.routing,
+            check_context=job.check_context,
+            agents_on_duty=job.agents_on_duty > 0,
+            now=gw.clock(),
+        )
+    except RasaUnavailable as exc:
+        await _rasa_down(gw, job, exc)
+        return
+    gw.outage_notified.discard(job.chat_id)
+    draft_id, auto = await gw.db(_save_draft, gw, job, draft)
+    if not auto:
+        await post_card(gw, draft_id)
+        return
+    for reply in draft.replies:
+        if not await send_to_buyer(gw, job.chat_id, job.conversation_id, reply, draft_id=draft_id):
+            await gw.db(_claim, draft_id, ("pending",), "superseded")
+            return
+    await gw.db(_claim, draft_id, ("pending",), "sent")
+
+
+async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
+    log.warning("Rasa could not handle a message of chat %s (attempt %s): %s", job.chat_id, job.attempts, exc)
+    await gw.db(lambda s: channel_store.mark_inbound(job.inbound_id, "pending", session=s, now=gw.clock()))
+    if job.chat_id not in gw.outage_notified:
+        # Once per outage: the buyer hears we are on it, the agents see the raw message.
+        gw.outage_notified.add(job.chat_id)
+        await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("busy"))
+        if gw.agent_chat is not None and gw.bot is not None:
+            await gw.delivery.send_text(gw.bot, gw.agent_chat, texts.agent("card_rasa_down", text=job.text))
+    await asyncio.sleep(backoff(gw, job.attempts))
+
+
+def _claim(session: Session, draft_id: int, sources: tuple[str, ...], target: str) -> bool:
+    return channel_store.claim_draft(draft_id, sources, target, session=session)
+
+
+def _low_confidence(gw: Gateway, draft: PipelineDraft) -> bool:
+    route = gw.routing.route_for(draft.intent)
+    return draft.intent == "nlu_fallback" or (route.auto_send and draft.confidence < route.threshold)
+
+
+def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -> tuple[int, bool]:
+    now = gw.clock()
+    decision: RouteDecision = draft.decision
+    if decision.auto_send and desk_store.waiting_drafts(job.conversation_id, before_id=2**62, session=session):
+        # Never answer a later message before an earlier one an agent still holds.
+        decision = RouteDecision(False, ORDER_REASON)
+    meta: dict[str, Any] = {**draft.meta, "intent_ranking": draft.intent_ranking[:3]}
+    row = channel_store.record_draft(
+        conversation_id=job.conversation_id,
+        inbound_id=job.inbound_id,
+        texts=draft.replies,
+        intent=draft.intent,
+        confidence=draft.confidence,
+        meta=meta,
+        policy_violations=[{"code": v.code, "reason": v.reason} for v in draft.violations],
+        auto_send=decision.auto_send,
+        route_reason=decision.reason,
+        session=session,
+        now=now,
+    )
+    reason = "unhandled" if not draft.replies else "low_confidence" if _low_confidence(gw, draft) else None
+    if reason:
+        second, second_conf = trainer_inbox.runner_up(draft.intent_ranking, draft.intent)
+        trainer_inbox.add_item(
+            text=job.text,
+            reason=reason,
+            model_intent=draft.intent,
+            confidence=draft.confidence,
+            runner_up_intent=second,
+            runner_up_confidence=second_conf,
+            draft_id=row.id,
+            session=session,
+            now=now,
+        )
+    _done(session, job.inbound_id, now)
+    return row.id, decision.auto_send
+
+
+# --- cards and the holding timer -------------------------------------------------
+
+
+async def post_card(gw: Gateway, draft_id: int) -> None:
+    """Puts the draft's card before the agents and starts its holding timer."""
+    view = await gw.db(cards.load_card, draft_id, CHANNEL)
+    if view is None:
+        return
+    if gw.agent_chat is None or gw.bot is None:
+        log.warning("draft %s needs an agent but AGENT_CHAT_ID is not set", draft_id)
+        return
+    sent = await gw.delivery.send_text(gw.bot, gw.agent_chat, cards.render(view), reply_markup=cards.buttons(view))
+    card = sent[0]
+    await gw.db(lambda s: channel_store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
+    if view.file_id and view.kind in MEDIA_SENDERS:
+        sender = getattr(gw.bot, MEDIA_SENDERS[view.kind])
+        await gw.delivery.call(
+            gw.agent_chat,
+            lambda: sender(gw.agent_chat, view.file_id, reply_to_message_id=card.message_id),
+        )
+    arm_holding(gw, draft_id, gw.settings.holding_after_s)
+
+
+def arm_holding(gw: Gateway, draft_id: int, delay: float) -> None:
+    """After `delay` without an agent, the buyer gets one holding message."""
+    gw.arm(draft_id, asyncio.create_task(_holding(gw, draft_id, max(0.0, delay)), name=f"holding-{draft_id}"))
+
+
+async def _holding(gw: Gateway, draft_id: int, delay: float) -> None:
+    await asyncio.sleep(delay)
+
+    def overdue(session: Session) -> cards.CardView | None:
+        # The conditional update makes the holding message go out once, even across restarts.
+        if not channel_store.claim_draft(draft_id, ("pending",), "overdue", session=session, now=gw.clock()):
+            return None
+        return cards.load_card(session, draft_id, CHANNEL)
+
+    view = await gw.db(overdue)
+    if view is None:
+        return
+    if not view.blocked:
+        await send_to_buyer(gw, view.chat_id, view.conversation_id, texts.buyer("holding"), draft_id=draft_id)
+    card = await gw.db(lambda s: channel_store.get_draft(draft_id, session=s))
+    if card is not None and card.card_message_id and gw.bot is not None:
+        await gw.delivery.edit_text(
+            gw.bot,
+            card.card_chat_id,
+            card.card_message_id,
+            cards.render(view, texts.agent("overdue")),
+            reply_markup=cards.buttons(view),
+        )

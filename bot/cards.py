@@ -1,0 +1,197 @@
+"""The agent desk's cards: what an agent sees for one draft, and its buttons.
+
+A card shows the buyer, their message and what came before, the intent and
+confidence, the facts and rule the action used, why it was routed to an agent,
+the draft and any policy warnings. Rendering is pure; `load_card` gathers the
+facts from the database.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import texts
+from shop import desk_store
+from shop.linking import buyer_for_chat
+from shop.models import Conversation, Draft, InboundMessage
+from shop.trainer_inbox import runner_up
+
+# The intents an agent can pick after rejecting (docs/architecture.md).
+INTENTS = (
+    "greet", "goodbye", "thank", "affirm", "deny", "ask_size", "ask_order_status",
+    "request_return", "bargain", "ask_promotion", "ask_fabric_care", "ask_stock",
+    "ask_shipping_fee", "change_address", "ask_invoice", "complain", "request_human", "out_of_scope",
+)  # fmt: skip
+CONTEXT_MESSAGES = 3
+FACTS_CHARS = 300
+
+
+@dataclass
+class CardView:
+    """Everything a card shows about one draft."""
+
+    draft_id: int
+    chat_id: str
+    user_id: str
+    buyer_account: str | None
+    text: str | None
+    kind: str
+    file_id: str | None
+    context: list[str]
+    intent: str | None
+    confidence: float | None
+    runner_up: tuple[str | None, float | None]
+    meta: dict[str, Any]
+    route_reason: str | None
+    replies: list[str]
+    warnings: list[str]
+    human_mode: bool
+    state: str
+    conversation_id: int
+    blocked: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_card(session: Session, draft_id: int, channel: str) -> CardView | None:
+    """The card of one draft, read in the caller's session."""
+    draft = session.get(Draft, draft_id)
+    if draft is None:
+        return None
+    conv = session.get(Conversation, draft.conversation_id)
+    assert conv is not None
+    inbound = session.get(InboundMessage, draft.inbound_id) if draft.inbound_id else None
+    buyer = buyer_for_chat(channel, conv.user_id, session=session)
+    context = (
+        desk_store.recent_texts(
+            channel, conv.chat_id, before_id=inbound.id, limit=CONTEXT_MESSAGES, session=session
+        )
+        if inbound
+        else []
+    )
+    return CardView(
+        draft_id=draft.id,
+        chat_id=conv.chat_id,
+        user_id=conv.user_id,
+        buyer_account=buyer.account if buyer else None,
+        text=inbound.text if inbound else None,
+        kind=inbound.kind if inbound else "text",
+        file_id=inbound.file_id if inbound else None,
+        context=context,
+        intent=draft.intent,
+        confidence=draft.confidence,
+        runner_up=runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent),
+        meta=draft.meta or {},
+        route_reason=draft.route_reason,
+        replies=list(draft.texts or []),
+        warnings=[v.get("reason", "") if isinstance(v, dict) else str(v) for v in draft.policy_violations or []],
+        human_mode=conv.mode == "human",
+        state=draft.state,
+        conversation_id=conv.id,
+        blocked=conv.blocked,
+    )
+
+
+def _facts_line(meta: dict[str, Any]) -> list[str]:
+    facts = meta.get("facts") or {}
+    lines: list[str] = []
+    named = []
+    if facts.get("order_id"):
+        named.append(texts.agent("card_order", order_id=facts["order_id"]))
+    if facts.get("product_code"):
+        named.append(texts.agent("card_product", product_code=facts["product_code"]))
+    rest = {k: v for k, v in facts.items() if k not in ("order_id", "product_code")}
+    shown = "  ".join(named)
+    if rest:
+        dumped = json.dumps(rest, ensure_ascii=False, default=str)
+        shown = (shown + "  " if shown else "") + (dumped[:FACTS_CHARS] + ("…" if len(dumped) > FACTS_CHARS else ""))
+    if shown:
+        lines.append(texts.agent("card_facts", facts=shown))
+    if meta.get("rule"):
+        lines.append(texts.agent("card_rule", rule=meta["rule"]))
+    return lines
+
+
+def render(view: CardView, status: str | None = None) -> str:
+    """The card's text; `status` (who did what, when) goes on top once handled."""
+    buyer = view.buyer_account or texts.agent("buyer_guest")
+    lines = [texts.agent("card_header", draft_id=view.draft_id, buyer=f"{buyer} (tg {view.user_id})")]
+    if status:
+        lines.insert(0, status)
+    if view.context:
+        lines.append(texts.agent("card_context"))
+        lines += [f"  · {t}" for t in view.context]
+    if view.kind != "text":
+        lines.append(texts.agent("card_media", kind=texts.kind_name(view.kind), file_id=view.file_id))
+    if view.text:
+        lines.append(texts.agent("card_message", text=view.text))
+    if view.intent:
+        intent = texts.agent("card_intent", intent=view.intent, confidence=view.confidence or 0.0)
+        second, second_conf = view.runner_up
+        if second:
+            intent += texts.agent("card_runner_up", intent=second, confidence=second_conf or 0.0)
+        lines.append(intent)
+    lines += _facts_line(view.meta)
+    if view.route_reason:
+        lines.append(texts.agent("card_route", reason=view.route_reason))
+    if view.human_mode:
+        lines.append(texts.agent("card_human_mode"))
+    if view.replies:
+        lines.append(texts.agent("card_draft"))
+        lines += [f"  {r}" for r in view.replies]
+    else:
+        lines.append(texts.agent("card_no_draft"))
+    if view.warnings:
+        lines.append(texts.agent("card_warnings"))
+        lines += [f"  - {w}" for w in view.warnings]
+    return "\n".join(lines)
+
+
+def buttons(view: CardView) -> InlineKeyboardMarkup:
+    """Send / edit / reject / take over, or release once a human has the chat."""
+    d = view.draft_id
+    if view.human_mode:
+        return InlineKeyboardMarkup([[InlineKeyboardButton(texts.agent("button_release"), callback_data=f"release:{d}")]])
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(texts.agent("button_send"), callback_data=f"send:{d}"),
+                InlineKeyboardButton(texts.agent("button_edit"), callback_data=f"edit:{d}"),
+            ],
+            [
+                InlineKeyboardButton(texts.agent("button_reject"), callback_data=f"reject:{d}"),
+                InlineKeyboardButton(texts.agent("button_take_over"), callback_data=f"take:{d}"),
+            ],
+        ]
+    )
+
+
+def intent_buttons(draft_id: int) -> InlineKeyboardMarkup:
+    """One button per intent (three a row), for the agent to say what was meant."""
+    row: list[InlineKeyboardButton] = []
+    rows: list[list[InlineKeyboardButton]] = []
+    for index, name in enumerate(INTENTS):
+        row.append(InlineKeyboardButton(name, callback_data=f"intent:{draft_id}:{index}"))
+        if len(row) == 3:
+            rows.append(row)
+            row = []
+    if row:
+        rows.append(row)
+    return InlineKeyboardMarkup(rows)
+
+
+def parse_callback(data: str | None) -> tuple[str, int, int | None] | None:
+    """(action, draft id, intent index) from a button's data, or None if not ours."""
+    parts = (data or "").split(":")
+    try:
+        if len(parts) == 2:
+            return parts[0], int(parts[1]), None
+        if len(parts) == 3 and parts[0] == "intent":
+            return "intent", int(parts[1]), int(parts[2])
+    except ValueError:
+        return None
+    return None

@@ -1,0 +1,396 @@
+"""The agent desk: buttons and replies on cards in the agents' Telegram group.
+
+Only AGENT_IDS (and SUPERVISOR_IDS) may act. Every state change of a draft is
+one conditional UPDATE (`channel_store.claim_draft`), so when two agents press
+"send" at once exactly one message reaches the buyer. Every text an agent
+writes passes the policy check before it goes out; a supervisor may override.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot import cards, texts
+from bot.buyers import gateway, send_to_buyer
+from bot.gateway import CHANNEL, Gateway
+from shop import channel_store, desk_store, trainer_inbox
+from shop.linking import buyer_for_chat
+from shop.policy import check_text
+from shop.policy_context import context_for_buyer
+
+log = logging.getLogger(__name__)
+
+OPEN = ("pending", "overdue")
+HEAVY_EDIT = 0.5  # an edit changing more than half the draft teaches the model something
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (characters), two rows of memory."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def heavily_edited(draft: str, sent: str) -> bool:
+    return bool(draft) and edit_distance(draft, sent) > HEAVY_EDIT * len(draft)
+
+
+def _who(update: Update) -> str:
+    user = update.effective_user
+    if user is None:
+        return "?"
+    return user.full_name or (f"@{user.username}" if user.username else str(user.id))
+
+
+def _at(gw: Gateway) -> str:
+    from zoneinfo import ZoneInfo
+
+    return gw.clock().astimezone(ZoneInfo(gw.routing.timezone)).strftime("%m-%d %H:%M")
+
+
+async def _update_card(gw: Gateway, draft_id: int, status: str | None, *, keep_buttons: bool = False, markup=None) -> None:
+    def read(session: Session) -> tuple[cards.CardView | None, str | None, str | None]:
+        draft = channel_store.get_draft(draft_id, session=session)
+        view = cards.load_card(session, draft_id, CHANNEL)
+        return view, draft.card_chat_id if draft else None, draft.card_message_id if draft else None
+
+    view, chat_id, message_id = await gw.db(read)
+    if view is None or not message_id or gw.bot is None:
+        return
+    if markup is None and keep_buttons:
+        markup = cards.buttons(view)
+    await gw.delivery.edit_text(gw.bot, chat_id, message_id, cards.render(view, status), reply_markup=markup)
+
+
+async def _answer(update: Update, text: str | None = None) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text=text)
+
+
+# --- buttons ---------------------------------------------------------------------
+
+
+async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The agent's press takes effect on the card (sent, rejected, taken over, released)."""
+    gw = gateway(context)
+    query = update.callback_query
+    assert query is not None
+    if not gw.is_agent(query.from_user.id):
+        await query.answer(text=texts.agent("not_agent"), show_alert=True)
+        return
+    parsed = cards.parse_callback(query.data)
+    if parsed is None:
+        await query.answer()
+        return
+    action, draft_id, index = parsed
+    agent = str(query.from_user.id)
+    if action == "send":
+        await _send_as_is(gw, update, draft_id, agent)
+    elif action == "edit":
+        await query.answer(text=texts.agent("edit_hint"), show_alert=True)
+    elif action == "reject":
+        await _reject(gw, update, draft_id, agent)
+    elif action == "intent" and index is not None and 0 <= index < len(cards.INTENTS):
+        await _teach(gw, update, draft_id, agent, cards.INTENTS[index])
+    elif action == "take":
+        await _take_over(gw, update, draft_id, agent)
+    elif action == "release":
+        await _release(gw, update, draft_id, agent)
+    else:
+        await query.answer()
+
+
+@dataclass
+class Claimed:
+    chat_id: str
+    conversation_id: int
+    replies: list[str]
+
+
+def _claim_for_send(session: Session, draft_id: int, agent: str, now) -> Claimed | str:
+    draft = channel_store.get_draft(draft_id, session=session)
+    if draft is None or draft.state not in OPEN:
+        return "already_handled"
+    if not draft.texts or draft.policy_violations:
+        return "cannot_send_as_is"
+    if not channel_store.claim_draft(draft_id, OPEN, "sent", session=session, now=now):
+        return "already_handled"
+    channel_store.record_decision(draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now)
+    conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+    assert conv is not None
+    return Claimed(conv.chat_id, conv.id, list(draft.texts))
+
+
+async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
+    claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
+    if isinstance(claimed, str):
+        await _answer(update, texts.agent(claimed))
+        return
+    await _answer(update)
+    delivered = True
+    for reply in claimed.replies:
+        delivered = delivered and await send_to_buyer(
+            gw, claimed.chat_id, claimed.conversation_id, reply, draft_id=draft_id
+        )
+    status = texts.agent("done_sent", agent=_who(update), at=_at(gw))
+    await _update_card(gw, draft_id, status if delivered else texts.agent("blocked"))
+
+
+def _reject_work(session: Session, draft_id: int, agent: str, now) -> bool:
+    if not channel_store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
+        return False
+    channel_store.record_decision(draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now)
+    draft = channel_store.get_draft(draft_id, session=session)
+    assert draft is not None
+    inbound = draft.inbound
+    second, second_conf = trainer_inbox.runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent)
+    trainer_inbox.add_item(
+        text=(inbound.text if inbound else None) or "",
+        reason="rejected",
+        model_intent=draft.intent,
+        confidence=draft.confidence,
+        runner_up_intent=second,
+        runner_up_confidence=second_conf,
+        draft_id=draft_id,
+        session=session,
+        now=now,
+    )
+    return True
+
+
+async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
+    if not await gw.db(_reject_work, draft_id, agent, gw.clock()):
+        await _answer(update, texts.agent("already_handled"))
+        return
+    await _answer(update)
+    status = texts.agent("done_rejected", agent=_who(update), at=_at(gw))
+    await _update_card(gw, draft_id, status, markup=cards.intent_buttons(draft_id))
+
+
+async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
+    def work(session: Session) -> None:
+        channel_store.record_decision(
+            draft_id=draft_id, agent_user_id=agent, action="teach", corrected_intent=intent, session=session, now=gw.clock()
+        )
+        trainer_inbox.set_agent_intent(draft_id, intent, session=session)
+
+    await gw.db(work)
+    await _answer(update)
+    await _update_card(gw, draft_id, texts.agent("done_taught", agent=_who(update), at=_at(gw), intent=intent))
+
+
+def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now) -> bool:
+    draft = channel_store.get_draft(draft_id, session=session)
+    if draft is None:
+        return False
+    changed = channel_store.set_mode(
+        draft.conversation_id,
+        mode,
+        taken_over_by=agent if mode == "human" else None,
+        expected_mode="bot" if mode == "human" else "human",
+        session=session,
+        now=now,
+    )
+    if changed:
+        action = "take_over" if mode == "human" else "release"
+        channel_store.record_decision(draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now)
+        if mode == "bot":
+            # Released without an answer: nobody will act on this card any more.
+            channel_store.claim_draft(draft_id, ("pending",), "superseded", session=session, now=now)
+    return changed
+
+
+async def _take_over(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
+    if not await gw.db(_mode_work, draft_id, agent, "human", gw.clock()):
+        await _answer(update, texts.agent("already_handled"))
+        return
+    await _answer(update)
+    await _update_card(gw, draft_id, texts.agent("taken_over", agent=_who(update), at=_at(gw)), keep_buttons=True)
+
+
+async def _release(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
+    if not await gw.db(_mode_work, draft_id, agent, "bot", gw.clock()):
+        await _answer(update, texts.agent("not_human_mode"))
+        return
+    await _answer(update)
+    await _update_card(gw, draft_id, texts.agent("released", agent=_who(update), at=_at(gw)))
+
+
+# --- replies to cards ------------------------------------------------------------
+
+
+@dataclass
+class CardTarget:
+    draft_id: int
+    state: str
+    chat_id: str
+    conversation_id: int
+    human_mode: bool
+    draft_text: str
+    reasons: list[str]
+
+
+def _target(session: Session, gw: Gateway, card_message_id: int, text: str | None) -> CardTarget | None:
+    draft = desk_store.draft_for_card(str(gw.agent_chat), str(card_message_id), session=session)
+    if draft is None:
+        return None
+    conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+    assert conv is not None
+    reasons: list[str] = []
+    if text is not None:
+        buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
+        context = context_for_buyer(buyer.account if buyer else None, session=session)
+        reasons = [v.reason for v in check_text(text, context=context)]
+    return CardTarget(draft.id, draft.state, conv.chat_id, conv.id, conv.mode == "human", "".join(draft.texts or []), reasons)
+
+
+async def _reply(update: Update, text: str) -> None:
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The agent's reply to a card reaches the buyer once it passes the policy check."""
+    gw = gateway(context)
+    message = update.effective_message
+    if message is None or message.reply_to_message is None or not message.text:
+        return
+    if not gw.is_agent(message.from_user.id if message.from_user else None):
+        return
+    agent = str(message.from_user.id)
+    text = message.text.strip()
+    target = await gw.db(_target, gw, message.reply_to_message.message_id, text)
+    if target is None:
+        return
+    if target.reasons:
+
+        def propose(session: Session) -> None:
+            # Kept as the agent's proposal: a supervisor's /override sends exactly this.
+            channel_store.record_decision(
+                draft_id=target.draft_id, agent_user_id=agent, action="edit", text=text, session=session, now=gw.clock()
+            )
+
+        await gw.db(propose)
+        reasons = "\n".join(f"- {r}" for r in target.reasons)
+        await _reply(update, texts.agent("policy_blocked", reasons=reasons) + "\n" + texts.agent("override_hint"))
+        return
+    if target.human_mode:
+        await _send_in_human_mode(gw, update, target, agent, text)
+        return
+    await _send_edited(gw, update, target, agent, text, action="edit")
+
+
+async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str) -> None:
+    def work(session: Session) -> None:
+        channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=gw.clock())
+        channel_store.record_decision(
+            draft_id=target.draft_id, agent_user_id=agent, action="send", text=text, session=session, now=gw.clock()
+        )
+
+    await gw.db(work)
+    delivered = await send_to_buyer(gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id)
+    await _reply(update, texts.agent("delivered" if delivered else "blocked"))
+
+
+async def _send_edited(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str, *, action: str) -> None:
+    def work(session: Session) -> bool:
+        now = gw.clock()
+        if not channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=now):
+            return False
+        channel_store.record_decision(
+            draft_id=target.draft_id, agent_user_id=agent, action=action, text=text, session=session, now=now
+        )
+        if heavily_edited(target.draft_text, text):
+            draft = channel_store.get_draft(target.draft_id, session=session)
+            assert draft is not None
+            second, second_conf = trainer_inbox.runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent)
+            trainer_inbox.add_item(
+                text=(draft.inbound.text if draft.inbound else None) or "",
+                reason="edited",
+                model_intent=draft.intent,
+                confidence=draft.confidence,
+                runner_up_intent=second,
+                runner_up_confidence=second_conf,
+                draft_id=draft.id,
+                session=session,
+                now=now,
+            )
+        return True
+
+    if not await gw.db(work):
+        await _reply(update, texts.agent("already_handled"))
+        return
+    delivered = await send_to_buyer(gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id)
+    key = "done_override" if action == "override" else "done_edited"
+    status = texts.agent(key, agent=_who(update), at=_at(gw)) if delivered else texts.agent("blocked")
+    await _update_card(gw, target.draft_id, status)
+
+
+async def on_override(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A supervisor's /override (as a reply to a card) sends the blocked text anyway."""
+    gw = gateway(context)
+    message = update.effective_message
+    if message is None or message.from_user is None:
+        return
+    if not gw.is_supervisor(message.from_user.id):
+        await _reply(update, texts.agent("override_denied"))
+        return
+    if message.reply_to_message is None:
+        await _reply(update, texts.agent("reply_to_card"))
+        return
+    target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
+    proposed = await gw.db(lambda s: desk_store.last_proposed_text(target.draft_id, session=s)) if target else None
+    if target is None or not proposed:
+        await _reply(update, texts.agent("override_nothing"))
+        return
+    if target.human_mode:
+        await _send_in_human_mode(gw, update, target, str(message.from_user.id), proposed)
+        return
+    await _send_edited(gw, update, target, str(message.from_user.id), proposed, action="override")
+
+
+async def on_release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The agent's /release (as a reply to a card) gives the chat back to the bot."""
+    gw = gateway(context)
+    message = update.effective_message
+    if message is None or message.from_user is None or not gw.is_agent(message.from_user.id):
+        return
+    if message.reply_to_message is None:
+        await _reply(update, texts.agent("reply_to_card"))
+        return
+    target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
+    if target is None:
+        await _reply(update, texts.agent("reply_to_card"))
+        return
+    if not await gw.db(_mode_work, target.draft_id, str(message.from_user.id), "bot", gw.clock()):
+        await _reply(update, texts.agent("not_human_mode"))
+        return
+    await _update_card(gw, target.draft_id, texts.agent("released", agent=_who(update), at=_at(gw)))
+
+
+async def _duty(update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) -> None:
+    gw = gateway(context)
+    user = update.effective_user
+    if user is None or not gw.is_agent(user.id):
+        return
+    count = await gw.db(lambda s: desk_store.set_on_duty(str(user.id), on, session=s, now=gw.clock()))
+    await _reply(update, texts.agent("on_duty" if on else "off_duty", agent=_who(update), count=count))
+
+
+async def on_duty(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The agent is marked on duty (human_first routing then sends drafts to agents)."""
+    await _duty(update, context, True)
+
+
+async def off_duty(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The agent is marked off duty."""
+    await _duty(update, context, False)

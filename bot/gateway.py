@@ -1,0 +1,97 @@
+"""What every handler of the Telegram gateway shares: settings, DB, Rasa, sending.
+
+One `Gateway` lives in `application.bot_data["gateway"]`. Database work runs in
+a worker thread with one session (one transaction) per call, so a slow query
+never stalls the event loop that serves every other chat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from bot.delivery import Delivery
+from bot.rasa_client import RasaClient
+from bot.routing import RoutingConfig
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from telegram import Bot
+
+    from bot.chat_queue import ChatQueue
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+T = TypeVar("T")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class Gateway:
+    """The gateway's dependencies and its in-memory state (timers, outages)."""
+
+    settings: Settings
+    engine: Engine
+    rasa: RasaClient
+    routing: RoutingConfig
+    delivery: Delivery
+    clock: Callable[[], datetime] = utc_now
+    queue: ChatQueue | None = None
+    bot: Bot | None = None
+    # Chats whose buyer already got the "please wait" reply during a Rasa outage.
+    outage_notified: set[str] = field(default_factory=set)
+    timers: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+
+    async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs `work(session, *args, **kwargs)` in a thread, in one committed transaction."""
+
+        def run() -> T:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                return work(session, *args, **kwargs)
+
+        return await asyncio.to_thread(run)
+
+    @property
+    def agent_chat(self) -> int | None:
+        return self.settings.agent_chat_id
+
+    def is_agent(self, user_id: int | None) -> bool:
+        return user_id is not None and (
+            user_id in self.settings.agent_ids or user_id in self.settings.supervisor_ids
+        )
+
+    def is_supervisor(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.settings.supervisor_ids
+
+    def kick(self, chat_id: str) -> None:
+        """There is new work for this buyer chat."""
+        if self.queue is not None:
+            self.queue.kick(chat_id)
+
+    def arm(self, draft_id: int, task: asyncio.Task[None]) -> None:
+        """Keeps one holding timer per draft (a re-armed one replaces the old)."""
+        old = self.timers.pop(draft_id, None)
+        if old is not None:
+            old.cancel()
+        self.timers[draft_id] = task
+        task.add_done_callback(lambda t: self.timers.pop(draft_id, None) if self.timers.get(draft_id) is t else None)
+
+    async def close(self) -> None:
+        """Stops workers and timers; their work stays stored for the next start."""
+        if self.queue is not None:
+            await self.queue.close()
+        timers = list(self.timers.values())
+        for task in timers:
+            task.cancel()
+        await asyncio.gather(*timers, return_exceptions=True)

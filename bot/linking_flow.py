@@ -1,0 +1,78 @@
+"""Linking a Telegram chat to a shop account: `/link ORDER LAST4`, `/unlink`.
+
+Order facts go only to the buyer who placed the order, so a guest proves who
+they are with an order id and the last four digits of its phone number
+(`shop.linking`: five failures within an hour lock linking for an hour). A bare
+"13 digits + 4 digits" message counts as `/link` when the chat is not linked
+and the bot's last draft asked for exactly that.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot import texts
+from shop.errors import InvalidInput, LinkingLocked
+from shop.linking import buyer_for_chat, link_chat, revoke_link
+
+_LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
+# The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).
+LINK_RULES = frozenset({"link_required", "link_needed"})
+
+
+def parse_link_args(text: str) -> tuple[str, str] | None:
+    """(order id, phone last 4) from "ORDER LAST4", or None if that is not the shape."""
+    match = _LINK_ARGS.match(text)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def is_link_command(text: str) -> bool:
+    return text.split(maxsplit=1)[0].split("@")[0].lower() == "/link" if text.strip() else False
+
+
+def is_unlink_command(text: str) -> bool:
+    return text.split(maxsplit=1)[0].split("@")[0].lower() == "/unlink" if text.strip() else False
+
+
+def asked_to_link(meta: dict | None) -> bool:
+    """Did this draft ask the buyer to link (order id + phone digits)?"""
+    meta = meta or {}
+    return meta.get("rule") in LINK_RULES or bool((meta.get("facts") or {}).get("link_needed"))
+
+
+def link_reply(
+    session: Session, channel: str, user_id: str, args: str, *, now: datetime, timezone: str
+) -> str:
+    """Tries to link with `args` ("ORDER LAST4") and returns what the buyer is told."""
+    parsed = parse_link_args(args)
+    if parsed is None:
+        return texts.buyer("link_ask") if not args.strip() else texts.buyer("link_bad_format")
+    try:
+        result = link_chat(channel, user_id, parsed[0], parsed[1], session=session, now=now)
+    except LinkingLocked as locked:
+        return texts.buyer("link_locked", until=_local(locked.until, timezone))
+    except InvalidInput:
+        return texts.buyer("link_bad_format")
+    if result.linked:
+        return texts.buyer("link_ok")
+    if result.locked_until is not None:
+        return texts.buyer("link_locked", until=_local(result.locked_until, timezone))
+    return texts.buyer("link_failed", left=result.attempts_left)
+
+
+def unlink_reply(session: Session, channel: str, user_id: str, *, now: datetime) -> str:
+    """Revokes the chat's link and returns what the buyer is told."""
+    revoked = revoke_link(channel, user_id, session=session, now=now)
+    return texts.buyer("unlinked" if revoked else "not_linked")
+
+
+def is_linked(session: Session, channel: str, user_id: str) -> bool:
+    return buyer_for_chat(channel, user_id, session=session) is not None
+
+
+def _local(moment: datetime, timezone: str) -> str:
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")

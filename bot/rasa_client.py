@@ -1,0 +1,82 @@
+"""Talks to the Rasa server(s) through our inspect channel.
+
+With several Rasa servers a conversation always goes to the same one: two
+servers handling one conversation at once lose messages
+(shared/notes/rasa-runtime-facts.md).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+WEBHOOK = "/webhooks/inspect/webhook"
+
+
+class RasaUnavailable(Exception):
+    """Rasa (or the action server behind it) could not handle the message now."""
+
+
+@dataclass
+class RasaTurn:
+    """What Rasa made of one buyer message."""
+
+    text: str
+    intent: str
+    confidence: float
+    intent_ranking: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+def sticky_index(conversation_id: str, count: int) -> int:
+    """A stable server index per conversation (crc32: same in every process)."""
+    return zlib.crc32(conversation_id.encode("utf-8")) % count
+
+
+class RasaClient:
+    """An async client over one or more Rasa servers, sticky per conversation."""
+
+    def __init__(self, urls: tuple[str, ...] | list[str], *, timeout_s: float = 30.0) -> None:
+        if not urls:
+            raise ValueError("at least one Rasa URL is needed")
+        self.urls = [u.rstrip("/") for u in urls]
+        self._http = httpx.AsyncClient(timeout=timeout_s, trust_env=False)
+
+    def url_for(self, conversation_id: str) -> str:
+        return self.urls[sticky_index(conversation_id, len(self.urls))]
+
+    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> RasaTurn:
+        url = self.url_for(conversation_id) + WEBHOOK
+        body = {"sender": conversation_id, "message": text, "metadata": metadata}
+        try:
+            resp = await self._http.post(url, json=body)
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"{type(exc).__name__} at {url}") from exc
+        if resp.status_code >= 500:
+            raise RasaUnavailable(f"HTTP {resp.status_code} at {url}")
+        resp.raise_for_status()
+        data = resp.json()
+        intent = data.get("intent") or {}
+        return RasaTurn(
+            text=text,
+            intent=intent.get("name") or "nlu_fallback",
+            confidence=float(intent.get("confidence") or 0.0),
+            intent_ranking=data.get("intent_ranking") or [],
+            entities=data.get("entities") or [],
+            messages=data.get("messages") or [],
+        )
+
+    async def healthy(self, url: str | None = None) -> bool:
+        """True when the server answers on our channel (its model is loaded)."""
+        try:
+            resp = await self._http.get((url or self.urls[0]) + "/webhooks/inspect/", timeout=3)
+        except httpx.HTTPError:
+            return False
+        return resp.status_code == 200
+
+    async def aclose(self) -> None:
+        await self._http.aclose()

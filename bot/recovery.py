@@ -1,0 +1,70 @@
+"""Start-up: pick up whatever the last run left unfinished.
+
+Messages still "pending"/"processing" go back to their chat's worker (oldest
+first); drafts still waiting for an agent get their card (if it was never
+posted) and their holding timer (for the time left); an auto-send draft that
+was stored but not marked sent is sent now (at least once beats never).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot import buyers
+from bot.gateway import CHANNEL, Gateway
+from shop import channel_store, desk_store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Unfinished:
+    draft_id: int
+    state: str
+    auto_send: bool
+    has_card: bool
+    created_at: datetime
+    chat_id: str
+    conversation_id: int
+    blocked: bool
+    texts: list[str]
+
+
+def _scan(session: Session) -> tuple[list[str], list[Unfinished]]:
+    chats = desk_store.chats_with_unfinished(CHANNEL, session=session)
+    drafts = []
+    for draft in desk_store.unfinished_drafts(session=session):
+        conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+        assert conv is not None
+        drafts.append(
+            Unfinished(
+                draft.id, draft.state, draft.auto_send, bool(draft.card_message_id), draft.created_at,
+                conv.chat_id, conv.id, conv.blocked, list(draft.texts or []),
+            )
+        )  # fmt: skip
+    return chats, drafts
+
+
+async def resume(gw: Gateway) -> None:
+    """Re-queues unfinished messages and re-arms pending cards; logs what it found."""
+    chats, drafts = await gw.db(_scan)
+    for draft in drafts:
+        if draft.blocked:
+            continue
+        if draft.auto_send and draft.state == "pending":
+            for text in draft.texts:
+                await buyers.send_to_buyer(gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id)
+            await gw.db(lambda s, d=draft.draft_id: channel_store.claim_draft(d, ("pending",), "sent", session=s))
+        elif not draft.has_card:
+            await buyers.post_card(gw, draft.draft_id)
+        elif draft.state == "pending":
+            waited = (gw.clock() - draft.created_at).total_seconds()
+            buyers.arm_holding(gw, draft.draft_id, gw.settings.holding_after_s - waited)
+    for chat_id in chats:
+        gw.kick(chat_id)
+    if chats or drafts:
+        log.info("start-up: %d chats with unfinished messages, %d drafts waiting", len(chats), len(drafts))

@@ -1,0 +1,131 @@
+"""Decides, for every draft, whether it is sent on its own or goes to an agent.
+
+Pure: the decision depends only on its arguments, and always says why, so the
+desk can show it and the records keep it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+MODES = ("assist", "bot_first", "human_first")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# These never go out on their own, whatever the file says: the issue's defaults
+# are a safety rule, not a preference.
+NEVER_AUTO = frozenset({"complain", "request_return", "request_human", "out_of_scope", "nlu_fallback"})
+
+
+@dataclass(frozen=True)
+class IntentRoute:
+    auto_send: bool
+    threshold: float
+
+
+@dataclass(frozen=True)
+class RoutingConfig:
+    mode: str = "bot_first"
+    intents: dict[str, IntentRoute] = field(default_factory=dict)
+    default: IntentRoute = IntentRoute(False, 1.0)
+    timezone: str = "Asia/Shanghai"
+    business_hours: dict[str, tuple[time, time]] = field(default_factory=dict)
+    holidays: frozenset[date] = frozenset()
+
+    def route_for(self, intent: str) -> IntentRoute:
+        return self.intents.get(intent, self.default)
+
+    def in_business_hours(self, now: datetime) -> bool:
+        local = now.astimezone(ZoneInfo(self.timezone))
+        if local.date() in self.holidays:
+            return False
+        hours = self.business_hours.get(WEEKDAYS[local.weekday()])
+        return bool(hours) and hours[0] <= local.time() < hours[1]
+
+
+@dataclass(frozen=True)
+class RouteDecision:
+    auto_send: bool
+    reason: str
+
+
+class RoutingConfigError(ValueError):
+    """The routing file is wrong; the message names the key."""
+
+
+def _route(raw: dict, where: str) -> IntentRoute:
+    try:
+        threshold = float(raw.get("threshold", 1.0))
+    except (TypeError, ValueError) as exc:
+        raise RoutingConfigError(f"{where}: threshold must be a number") from exc
+    if not 0.0 <= threshold <= 1.0:
+        raise RoutingConfigError(f"{where}: threshold must be between 0 and 1")
+    return IntentRoute(bool(raw.get("auto_send", False)), threshold)
+
+
+def _clock(value: str) -> time:
+    hours, minutes = str(value).split(":")
+    return time(int(hours), int(minutes))
+
+
+def parse_routing(raw: dict) -> RoutingConfig:
+    mode = raw.get("mode", "bot_first")
+    if mode not in MODES:
+        raise RoutingConfigError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    hours = {day: (_clock(v[0]), _clock(v[1])) for day, v in (raw.get("business_hours") or {}).items()}
+    unknown = set(hours) - set(WEEKDAYS)
+    if unknown:
+        raise RoutingConfigError(f"business_hours: unknown days {sorted(unknown)}")
+    return RoutingConfig(
+        mode=mode,
+        intents={name: _route(v or {}, f"intents.{name}") for name, v in (raw.get("intents") or {}).items()},
+        default=_route(raw.get("default") or {}, "default"),
+        timezone=raw.get("timezone", "Asia/Shanghai"),
+        business_hours=hours,
+        holidays=frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays") or []),
+    )
+
+
+def load_routing(path: Path) -> RoutingConfig:
+    with open(path, encoding="utf-8") as fh:
+        return parse_routing(yaml.safe_load(fh) or {})
+
+
+def decide(
+    config: RoutingConfig,
+    *,
+    intent: str,
+    confidence: float,
+    has_reply: bool,
+    policy_ok: bool,
+    handoff: bool,
+    human_mode: bool,
+    agents_on_duty: bool,
+    now: datetime,
+) -> RouteDecision:
+    """Auto-send only when every condition holds; otherwise the first reason not to."""
+    if human_mode:
+        return RouteDecision(False, "conversation is in human mode")
+    if not has_reply:
+        return RouteDecision(False, "no draft was produced")
+    if handoff:
+        return RouteDecision(False, "the action asked for an agent")
+    if not policy_ok:
+        return RouteDecision(False, "the draft failed the policy check")
+    if config.mode == "assist":
+        return RouteDecision(False, "assist mode: every draft goes to an agent")
+    if config.mode == "human_first" and agents_on_duty and config.in_business_hours(now):
+        return RouteDecision(False, "human_first mode: agents are on duty")
+    route = config.route_for(intent)
+    if intent in NEVER_AUTO or not route.auto_send:
+        return RouteDecision(False, f"intent {intent} is never auto-sent")
+    if confidence < route.threshold:
+        return RouteDecision(
+            False, f"confidence {confidence:.2f} is below {intent}'s threshold {route.threshold:.2f}"
+        )
+    return RouteDecision(
+        True, f"{config.mode}: {intent} at {confidence:.2f} ≥ {route.threshold:.2f}, policy ok"
+    )

@@ -1,0 +1,262 @@
+"""Starts and stops the action server and the Rasa server on localhost.
+
+Used by the simulator, `make serve` and the tests. Each server runs in its own
+process group on a free port, logs to var/logs/, and is health-checked before
+use; whatever this module started is stopped on exit, also on Ctrl-C or when a
+start fails halfway, so no stray processes are left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from bot.settings import Settings
+
+
+class StartError(Exception):
+    """A server could not be started; the message says what to do."""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _choose_port(wanted: int, what: str, env_name: str) -> int:
+    if wanted == 0:
+        return free_port()
+    if port_in_use(wanted):
+        raise StartError(
+            f"port {wanted} for the {what} is in use: stop what uses it or set {env_name} to another port (0 = any free port)"
+        )
+    return wanted
+
+
+def find_model(settings: Settings) -> Path:
+    """The model to serve: RASA_MODEL if set, else the one trained from the current data."""
+    if settings.model_path is not None:
+        if not settings.model_path.exists():
+            raise StartError(
+                f"RASA_MODEL {settings.model_path} does not exist: run 'make train' or fix the path"
+            )
+        return settings.model_path
+    rasa_python = settings.project_root / ".venv-rasa" / "bin" / "python"
+    if not rasa_python.exists():
+        raise StartError("the Rasa environment is missing: run 'make install'")
+    result = subprocess.run(
+        [str(rasa_python), "scripts/train.py", "--check"],
+        cwd=settings.project_root,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise StartError("no trained model for the current training data: run 'make train' (or 'make demo')")
+    return Path(result.stdout.strip())
+
+
+def endpoints_yaml(settings: Settings, action_url: str) -> str:
+    """Rasa's endpoints: our action server, an SQL tracker store, the lock store."""
+    lines = ["action_endpoint:", f'  url: "{action_url}"', "tracker_store:", "  type: SQL"]
+    if settings.tracker_db_url:
+        url = httpx.URL(settings.tracker_db_url.replace("postgresql+psycopg", "postgresql"))
+        lines += [
+            "  dialect: postgresql",
+            f'  host: "{url.host}"',
+            f"  port: {url.port or 5432}",
+            f'  db: "{url.path.lstrip("/")}"',
+            f'  username: "{url.username or ""}"',
+            f'  password: "{url.password or ""}"',
+        ]
+    else:
+        lines += ["  dialect: sqlite", f'  db: "{settings.var_dir / "rasa_tracker.db"}"']
+    if settings.redis_url:
+        url = httpx.URL(settings.redis_url)
+        lines += ["lock_store:", "  type: redis", f'  url: "{url.host}"', f"  port: {url.port or 6379}"]
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Stack:
+    """The running servers and where to reach them."""
+
+    rasa_url: str
+    action_url: str
+    model: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+
+
+def _spawn(cmd: list[str], log_file: Path, env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_file, "ab")
+    # A process group of its own: we can stop the server and any child it forked.
+    return subprocess.Popen(
+        cmd,
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop(processes: list[subprocess.Popen], grace_s: float = 10.0) -> None:
+    for proc in processes:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + grace_s
+    for proc in processes:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+def _wait_healthy(
+    proc: subprocess.Popen,
+    url: str,
+    what: str,
+    log_file: Path,
+    timeout_s: float,
+    ready: Callable[[httpx.Response], bool] = lambda resp: resp.status_code == 200,
+) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise StartError(f"the {what} exited while starting (exit {proc.returncode}): see {log_file}")
+        try:
+            resp = httpx.get(url, timeout=2, trust_env=False)
+        except httpx.HTTPError:
+            resp = None
+        if resp is not None and ready(resp):
+            return
+        time.sleep(0.5)
+    raise StartError(f"the {what} did not become healthy within {timeout_s:.0f} s: see {log_file}")
+
+
+def _model_loaded(model: Path, log_file: Path) -> Callable[[httpx.Response], bool]:
+    """Rasa serves even when its model failed to load: only a loaded model counts."""
+
+    def ready(resp: httpx.Response) -> bool:
+        # Rasa loads the model before it accepts connections, so "no agent
+        # loaded" (409) from a listening server means the model failed to load.
+        if resp.status_code == 200 and resp.json().get("model_file"):
+            return True
+        if resp.status_code not in (200, 409):
+            return False
+        raise StartError(f"the Rasa server could not load the model {model.name}: see {log_file}")
+
+    return ready
+
+
+def server_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+    env["PYTHONPATH"] = str(settings.project_root)
+    return env
+
+
+def start_action_server(settings: Settings, processes: list[subprocess.Popen]) -> str:
+    port = _choose_port(settings.action_port, "action server", "ACTION_PORT")
+    log_file = settings.log_dir / "actions.log"
+    cmd = [
+        str(settings.project_root / ".venv" / "bin" / "python"),
+        "-m",
+        "rasa_sdk",
+        "--actions",
+        "actions",
+        "--port",
+        str(port),
+    ]
+    proc = _spawn(cmd, log_file, server_env(settings), settings.project_root)
+    processes.append(proc)
+    _wait_healthy(proc, f"http://127.0.0.1:{port}/health", "action server", log_file, 60)
+    return f"http://127.0.0.1:{port}/webhook"
+
+
+def start_rasa_server(
+    settings: Settings,
+    model: Path,
+    action_url: str,
+    processes: list[subprocess.Popen],
+    *,
+    port: int | None = None,
+    name: str = "rasa",
+) -> str:
+    port = port or _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
+    settings.run_dir.mkdir(parents=True, exist_ok=True)
+    endpoints = settings.run_dir / f"endpoints-{port}.yml"
+    endpoints.write_text(endpoints_yaml(settings, action_url), encoding="utf-8")
+    log_file = settings.log_dir / f"{name}.log"
+    cmd = [
+        str(settings.project_root / ".venv-rasa" / "bin" / "rasa"),
+        "run",
+        "--enable-api",
+        "-i",
+        "127.0.0.1",
+        "-p",
+        str(port),
+        "-m",
+        str(model),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        str(endpoints),
+    ]
+    env = server_env(settings)
+    if settings.redis_url and settings.rasa_workers > 1:
+        env["SANIC_WORKERS"] = str(settings.rasa_workers)
+    proc = _spawn(cmd, log_file, env, settings.project_root)
+    processes.append(proc)
+    _wait_healthy(
+        proc,
+        f"http://127.0.0.1:{port}/status",
+        "Rasa server",
+        log_file,
+        240,
+        ready=_model_loaded(model, log_file),
+    )
+    return f"http://127.0.0.1:{port}"
+
+
+@contextmanager
+def running_stack(settings: Settings) -> Iterator[Stack]:
+    """Starts the action server and one Rasa server; stops both on exit."""
+    model = find_model(settings)
+    processes: list[subprocess.Popen] = []
+    previous = signal.getsignal(signal.SIGTERM)
+    # A SIGTERM to us must still stop the servers: turn it into an exception.
+    if previous in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        action_url = start_action_server(settings, processes)
+        rasa_url = start_rasa_server(settings, model, action_url, processes)
+        yield Stack(rasa_url=rasa_url, action_url=action_url, model=model, processes=processes)
+    finally:
+        stop(processes)
+        if previous in (signal.SIG_DFL, None):
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)

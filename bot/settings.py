@@ -1,0 +1,91 @@
+"""The gateway's settings: the only place in bot/ that reads the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shop.paths import PROJECT_ROOT, VAR_DIR
+
+
+def _ids(raw: str | None) -> frozenset[int]:
+    return frozenset(int(x) for x in (raw or "").replace(";", ",").split(",") if x.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the gateway and the simulator need to know about their world."""
+
+    rasa_urls: tuple[str, ...] = ("http://127.0.0.1:5005",)
+    rasa_timeout_s: float = 30.0
+    action_port: int = 0  # 0: a free port
+    rasa_port: int = 0
+    tracker_db_url: str | None = None  # None: SQLite file var/rasa_tracker.db
+    redis_url: str | None = None  # lock store for several Rasa workers
+    rasa_workers: int = 1
+    model_path: Path | None = None  # None: the model trained from the current data
+    telegram_token: str | None = None
+    telegram_base_url: str | None = None  # a Bot API stand-in in tests
+    webhook_url: str | None = None  # set: webhook instead of polling
+    webhook_port: int = 8443
+    agent_chat_id: int | None = None
+    agent_ids: frozenset[int] = frozenset()
+    supervisor_ids: frozenset[int] = frozenset()
+    trainer_ids: frozenset[int] = frozenset()
+    holding_after_s: float = 90.0
+    database_url: str | None = None  # None: shop.settings (DATABASE_URL or var/shop.db)
+    # Rasa down: retry a kept message after base, 2*base, ... up to max seconds.
+    rasa_retry_base_s: float = 1.0
+    rasa_retry_max_s: float = 60.0
+    # Telegram's limits: about one message a second per chat, 20 a minute per group.
+    chat_send_interval_s: float = 1.0
+    group_send_interval_s: float = 3.0
+    send_attempts: int = 5  # network errors / flood limits before giving up on a message
+    poll_timeout_s: int = 10  # getUpdates long-poll length
+    routing_file: Path = PROJECT_ROOT / "responses" / "routing.yml"
+    project_root: Path = PROJECT_ROOT
+    var_dir: Path = VAR_DIR
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.var_dir / "run"
+
+
+def load_settings(env: dict[str, str] | None = None) -> Settings:
+    """Reads the settings from the environment (or the mapping given, in tests)."""
+    env = dict(os.environ if env is None else env)
+    urls = tuple(u.strip() for u in env.get("RASA_URL", "http://127.0.0.1:5005").split(",") if u.strip())
+    agent_chat = env.get("AGENT_CHAT_ID")
+    model = env.get("RASA_MODEL")
+    return Settings(
+        rasa_urls=urls,
+        rasa_timeout_s=float(env.get("RASA_TIMEOUT", "30")),
+        action_port=int(env.get("ACTION_PORT", "0")),
+        rasa_port=int(env.get("RASA_PORT", "0")),
+        tracker_db_url=env.get("TRACKER_DB_URL") or None,
+        redis_url=env.get("REDIS_URL") or None,
+        rasa_workers=int(env.get("RASA_WORKERS", "1")),
+        model_path=Path(model) if model else None,
+        telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+        telegram_base_url=env.get("TELEGRAM_BASE_URL") or None,
+        webhook_url=env.get("WEBHOOK_URL") or None,
+        webhook_port=int(env.get("WEBHOOK_PORT", "8443")),
+        agent_chat_id=int(agent_chat) if agent_chat else None,
+        agent_ids=_ids(env.get("AGENT_IDS")),
+        supervisor_ids=_ids(env.get("SUPERVISOR_IDS")),
+        trainer_ids=_ids(env.get("TRAINER_IDS")),
+        holding_after_s=float(env.get("HOLDING_AFTER_SECONDS", "90")),
+        database_url=env.get("DATABASE_URL") or None,
+        rasa_retry_base_s=float(env.get("RASA_RETRY_SECONDS", "1")),
+        rasa_retry_max_s=float(env.get("RASA_RETRY_MAX_SECONDS", "60")),
+        chat_send_interval_s=float(env.get("CHAT_SEND_INTERVAL_SECONDS", "1")),
+        group_send_interval_s=float(env.get("GROUP_SEND_INTERVAL_SECONDS", "3")),
+        routing_file=Path(env.get("ROUTING_FILE", str(PROJECT_ROOT / "responses" / "routing.yml"))),
+        var_dir=Path(env.get("VAR_DIR", str(VAR_DIR))),
+    )

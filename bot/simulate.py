@@ -1,0 +1,226 @@
+"""A terminal simulator of one buyer's chat, with you as the agent.
+
+    python -m bot.simulate [--buyer tb_linlin]          # interactive
+    python -m bot.simulate --json < messages.txt        # one JSON line per message
+
+Uses the Rasa server at RASA_URL when one answers there; otherwise starts the
+action server and a Rasa server itself and stops them on exit. The `--json`
+records have exactly the keys text, intent, confidence, replies, auto_send,
+handoff, policy_violations (other tools and checks rely on them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import secrets
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+from bot import agent_texts
+from bot.pipeline import Draft, draft_reply
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.routing import load_routing
+from bot.servers import StartError, running_stack
+from bot.settings import Settings, load_settings
+from shop.policy import CheckContext, check_text
+
+CHANNEL = "simulator"
+
+
+class SimulatorError(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+def prepare_buyer(buyer: str) -> CheckContext:
+    """Makes sure the demo shop exists and `buyer`'s chat is verified."""
+    from shop.demo import ensure_demo_loaded
+    from sqlalchemy.orm import Session
+
+    from shop.db import make_engine
+    from shop.errors import ShopError, UnknownBuyer
+    from shop.linking import ensure_verified_link
+    from shop.policy_context import context_for_buyer
+
+    try:
+        engine = make_engine()
+        ensure_demo_loaded(engine)
+        with Session(engine) as session, session.begin():
+            ensure_verified_link(CHANNEL, buyer, buyer, session=session)
+            return context_for_buyer(buyer, session=session)
+    except UnknownBuyer as exc:
+        raise SimulatorError(f"unknown buyer '{buyer}': {exc}") from exc
+    except ShopError as exc:
+        raise SimulatorError(f"the shop database is not usable ({exc}): run 'make demo-db'") from exc
+
+
+def rasa_reachable(settings: Settings) -> bool:
+    async def probe() -> bool:
+        client = RasaClient(settings.rasa_urls, timeout_s=3)
+        try:
+            return all([await client.healthy(url) for url in client.urls])
+        finally:
+            await client.aclose()
+
+    return asyncio.run(probe())
+
+
+@contextmanager
+def rasa_urls(settings: Settings, *, quiet: bool) -> Iterator[tuple[str, ...]]:
+    """The Rasa servers to use: those at RASA_URL, or ones started for this run."""
+    if rasa_reachable(settings):
+        yield settings.rasa_urls
+        return
+    if not quiet:
+        print(agent_texts.STARTING, file=sys.stderr, flush=True)
+    with running_stack(settings) as stack:
+        yield (stack.rasa_url,)
+
+
+class Session:
+    """One simulated chat: a buyer, a conversation id, the routing rules."""
+
+    def __init__(self, settings: Settings, buyer: str, urls: tuple[str, ...], check_context: CheckContext):
+        self.buyer = buyer
+        self.client = RasaClient(urls, timeout_s=settings.rasa_timeout_s)
+        self.routing = load_routing(settings.routing_file)
+        self.check_context = check_context
+        self._token = secrets.token_hex(4)
+        self._number = 0
+
+    def new_conversation(self) -> None:
+        self._number += 1
+
+    @property
+    def conversation_id(self) -> str:
+        return f"sim-{self.buyer}-{self._token}-{self._number}"
+
+    async def handle(self, text: str) -> Draft | None:
+        try:
+            return await draft_reply(
+                self.client,
+                self.conversation_id,
+                text,
+                channel=CHANNEL,
+                user_id=self.buyer,
+                routing=self.routing,
+                check_context=self.check_context,
+            )
+        except RasaUnavailable as exc:
+            print(f"simulate: Rasa did not answer ({exc})", file=sys.stderr)
+            return None
+
+
+def unavailable_record(text: str) -> dict:
+    return {
+        "text": text,
+        "intent": None,
+        "confidence": 0.0,
+        "replies": [],
+        "auto_send": False,
+        "handoff": True,
+        "policy_violations": [],
+    }
+
+
+def run_json(session: Session, lines: TextIO, out: TextIO) -> None:
+    """One JSON object per input line; an empty line starts a new conversation."""
+    with asyncio.Runner() as runner:
+        for raw in lines:
+            text = raw.rstrip("\r\n")
+            if not text.strip():
+                session.new_conversation()
+                continue
+            draft = runner.run(session.handle(text))
+            record = draft.as_json() if draft else unavailable_record(text)
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.flush()
+        runner.run(session.client.aclose())
+
+
+def show_draft(draft: Draft) -> None:
+    print(agent_texts.draft_header(draft.intent, draft.confidence))
+    for reply in draft.replies or [agent_texts.NO_DRAFT]:
+        print(f"  {agent_texts.DRAFT_LABEL} {reply}")
+    for violation in draft.violations:
+        print(f"  ⚠ {violation.reason}")
+    print(f"  {agent_texts.route_line(draft.auto_send, draft.decision.reason)}")
+
+
+def agent_turn(draft: Draft, check_context: CheckContext) -> None:
+    """You as the agent: Enter sends, e edits (policy-checked), r rejects."""
+    while True:
+        choice = input(agent_texts.AGENT_PROMPT).strip().lower()
+        if choice == "" and draft.replies and not draft.violations:
+            for reply in draft.replies:
+                print(f"{agent_texts.SENT_LABEL} {reply}")
+            return
+        if choice == "":
+            print(agent_texts.CANNOT_SEND_AS_IS)
+            continue
+        if choice == "r":
+            print(agent_texts.REJECTED)
+            return
+        if choice == "e":
+            text = input(agent_texts.EDIT_PROMPT).strip()
+            problems = check_text(text, context=check_context)
+            if not problems:
+                print(f"{agent_texts.SENT_LABEL} {text}")
+                return
+            for problem in problems:
+                print(f"  ⚠ {problem.reason}")
+
+
+def run_interactive(session: Session) -> None:
+    print(agent_texts.welcome(session.buyer))
+    with asyncio.Runner() as runner:
+        while True:
+            try:
+                text = input(agent_texts.BUYER_PROMPT)
+            except EOFError:
+                break
+            if not text.strip():
+                session.new_conversation()
+                print(agent_texts.NEW_CONVERSATION)
+                continue
+            draft = runner.run(session.handle(text))
+            if draft is None:
+                print(agent_texts.RASA_DOWN)
+                continue
+            show_draft(draft)
+            if draft.auto_send:
+                for reply in draft.replies:
+                    print(f"{agent_texts.AUTO_SENT_LABEL} {reply}")
+            else:
+                agent_turn(draft, session.check_context)
+        runner.run(session.client.aclose())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.simulate", description=__doc__.splitlines()[0])
+    parser.add_argument("--buyer", default="tb_linlin", help="the demo buyer whose verified chat this is")
+    parser.add_argument("--json", action="store_true", help="read messages from stdin, print JSON lines")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    try:
+        check_context = prepare_buyer(args.buyer)
+        with rasa_urls(settings, quiet=args.json) as urls:
+            session = Session(settings, args.buyer, urls, check_context)
+            if args.json:
+                run_json(session, sys.stdin, sys.stdout)
+            else:
+                run_interactive(session)
+    except (SimulatorError, StartError) as exc:
+        print(f"simulate: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The gateway's and simulator's wording, read from responses/gateway.yml.
+
+No Chinese literals live in Python: the texts are data, so the shop can reword
+them (and the policy test can check every buyer-facing one) without code changes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from shop.paths import RESPONSES_DIR
+
+GATEWAY_FILE = RESPONSES_DIR / "gateway.yml"
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh) or {}
+
+
+def all_texts(path: Path = GATEWAY_FILE) -> dict[str, Any]:
+    """The whole file, as a dict of sections (buyer, agent, simulator)."""
+    return _load(path)
+
+
+def text(key: str, /, **fields: Any) -> str:
+    """The text at dotted `key` (e.g. "buyer.holding"), with `fields` filled in."""
+    node: Any = _load(GATEWAY_FILE)
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"{key} is missing from {GATEWAY_FILE.name}")
+        node = node[part]
+    if not isinstance(node, str):
+        raise KeyError(f"{key} in {GATEWAY_FILE.name} is not a text")
+    return node.format(**fields) if fields else node
+
+
+def buyer(key: str, /, **fields: Any) -> str:
+    """A text shown to buyers (must pass the shop policy check)."""
+    return text(f"buyer.{key}", **fields)
+
+
+def agent(key: str, /, **fields: Any) -> str:
+    """A text shown to agents in the desk group."""
+    return text(f"agent.{key}", **fields)
+
+
+def kind_name(kind: str) -> str:
+    """What the buyer sent, in words ("图片" for a photo)."""
+    kinds = _load(GATEWAY_FILE)["buyer"]["kinds"]
+    return kinds.get(kind, kinds["other"])

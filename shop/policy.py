@@ -1,0 +1,85 @@
+"""The shop policy check run on every outgoing text, drafted or typed.
+
+``check_text`` returns each breach of ``responses/policy.yml`` with a stable
+English code and a Chinese reason telling the agent what to change:
+
+=====================  ======================================================
+code                   rule (module)
+=====================  ======================================================
+empty_reply            nothing to send (here)
+forbidden_phrase       a ``tone.forbidden_phrases`` entry, also Traditional,
+                       full-width or split by spaces/punctuation/emoji (here)
+no_polite_address      none of ``tone.address_buyer_as`` (亲/您) (here)
+money_beyond_allowed   coupon above ``bargaining.max_goodwill_coupon``,
+                       unknown 满减, 打折, 免单 (``shop.policy_money``)
+off_platform_payment   bank transfer, 微信支付 ... (``shop.policy_contact``)
+off_platform_contact   WeChat/QQ ids, full phone numbers, links (same)
+other_buyer_data       another buyer's order id or phone tail (same)
+absolute_claim         广告法 superlatives (``shop.policy_claims``)
+=====================  ======================================================
+
+Pure Python: no rasa, telegram or database imports. Nothing is read or
+compiled at import; the policy is loaded and the patterns compiled on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+
+from shop import policy_claims, policy_contact, policy_money
+from shop.policy_config import ShopPolicy, load_policy
+from shop.policy_types import CheckContext, Promotion, Views, Violation
+from shop.textfold import BOUNDARY, fold_phrase
+
+__all__ = ["CheckContext", "Promotion", "Violation", "check_text", "is_compliant"]
+
+_EMPTY = CheckContext()
+
+
+@lru_cache(maxsize=8)
+def _folded(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(phrase as written in the policy, phrase as searched in folded text)."""
+    return tuple((p, f) for p in phrases if (f := fold_phrase(p)))
+
+
+def _tone(views: Views, policy: ShopPolicy) -> Iterator[Violation]:
+    folded = views.folded
+    for phrase, needle in _folded(policy.tone.forbidden_phrases):
+        at = folded.text.find(needle)
+        if at >= 0:  # once per phrase: the agent rewrites the sentence anyway
+            yield views.violation(
+                folded,
+                at,
+                at + len(needle),
+                "forbidden_phrase",
+                f"包含禁用语「{phrase}」，请换一种积极的说法，说明能为买家做什么",
+            )
+    address = _folded(policy.tone.address_buyer_as)
+    if not any(needle in folded.text for _, needle in address):
+        words = "或".join(f"「{p}」" for p, _ in address)
+        yield Violation(
+            code="no_polite_address",
+            reason=f"回复里没有称呼买家{words}，请加上礼貌的称呼",
+            span=views.original[:20],
+        )
+
+
+def check_text(
+    text: str, *, context: CheckContext | None = None, policy: ShopPolicy | None = None
+) -> list[Violation]:
+    """Every policy violation in ``text``, in reading order ([] = fine to send)."""
+    policy = policy or load_policy()
+    context = context or _EMPTY
+    views = Views.of(text)
+    if not views.folded.text.strip(BOUNDARY):
+        return [Violation("empty_reply", "回复为空（或只有标点、表情），请写上要对买家说的话", text)]
+    found: list[Violation] = [*_tone(views, policy)]
+    for rule in (policy_money, policy_contact, policy_claims):
+        found.extend(rule.check(views, context, policy))
+    return sorted(dict.fromkeys(found), key=lambda v: (v.start, v.code))
+
+
+def is_compliant(text: str, *, context: CheckContext | None = None, policy: ShopPolicy | None = None) -> bool:
+    """True when ``text`` may be sent as it is."""
+    return not check_text(text, context=context, policy=policy)

@@ -1,0 +1,96 @@
+"""action_size_advice on the demo shop: the rendered reply carries the advice."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.size import ActionSizeAdvice
+from tests.actions.presale_fixtures import db_url, shop  # noqa: F401
+from tests.trackers import make_tracker, run_action
+
+pytestmark = pytest.mark.usefixtures("shop")
+SEED = {"height": 162, "weight": 57.5, "bust": 92, "waist": 79, "hip": 96, "shoulder": 39}
+
+
+@pytest.mark.parametrize(
+    ("code", "size", "label"),
+    [("0201", "M", "160/84A"), ("108", "L", "165/88A"), ("0164", "L", "165/74A"), ("0254", "M", "160/84A")],
+)
+async def test_seed_check(code: str, size: str, label: str) -> None:
+    run = await run_action(
+        ActionSizeAdvice(), make_tracker("ask_size", entities={"product_code": code, **SEED})
+    )
+    assert run.rule == "size_fit_all"
+    assert run.responses == ["utter_size_fit"]
+    assert (run.facts["product_code"], run.facts["size"]) == (code, size)
+    for text in run.texts():
+        assert f"{size}码（{label}）" in text
+        assert "仅供参考" in text
+
+
+async def test_measurements_are_shown_in_jin() -> None:
+    run = await run_action(
+        ActionSizeAdvice(), make_tracker("ask_size", entities={"product_code": "0201", **SEED})
+    )
+    assert any("体重115斤" in text for text in run.texts())
+
+
+async def test_measurements_remembered_in_slots_count() -> None:
+    tracker = make_tracker(
+        "ask_size", entities={"weight": 55}, slots={"product_code": "0363", "height": "162"}
+    )
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert (run.rule, run.facts["size"]) == ("size_fit_all", "M")
+
+
+@pytest.mark.parametrize(
+    ("entities", "slots", "rule", "response"),
+    [
+        ({"height": 160, "weight": 50}, {}, "ask_missing_product", "utter_size_ask_product"),
+        ({"product_code": "0201"}, {}, "ask_missing_height", "utter_size_ask_height"),
+        ({"weight": 50}, {"product_code": "0201"}, "ask_missing_height", "utter_size_ask_height"),
+        ({"height": 160}, {"product_code": "0201"}, "ask_missing_weight", "utter_size_ask_weight"),
+        (
+            {"product_code": "0164", "height": 160, "weight": 50},
+            {},
+            "ask_missing_waist",
+            "utter_size_ask_waist",
+        ),
+        ({"product_code": "0255", "waist": 72}, {}, "ask_missing_hip", "utter_size_ask_hip"),
+        ({"product_code": "0420"}, {}, "ask_missing_bust", "utter_size_ask_bust"),
+    ],
+)
+async def test_asks_one_thing_at_a_time(entities, slots, rule, response) -> None:
+    run = await run_action(ActionSizeAdvice(), make_tracker("ask_size", entities=entities, slots=slots))
+    assert (run.rule, run.responses) == (rule, [response])
+    assert not run.draft["handoff"]
+    run.texts()  # every variant renders with what was passed
+
+
+async def test_between_two_sizes_says_why() -> None:
+    tracker = make_tracker("ask_size", entities={"product_code": "0201", "height": 160, "weight": 62})
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert run.rule == "size_between"
+    assert run.facts["candidates"] == ["M", "L"]
+    texts = run.texts()
+    assert any("按身高M、按体重L" in t for t in texts)
+    assert all("仅供参考" in t and "宽松" in t for t in texts)
+
+
+async def test_outside_chart_is_honest_and_hands_off() -> None:
+    tracker = make_tracker("ask_size", entities={"product_code": "0201", "height": 185, "weight": 60})
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert (run.rule, run.draft["handoff"], run.draft["handoff_reason"]) == (
+        "size_outside_chart",
+        True,
+        "size_outside_chart",
+    )
+    assert run.facts["outside"] == {"height": "above"}
+    assert all("身高" in t and "人工客服" in t for t in run.texts())
+
+
+async def test_two_sizes_fit() -> None:
+    tracker = make_tracker("ask_size", entities={"product_code": "108", "height": 163, "weight": 55.5})
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert run.rule == "size_fit_several"
+    assert all("M" in t and "L" in t for t in run.texts())

@@ -1,0 +1,102 @@
+"""The gateway's pure parts: texts, splitting, linking input, edit distance, cards, serve."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from bot import agent_texts, cards, texts
+from bot.delivery import split_text
+from bot.desk import edit_distance, heavily_edited
+from bot.linking_flow import asked_to_link, parse_link_args
+from shop.paths import PROJECT_ROOT
+from shop.policy import check_text
+
+SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片"}
+
+
+def _buyer_texts() -> dict[str, str]:
+    section = texts.all_texts()["buyer"]
+    return {k: v.format(**SAMPLE_FIELDS) for k, v in section.items() if isinstance(v, str)}
+
+
+@pytest.mark.parametrize("key", sorted(_buyer_texts()))
+def test_every_buyer_text_passes_the_policy_check(key: str) -> None:
+    assert check_text(_buyer_texts()[key]) == []
+
+
+def test_no_chinese_literals_in_gateway_python() -> None:
+    offenders = []
+    for path in (PROJECT_ROOT / "bot").glob("*.py"):
+        if any("\u4e00" <= ch <= "\u9fff" for ch in path.read_text(encoding="utf-8")):
+            offenders.append(path.name)
+    assert offenders == []
+
+
+def test_the_simulator_keeps_its_names() -> None:
+    assert agent_texts.SENT_LABEL and agent_texts.STARTING
+    assert "tb_linlin" in agent_texts.welcome("tb_linlin")
+    assert "0.93" in agent_texts.draft_header("ask_size", 0.93)
+    assert "x" in agent_texts.route_line(True, "x")
+
+
+def test_split_text_cuts_after_sentences_and_keeps_everything() -> None:
+    text = ("一二三四五。" * 10) + "很长" * 30
+    parts = split_text(text, limit=25)
+    assert "".join(parts) == text
+    assert all(len(p) <= 25 for p in parts)
+    assert parts[0].endswith("。")
+    assert split_text("短") == ["短"]
+
+
+def test_split_text_counts_emoji_twice() -> None:
+    parts = split_text("😀" * 10, limit=8)
+    assert [len(p) for p in parts] == [4, 4, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5021873340002 3821", ("5021873340002", "3821")),
+        (" 5021873340002，3821 ", ("5021873340002", "3821")),
+        ("5021873340002/3821", ("5021873340002", "3821")),
+        ("502187334000 3821", None),
+        ("订单 5021873340002 3821", None),
+        ("5021873340002 38211", None),
+    ],
+)
+def test_parse_link_args(text: str, expected: tuple[str, str] | None) -> None:
+    assert parse_link_args(text) == expected
+
+
+def test_asked_to_link() -> None:
+    assert asked_to_link({"rule": "link_required"})
+    assert asked_to_link({"facts": {"link_needed": True}})
+    assert not asked_to_link({"rule": "size_fit"})
+    assert not asked_to_link(None)
+
+
+def test_edit_distance_and_heavy_edits() -> None:
+    assert edit_distance("kitten", "sitting") == 3
+    assert not heavily_edited("亲，建议您选M码哦", "亲，建议您选L码哦")
+    assert heavily_edited("亲，建议您选M码哦", "亲，这款没有货了，抱歉")
+
+
+def test_callback_data_round_trips_and_fits_telegrams_64_bytes() -> None:
+    assert cards.parse_callback("send:12") == ("send", 12, None)
+    assert cards.parse_callback("intent:12:3") == ("intent", 12, 3)
+    assert cards.parse_callback("bogus") is None
+    markup = cards.intent_buttons(2**40)
+    assert all(len(b.callback_data.encode()) <= 64 for row in markup.inline_keyboard for b in row)
+    assert len(cards.INTENTS) == 18
+
+
+def test_serve_without_a_token_explains_how_to_get_one() -> None:
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr and "AGENT_CHAT_ID" in result.stderr

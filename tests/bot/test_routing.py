@@ -1,0 +1,94 @@
+"""The auto-send decision: every condition, each mode, and the recorded reason."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from bot.routing import RoutingConfig, RoutingConfigError, decide, load_routing, parse_routing
+from shop.paths import RESPONSES_DIR
+
+# Tuesday 2026-11-24 12:00 in Shanghai is 04:00 UTC: business hours.
+IN_HOURS = datetime(2026, 11, 24, 4, 0, tzinfo=timezone.utc)
+# Tuesday 23:30 in Shanghai: closed.
+AFTER_HOURS = datetime(2026, 11, 24, 15, 30, tzinfo=timezone.utc)
+# 2026-10-01 (National Day) 12:00 in Shanghai: a holiday.
+HOLIDAY = datetime(2026, 10, 1, 4, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def shop_routing() -> RoutingConfig:
+    return load_routing(RESPONSES_DIR / "routing.yml")
+
+
+def _decide(config, **overrides):
+    args = dict(
+        intent="ask_size",
+        confidence=0.97,
+        has_reply=True,
+        policy_ok=True,
+        handoff=False,
+        human_mode=False,
+        agents_on_duty=True,
+        now=IN_HOURS,
+    )
+    args.update(overrides)
+    return decide(config, **args)
+
+
+@pytest.mark.parametrize(
+    "overrides, auto, reason_part",
+    [
+        ({}, True, "ask_size"),
+        ({"confidence": 0.84}, False, "below"),
+        ({"confidence": 0.85}, True, "≥"),
+        ({"policy_ok": False}, False, "policy"),
+        ({"handoff": True}, False, "agent"),
+        ({"human_mode": True}, False, "human mode"),
+        ({"has_reply": False}, False, "no draft"),
+        ({"intent": "complain", "confidence": 1.0}, False, "never"),
+        ({"intent": "request_return", "confidence": 1.0}, False, "never"),
+        ({"intent": "nlu_fallback", "confidence": 1.0}, False, "never"),
+        ({"intent": "some_new_intent", "confidence": 0.99}, False, "never"),
+        ({"intent": "greet", "confidence": 0.81}, True, "greet"),
+    ],
+)
+def test_bot_first_routes_each_condition(shop_routing, overrides, auto, reason_part):
+    decision = _decide(shop_routing, **overrides)
+    assert decision.auto_send is auto
+    assert reason_part in decision.reason
+
+
+def test_assist_mode_sends_nothing_on_its_own(shop_routing):
+    config = RoutingConfig(**{**shop_routing.__dict__, "mode": "assist"})
+    assert not _decide(config).auto_send
+    assert "assist" in _decide(config).reason
+
+
+@pytest.mark.parametrize(
+    "now, on_duty, auto",
+    [(IN_HOURS, True, False), (IN_HOURS, False, True), (AFTER_HOURS, True, True), (HOLIDAY, True, True)],
+)
+def test_human_first_uses_agents_in_hours_and_bot_otherwise(shop_routing, now, on_duty, auto):
+    config = RoutingConfig(**{**shop_routing.__dict__, "mode": "human_first"})
+    assert _decide(config, now=now, agents_on_duty=on_duty).auto_send is auto
+
+
+def test_routing_file_can_not_make_complaints_auto_send():
+    config = parse_routing(
+        {"mode": "bot_first", "intents": {"complain": {"auto_send": True, "threshold": 0.1}}}
+    )
+    assert not _decide(config, intent="complain").auto_send
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"mode": "autopilot"}, "mode must be one of"),
+        ({"intents": {"greet": {"threshold": 1.5}}}, "intents.greet"),
+        ({"intents": {"greet": {"threshold": "high"}}}, "must be a number"),
+        ({"business_hours": {"someday": ["09:00", "18:00"]}}, "unknown days"),
+    ],
+)
+def test_bad_routing_file_names_the_problem(raw, message):
+    with pytest.raises(RoutingConfigError, match=message):
+        parse_routing(raw)

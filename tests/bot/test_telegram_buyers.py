@@ -1,0 +1,248 @@
+"""Buyers through the real ptb client: linking, auto-send, media, order, outages, restarts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shop import channel_store
+from shop.linking import buyer_for_chat
+from shop.models import Conversation, Draft, InboundMessage
+from shop.trainer_inbox import list_items
+from bot import texts
+from tests.bot.conftest import AGENT_CHAT, BUYER, OTHER_BUYER, Harness
+from tests.fakes.rasa import Turn
+
+GREETING = "亲，您好呀～欢迎光临，有什么可以帮您的吗？"
+
+
+async def test_a_confident_greeting_is_auto_sent(harness: Harness) -> None:
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    await harness.start()
+    harness.buyer_says("你好")
+    await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="the greeting")
+    await harness.idle()
+    draft = harness.db(lambda s: s.scalars(select(Draft)).one())
+    assert (draft.state, draft.auto_send, draft.intent) == ("sent", True, "greet")
+    assert "bot_first" in draft.route_reason
+    assert harness.cards() == []
+    assert harness.rasa.received[0]["metadata"] == {"channel": "telegram", "user_id": str(BUYER)}
+
+LINK_PROMPT = "亲，为了保护您的隐私，查询订单前需要先核实一下身份哦～请发一下订单号和手机号后四位～"
+
+
+def _linked_account(harness: Harness, buyer: int = BUYER) -> str | None:
+    found = harness.db(lambda s: buyer_for_chat("telegram", str(buyer), session=s))
+    return found.account if found else None
+
+
+async def test_link_succeeds_with_order_and_phone_digits(harness: Harness) -> None:
+    await harness.start()
+    harness.buyer_says("/link 5021873340002 3821")
+    await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("link_ok")], what="link ok")
+    assert _linked_account(harness) == "tb_linlin"
+    harness.buyer_says("/unlink")
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="unlink reply")
+    assert harness.to_buyer()[1] == texts.buyer("unlinked")
+    assert _linked_account(harness) is None
+    assert harness.rasa.received == []  # commands never reach Rasa
+
+
+async def test_wrong_digits_fail_and_five_failures_lock_for_an_hour(harness: Harness) -> None:
+    await harness.start()
+    for _ in range(4):
+        harness.buyer_says("/link 5021873340002 0000")
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 4, what="four failures")
+    assert harness.to_buyer()[0] == texts.buyer("link_failed", left=4)
+    assert harness.to_buyer()[3] == texts.buyer("link_failed", left=1)
+    harness.buyer_says("/link 5021873340002 0000")
+    harness.buyer_says("/link 5021873340002 3821")  # right digits, but locked now
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 6, what="lock replies")
+    prefix = texts.buyer("link_locked", until="@@").split("@@")[0]
+    assert harness.to_buyer()[4].startswith(prefix)
+    assert harness.to_buyer()[5].startswith(prefix)
+    assert _linked_account(harness) is None
+
+
+async def test_bare_order_and_digits_link_after_the_bot_asked(harness: Harness) -> None:
+    harness.rasa.script["我的订单到哪了"] = Turn(
+        "ask_order_status", 0.97, [LINK_PROMPT], meta={"rule": "link_required", "action": "action_order_status"}
+    )
+    await harness.start()
+    harness.buyer_says("5021873340002 3821")  # not asked yet: an ordinary message for Rasa
+    harness.buyer_says("我的订单到哪了")
+    harness.buyer_says("5021873340002 3821")
+    await harness.wait_for(lambda: texts.buyer("link_ok") in harness.to_buyer(), what="linked")
+    assert _linked_account(harness) == "tb_linlin"
+    assert harness.rasa.texts() == ["5021873340002 3821", "我的订单到哪了"]
+
+
+async def test_a_photo_is_stored_shown_to_agents_and_acknowledged(harness: Harness) -> None:
+    await harness.start()
+    harness.buyer_says("这件衣服有色差")  # context for the card
+    harness.buyer_sends_photo("PHOTO-FILE-1")
+    await harness.wait_for(lambda: len(harness.cards()) == 2, what="two cards")
+    await harness.wait_for(lambda: harness.api.calls_of("sendPhoto", AGENT_CHAT), what="photo to desk")
+    receipt = texts.buyer("media_received", kind=texts.kind_name("photo"))
+    assert receipt in harness.to_buyer()
+    card = harness.cards()[1]
+    assert "PHOTO-FILE-1" in card.text and "这件衣服有色差" in card.text
+    photo = harness.api.calls_of("sendPhoto", AGENT_CHAT)[0]
+    assert photo.params["photo"] == "PHOTO-FILE-1"
+    # ptb 22 sends reply_to_message_id as reply_parameters.
+    assert photo.params["reply_parameters"]["message_id"] == card.params["_message_id"]
+    stored = harness.db(lambda s: s.scalars(select(InboundMessage).where(InboundMessage.kind == "photo")).one())
+    assert stored.file_id == "PHOTO-FILE-1"
+    assert "PHOTO-FILE-1" not in harness.rasa.texts()
+
+
+async def test_two_quick_messages_are_answered_in_order(harness: Harness) -> None:
+    harness.rasa.script["在吗"] = Turn("greet", 0.99, ["亲，在的呢～"], delay_s=0.3)
+    harness.rasa.script["谢谢"] = Turn("thank", 0.99, ["不客气哦亲～"])
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    await harness.start()
+    harness.api.push_many(
+        [harness.buyer_update("在吗"), harness.buyer_update("谢谢"), harness.buyer_update("你好", OTHER_BUYER)]
+    )
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="both answers")
+    assert harness.to_buyer() == ["亲，在的呢～", "不客气哦亲～"]
+    # Another chat is not held up by the slow one.
+    first_other = next(c for c in harness.api.calls_of("sendMessage", OTHER_BUYER))
+    first_buyer = next(c for c in harness.api.calls_of("sendMessage", BUYER))
+    assert first_other.at < first_buyer.at
+
+
+async def test_a_later_message_waits_for_an_earlier_one_an_agent_holds(harness: Harness) -> None:
+    harness.rasa.script["太差了"] = Turn("complain", 0.95, ["亲，非常抱歉给您带来不好的体验～"])
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    await harness.start()
+    harness.buyer_says("太差了")
+    harness.buyer_says("你好")
+    await harness.wait_card(2)
+    assert harness.to_buyer() == []
+    assert "earlier message" in harness.cards()[1].text
+
+
+async def test_rasa_down_keeps_messages_retries_and_answers_in_order(harness: Harness) -> None:
+    harness.rasa.script["在吗"] = Turn("greet", 0.99, ["亲，在的呢～"])
+    harness.rasa.script["谢谢"] = Turn("thank", 0.99, ["不客气哦亲～"])
+    harness.rasa.down = True
+    await harness.start()
+    harness.buyer_says("在吗")
+    harness.buyer_says("谢谢")
+    await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("busy")], what="one holding reply")
+    await harness.wait_for(lambda: any("在吗" in t for t in harness.desk_texts()), what="raw message to agents")
+    attempts = lambda: harness.db(lambda s: s.scalars(select(InboundMessage.attempts).order_by(InboundMessage.id)).first())  # noqa: E731
+    await harness.wait_for(lambda: attempts() >= 3, what="retries")
+    harness.rasa.down = False
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 3, what="answers after recovery")
+    assert harness.to_buyer() == [texts.buyer("busy"), "亲，在的呢～", "不客气哦亲～"]
+    statuses = harness.db(lambda s: list(s.scalars(select(InboundMessage.status))))
+    assert statuses == ["done", "done"]
+
+
+async def test_a_restart_picks_up_unprocessed_messages_and_pending_cards(harness: Harness) -> None:
+    harness.rasa.script["太差了"] = Turn("complain", 0.95, ["亲，非常抱歉给您带来不好的体验～"])
+    harness.rasa.script["谢谢"] = Turn("thank", 0.99, ["不客气哦亲～"])
+    await harness.start()
+    harness.buyer_says("太差了")
+    card_id = await harness.wait_card()
+    await harness.idle()
+    await harness.stop()
+
+    # A message stored by the last run just before it died, never handled.
+    def stored_only(session):
+        channel_store.record_inbound(
+            channel="telegram", update_key="999999", chat_id=str(OTHER_BUYER), user_id=str(OTHER_BUYER),
+            text="谢谢", session=session,
+        )  # fmt: skip
+        channel_store.ensure_conversation("telegram", str(OTHER_BUYER), str(OTHER_BUYER), session=session)
+
+    harness.db(stored_only)
+    await harness.start(holding_after_s=0.3)
+    await harness.wait_for(lambda: harness.to_buyer(OTHER_BUYER) == ["不客气哦亲～"], what="unprocessed handled")
+    # The pending card's holding timer was re-armed (it was older than 0.3 s).
+    await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("holding")], what="holding after restart")
+    await harness.wait_for(lambda: harness.edits_of(card_id), what="card marked overdue")
+    # And the card still works after the restart.
+    harness.press(11, card_id, f"send:{_draft_id(harness)}")
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="sent after restart")
+    assert harness.to_buyer()[1] == "亲，非常抱歉给您带来不好的体验～"
+
+
+def _draft_id(harness: Harness) -> int:
+    return harness.db(lambda s: s.scalars(select(Draft.id).order_by(Draft.id)).first())
+
+
+async def test_a_redelivered_update_is_handled_once(harness: Harness) -> None:
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    await harness.start()
+    update_id = harness.buyer_says("你好")
+    await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="first answer")
+    await harness.stop()
+    harness.api.redeliver(update_id)
+    await harness.start()
+    await harness.wait_for(lambda: harness.api.pending_updates() == 0, what="redelivery fetched")
+    await harness.idle()
+    assert harness.to_buyer() == [GREETING]
+    assert harness.rasa.texts() == ["你好"]
+    assert harness.db(lambda s: len(list(s.scalars(select(InboundMessage))))) == 1
+
+
+async def test_the_holding_message_goes_out_once_and_the_card_is_marked_overdue(harness: Harness) -> None:
+    harness.rasa.script["太差了"] = Turn("complain", 0.95, ["亲，非常抱歉给您带来不好的体验～"])
+    await harness.start(holding_after_s=0.3)
+    harness.buyer_says("太差了")
+    card_id = await harness.wait_card()
+    await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("holding")], what="holding message")
+    await harness.wait_for(lambda: harness.edits_of(card_id), what="overdue card")
+    assert texts.agent("overdue") in harness.edits_of(card_id)[0]
+    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "overdue"
+    harness.press(12, card_id, f"send:{_draft_id(harness)}")
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="agent's answer")
+    assert harness.to_buyer().count(texts.buyer("holding")) == 1
+
+
+async def test_a_long_answer_is_split_on_sentence_boundaries(harness: Harness) -> None:
+    sentence = "亲，这款面料是百分之百棉的，洗涤时建议冷水手洗哦。"
+    long_reply = sentence * 200  # about 5000 characters
+    harness.rasa.script["怎么洗"] = Turn("ask_fabric_care", 0.99, [long_reply])
+    await harness.start()
+    harness.buyer_says("怎么洗")
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="two parts")
+    parts = harness.to_buyer()
+    assert all(len(p) <= 4096 for p in parts)
+    assert "".join(parts) == long_reply
+    assert parts[0].endswith("。")
+
+
+async def test_a_buyer_who_blocked_the_bot_is_marked_blocked(harness: Harness) -> None:
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    harness.api.blocked_chats.add(BUYER)
+    await harness.start()
+    harness.buyer_says("你好")
+    await harness.wait_for(
+        lambda: harness.db(lambda s: s.scalars(select(Conversation.blocked)).first()), what="blocked"
+    )
+    assert harness.to_buyer() == []
+
+
+async def test_flood_limits_are_waited_out(harness: Harness) -> None:
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    harness.api.fail_next(
+        "sendMessage", chat_id=BUYER, code=429, description="Too Many Requests: retry after 1",
+        parameters={"retry_after": 1},
+    )  # fmt: skip
+    await harness.start()
+    harness.buyer_says("你好")
+    await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="sent after the flood wait")
+    assert len(harness.api.calls_of("sendMessage", BUYER)) == 2
+
+
+async def test_low_confidence_goes_to_agents_and_the_trainers(harness: Harness) -> None:
+    harness.rasa.script["这个呢"] = Turn("ask_size", 0.41, ["亲，建议您选M码哦～"], runner_up=("ask_stock", 0.3))
+    await harness.start()
+    harness.buyer_says("这个呢")
+    await harness.wait_card()
+    items = harness.db(lambda s: list_items(session=s))
+    assert [(i.reason, i.model_intent, i.runner_up_intent) for i in items] == [("low_confidence", "ask_size", "ask_stock")]
+    assert "threshold" in harness.cards()[0].text

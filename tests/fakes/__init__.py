@@ -1,0 +1,1 @@
+"""Local stand-ins for Telegram's Bot API and for our Rasa inspect channel."""

@@ -1,0 +1,108 @@
+"""A fake Rasa server speaking our inspect channel (/webhooks/inspect/webhook).
+
+The test scripts what Rasa "understood" per buyer text: intent, confidence,
+reply texts and the action's draft metadata, so gateway tests need no trained
+model. `down = True` makes it answer 503 (Rasa or its action server is down).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Turn:
+    """What Rasa answers for one buyer text."""
+
+    intent: str = "greet"
+    confidence: float = 0.99
+    replies: list[str] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+    runner_up: tuple[str, float] | None = None
+    delay_s: float = 0.0  # a slow model: makes per-chat ordering observable
+
+
+def _body(turn: Turn, text: str) -> dict[str, Any]:
+    meta = {"action": "action_test", "facts": {}, "rule": None, "handoff": False, "handoff_reason": None,
+            "follow_up": None, **turn.meta}  # fmt: skip
+    ranking = [{"name": turn.intent, "confidence": turn.confidence}]
+    if turn.runner_up:
+        ranking.append({"name": turn.runner_up[0], "confidence": turn.runner_up[1]})
+    return {
+        "messages": [*({"recipient_id": "x", "text": r} for r in turn.replies), {"custom": {"draft": meta}}],
+        "intent": {"name": turn.intent, "confidence": turn.confidence},
+        "intent_ranking": ranking,
+        "entities": [],
+        "text": text,
+    }
+
+
+class FakeRasa:
+    """Scripted answers by exact text; unknown texts get `default`."""
+
+    def __init__(self) -> None:
+        self.script: dict[str, Turn] = {}
+        self.default = Turn(intent="nlu_fallback", confidence=0.3, replies=[])
+        self.down = False
+        self.received: list[dict[str, Any]] = []  # every request that got an answer
+        self.on_request: Callable[[dict[str, Any]], None] | None = None
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> FakeRasa:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def texts(self) -> list[str]:
+        with self._lock:
+            return [r["message"] for r in self.received]
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                self._send(503 if fake.down else 200, {"status": "ok"})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if fake.down or not self.path.startswith("/webhooks/inspect/webhook"):
+                    return self._send(503, {"error": "down"})
+                turn = fake.script.get(body.get("message"), fake.default)
+                if turn.delay_s:
+                    threading.Event().wait(turn.delay_s)
+                with fake._lock:
+                    fake.received.append(body)
+                self._send(200, _body(turn, body.get("message", "")))
+
+            def _send(self, status: int, body: dict[str, Any]) -> None:
+                data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        return Handler

@@ -1,0 +1,120 @@
+"""Table tests of shop.order_choice on tb_linlin's demo orders."""
+
+from __future__ import annotations
+
+import pytest
+
+from shop.order_choice import (
+    ASK,
+    CHOSEN,
+    NO_ORDERS,
+    NOT_FOUND,
+    OrderChoice,
+    OrderHints,
+    candidate_list,
+    choose_order,
+)
+
+OPEN = frozenset({"awaiting_payment", "paid", "shipped"})
+DELIVERED = frozenset({"delivered"})
+
+CASES = [
+    # (name, hints, prefer, expected kind, expected order id or candidate ids)
+    ("own order id", OrderHints(order_id="5021873340003"), OPEN, CHOSEN, "5021873340003"),
+    ("order id with spaces", OrderHints(order_id=" 5021873340004 "), OPEN, CHOSEN, "5021873340004"),
+    ("another buyer's order id", OrderHints(order_id="5021873349001"), OPEN, NOT_FOUND, None),
+    ("non-existent order id", OrderHints(order_id="5021873340099"), OPEN, NOT_FOUND, None),
+    ("product code entity", OrderHints(product_code="0201"), OPEN, CHOSEN, "5021873340002"),
+    ("colour entity", OrderHints(color="深蓝"), OPEN, CHOSEN, "5021873340003"),
+    ("name fragment jeans", OrderHints(text="我的牛仔裤到哪了"), OPEN, CHOSEN, "5021873340003"),
+    ("name fragment sweater", OrderHints(text="那件毛衣想退"), DELIVERED, CHOSEN, "5021873340004"),
+    ("name fragment underwear", OrderHints(text="内衣有点问题"), DELIVERED, CHOSEN, "5021873340007"),
+    ("name fragment t-shirt", OrderHints(text="T恤怎么还没到"), OPEN, CHOSEN, "5021873340006"),
+    ("two dresses, open one wins", OrderHints(text="连衣裙发货了吗"), OPEN, CHOSEN, "5021873340001"),
+    ("two dresses, delivered one wins", OrderHints(text="连衣裙想退"), DELIVERED, CHOSEN, "5021873340005"),
+    (
+        "code and colour narrow each other",
+        OrderHints(product_code="0201", color="红色"),
+        OPEN,
+        CHOSEN,
+        "5021873340002",
+    ),
+    ("remembered order", OrderHints(remembered_order_id="5021873340006"), OPEN, CHOSEN, "5021873340006"),
+    (
+        "this message's product beats the remembered order",
+        OrderHints(text="牛仔裤呢", remembered_order_id="5021873340006"),
+        OPEN,
+        CHOSEN,
+        "5021873340003",
+    ),
+    (
+        "remembered product",
+        OrderHints(remembered_product_code="8951"),
+        DELIVERED,
+        CHOSEN,
+        "5021873340004",
+    ),
+    (
+        "remembered product of another status is ignored",
+        OrderHints(remembered_product_code="8951"),
+        OPEN,
+        ASK,
+        ("5021873340001", "5021873340002", "5021873340003"),
+    ),
+    (
+        "several open orders: ask with the three most recent",
+        OrderHints(text="我的快递到哪了"),
+        OPEN,
+        ASK,
+        ("5021873340001", "5021873340002", "5021873340003"),
+    ),
+    (
+        "several delivered orders: ask with them",
+        OrderHints(text="我要退货"),
+        DELIVERED,
+        ASK,
+        ("5021873340007", "5021873340004", "5021873340005"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "hints", "prefer", "kind", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_choose_order(linlin, name, hints, prefer, kind, expected):
+    choice = choose_order(linlin, hints, prefer=prefer)
+    assert choice.kind == kind
+    if kind == CHOSEN:
+        assert choice.order.order_id == expected
+    elif kind == ASK:
+        assert tuple(o.order_id for o in choice.candidates) == expected
+
+
+def test_foreign_and_missing_ids_are_indistinguishable(linlin):
+    foreign = choose_order(linlin, OrderHints(order_id="5021873349001"))
+    missing = choose_order(linlin, OrderHints(order_id="5021873340099"))
+    assert foreign == missing == OrderChoice(NOT_FOUND)
+
+
+def test_only_open_order_is_chosen(views):
+    orders = [views["5021873340004"], views["5021873340003"]]
+    choice = choose_order(orders, OrderHints())
+    assert (choice.kind, choice.order.order_id, choice.how) == (
+        CHOSEN,
+        "5021873340003",
+        "only_matching_status",
+    )
+
+
+def test_single_order_is_chosen_whatever_its_status(views):
+    choice = choose_order([views["5021873340005"]], OrderHints(text="到哪了"))
+    assert (choice.kind, choice.order.order_id) == (CHOSEN, "5021873340005")
+
+
+def test_no_orders():
+    assert choose_order([], OrderHints()).kind == NO_ORDERS
+    # Naming an order without having any still reads as "not found".
+    assert choose_order([], OrderHints(order_id="5021873340001")).kind == NOT_FOUND
+
+
+def test_candidate_list_names_products(linlin):
+    choice = choose_order(linlin, OrderHints())
+    assert candidate_list(choice) == "针织打底连衣裙 / 红色羊毛大衣 / 深蓝色直筒牛仔裤"

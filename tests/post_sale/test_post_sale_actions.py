@@ -1,0 +1,173 @@
+"""The post-sale actions against the real demo shop (SQLite and PostgreSQL).
+
+tb_linlin's chat ("test", "linlin") is linked to her account; the clock is
+the demo's reference time, so "paid 20 hours ago" is exactly that.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actions.address import ActionChangeAddress
+from actions.base import ShopAction
+from actions.confirm import ActionAffirm, ActionDeny
+from actions.orders import ActionOrderStatus
+from actions.returns import ActionReturn
+from shop.linking import ensure_verified_link
+from shop.models import FollowUpTask, ReturnRequest
+from tests.post_sale.action_helpers import make_tracker, run
+
+
+@pytest.fixture
+def shop(demo, engine, monkeypatch):
+    """The demo shop wired into every ShopAction, with tb_linlin's chat linked."""
+    monkeypatch.setattr(ShopAction, "engine_factory", staticmethod(lambda: engine))
+    monkeypatch.setattr(ShopAction, "clock", staticmethod(lambda: demo.now))
+    with Session(engine) as session, session.begin():
+        ensure_verified_link("test", "linlin", "tb_linlin", session=session, now=demo.now)
+    return engine
+
+
+def _count(engine, model) -> int:
+    with Session(engine) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+async def status(text: str, **entities):
+    return await run(ActionOrderStatus(), make_tracker(text, intent="ask_order_status", entities=entities))
+
+
+async def test_shipped_order_named_by_number(shop):
+    out = await status("5021873340003到哪了", order_id="5021873340003")
+    assert out.draft["rule"] == "order_shipped" and not out.draft["handoff"]
+    assert out.every_variant_has("中通快递", "75300000000031", "【上海市】派件中", "3-4天")
+    assert out.draft["facts"]["tracking_no"] == "75300000000031"
+    assert out.slot("order_id") == "5021873340003"
+
+
+async def test_paid_order_by_product_shows_hours_left(shop):
+    out = await status("大衣什么时候发货", product_code="0201")
+    assert out.draft["rule"] == "order_paid_within_promise"
+    assert out.draft["facts"]["hours_left"] == 28
+    assert out.every_variant_has("48小时", "28小时")
+
+
+async def test_several_open_orders_ask_which(shop):
+    out = await status("我的快递到哪了")
+    assert out.draft["rule"] == "ask_which_order"
+    assert out.every_variant_has("针织打底连衣裙", "红色羊毛大衣", "深蓝色直筒牛仔裤")
+    assert "纯棉基础款T恤" not in out.text  # only three are listed
+
+
+async def test_stale_tracking_hands_over_and_creates_one_task(shop):
+    out = await status("T恤怎么一直没动静", order_id="5021873340006")
+    draft = out.draft
+    assert (draft["rule"], draft["handoff"], draft["follow_up"]) == ("tracking_stale", True, "tracking_stale")
+    assert out.every_variant_has("韵达快递", "43100000000066", "郑州转运中心", "抱歉")
+    assert _count(shop, FollowUpTask) == 1
+    again = await status("还是没动静", order_id="5021873340006")
+    assert again.draft["facts"]["follow_up_task_id"] == draft["facts"]["follow_up_task_id"]
+    assert _count(shop, FollowUpTask) == 1
+
+
+async def test_delivered_but_not_received(shop):
+    out = await status("显示签收了但我没收到", order_id="5021873340005")
+    assert out.draft["rule"] == "delivered_not_received" and out.draft["handoff"]
+    assert out.every_variant_has("签收人：快递柜")
+    assert "物业" in out.text
+
+
+async def test_another_buyers_order_looks_like_a_missing_one(shop):
+    foreign = await status("5021873349001到哪了", order_id="5021873349001")
+    missing = await status("5021873340099到哪了", order_id="5021873340099")
+    assert foreign.draft == missing.draft
+    assert foreign.draft["rule"] == "order_not_found" and foreign.draft["facts"] == {}
+    assert foreign.replies == missing.replies
+    for leak in ("顺丰", "SF", "SF1000000009001", "真丝", "酒红色真丝衬衫"):
+        assert leak not in foreign.text
+        assert leak not in str(foreign.draft)
+
+
+async def test_guest_is_asked_to_link(shop):
+    tracker = make_tracker("我的快递到哪了", intent="ask_order_status", user_id="stranger")
+    out = await run(ActionOrderStatus(), tracker)
+    assert out.draft["rule"] == "link_needed"
+    assert out.every_variant_has("后四位")
+    assert "中通" not in out.text
+
+
+async def _return(text: str, **entities):
+    return await run(ActionReturn(), make_tracker(text, intent="request_return", entities=entities))
+
+
+async def test_return_window_and_hygiene_rules(shop):
+    insured = await _return("毛衣想退货", order_id="5021873340004")
+    assert insured.draft["rule"] == "return_no_reason_ok"
+    assert insured.every_variant_has("保险公司", "3个工作日", "吊牌完好")
+    late = await _return("连衣裙不喜欢想退", order_id="5021873340005")
+    assert late.draft["rule"] == "return_window_passed" and late.slot("pending_return") is None
+    assert late.every_variant_has("7天", "15天")
+    assert "恕不退换" not in late.text
+    hygiene = await _return("内衣不合适想退", order_id="5021873340007")
+    assert hygiene.draft["rule"] == "return_not_allowed_hygiene"
+    quality = await _return("内衣开线了", order_id="5021873340007")
+    assert quality.draft["rule"] == "return_quality_ok"
+    assert quality.slot("pending_return")["reason"] == "quality"
+
+
+async def test_return_confirm_flow_records_exactly_one_request(shop):
+    asked = await _return("毛衣想退货", order_id="5021873340004")
+    pending = asked.slot("pending_return")
+    assert pending["order_id"] == "5021873340004" and pending["kind"] == "return"
+    assert set(pending) == {"order_item_id", "order_id", "kind", "reason"}
+    assert _count(shop, ReturnRequest) == 0
+
+    tracker = make_tracker(
+        "好的", intent="affirm", slots={"pending_return": pending, "order_id": "5021873340004"}
+    )
+    first = await run(ActionAffirm(), tracker)
+    assert first.draft["rule"] == "return_request_created"
+    assert first.slot("pending_return") is None
+    assert first.every_variant_has("羊绒混纺高领毛衣", "收到退件后的第二天处理退款")
+    # The same "好的" delivered twice (or said twice) still makes one request.
+    second = await run(ActionAffirm(), tracker)
+    assert second.draft["rule"] == "return_request_created"
+    assert _count(shop, ReturnRequest) == 1
+    assert first.draft["facts"]["request_id"] == second.draft["facts"]["request_id"]
+
+
+async def test_deny_cancels_a_pending_return(shop):
+    pending = {"order_item_id": 1, "order_id": "5021873340004", "kind": "return", "reason": "no_reason"}
+    out = await run(
+        ActionDeny(), make_tracker("算了不退了", intent="deny", slots={"pending_return": pending})
+    )
+    assert out.draft["rule"] == "return_cancelled" and out.slot("pending_return") is None
+    assert _count(shop, ReturnRequest) == 0
+    plain = await run(ActionDeny(), make_tracker("不用了", intent="deny"))
+    assert plain.draft["rule"] == "acknowledged"
+
+
+async def test_affirm_without_anything_pending(shop):
+    out = await run(ActionAffirm(), make_tracker("好的", intent="affirm"))
+    assert (out.draft["rule"], out.responses) == ("acknowledged", ["utter_affirm_ack"])
+
+
+async def test_address_change_before_and_after_dispatch(shop):
+    before = await run(
+        ActionChangeAddress(),
+        make_tracker("大衣能改地址吗", intent="change_address", entities={"product_code": "0201"}),
+    )
+    assert before.draft["rule"] == "address_before_dispatch" and before.draft["handoff"]
+    assert before.draft["handoff_reason"] == "address_change_before_dispatch"
+    after = await run(
+        ActionChangeAddress(),
+        make_tracker("改一下地址", intent="change_address", entities={"order_id": "5021873340003"}),
+    )
+    assert after.draft["rule"] == "address_after_dispatch"
+    assert after.every_variant_has("中通快递", "75300000000031")
+    guest = await run(
+        ActionChangeAddress(), make_tracker("改地址", intent="change_address", user_id="nobody")
+    )
+    assert guest.draft["rule"] == "link_needed"
