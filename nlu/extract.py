@@ -138,17 +138,18 @@ def _resolve(candidates: list[tuple[int, str, Any, int, int]]) -> list[dict[str,
     the longer span.
     """
     accepted: list[tuple[int, str, Any, int, int]] = []
+    # Which accepted span holds each character: keeps this linear on long messages.
+    holder: dict[int, tuple[int, int, int]] = {}
     for cand in sorted(candidates, key=lambda c: (c[0], c[3] - c[4], c[3])):
         rank, _, _, start, end = cand
-        clash = False
-        for other in accepted:
-            if start < other[4] and other[3] < end:
-                same_group = rank == other[0] == RANK["measurement"]
-                if not (same_group and (start, end) == (other[3], other[4])):
-                    clash = True
-                    break
-        if not clash:
-            accepted.append(cand)
+        held = {holder[i] for i in range(start, end) if i in holder}
+        if held:
+            shares_measurement_span = rank == RANK["measurement"] and held == {(rank, start, end)}
+            if not shares_measurement_span:
+                continue
+        accepted.append(cand)
+        for i in range(start, end):
+            holder[i] = (rank, start, end)
     accepted.sort(key=lambda c: (c[3], c[4], c[1]))
     return [
         {"entity": entity, "value": value, "start": start, "end": end}

@@ -31,7 +31,9 @@ _CN_CLASS = _CN_DIGIT_CLASS + "十百千"
 # One numeral: Arabic (not part of a longer digit run, so order ids stay whole)
 # or Chinese, with an optional decimal part.
 ARABIC = r"(?<![\d.])\d+(?:\.\d+)?(?![\d])"
-CHINESE = rf"[{_CN_CLASS}]+(?:点[{_CN_DIGIT_CLASS}]+)?"
+# Runs are capped: an unbounded run makes every regex that embeds NUM quadratic
+# on a long line of numerals (no real measurement needs more than 12 characters).
+CHINESE = rf"[{_CN_CLASS}]{{1,12}}(?:点[{_CN_DIGIT_CLASS}]{{1,4}})?"
 NUM = rf"(?:{ARABIC}|{CHINESE})"
 # A single digit (Arabic or Chinese), e.g. the "6" in 1米6 or the "六二" in 一米六二.
 DIGIT = rf"[0-9{_CN_DIGIT_CLASS}]"

@@ -216,10 +216,19 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("text", BAD_INPUTS)
+@pytest.mark.parametrize("text", BAD_INPUTS, ids=[f"bad{i}" for i in range(len(BAD_INPUTS))])
 def test_bad_input_never_raises(text: str, catalogue: dict) -> None:
     assert isinstance(parse_measurements(text), list)
     assert isinstance(extract_entities(text, catalogue), list)
+
+
+def test_long_input_is_fast(catalogue: dict) -> None:
+    import time
+
+    started = time.perf_counter()
+    for text in ("一" * 5000, "1米" * 2500, "身高" * 2500, "红色" * 2500):
+        extract_entities(text, catalogue)
+    assert time.perf_counter() - started < 2.0
 
 
 def test_random_strings_never_raise(catalogue: dict) -> None:
