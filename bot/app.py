@@ -36,7 +36,9 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-MEDIA = filters.PHOTO | filters.VOICE | filters.Sticker.ALL | filters.Document.ALL | filters.VIDEO | filters.AUDIO
+MEDIA = (
+    filters.PHOTO | filters.VOICE | filters.Sticker.ALL | filters.Document.ALL | filters.VIDEO | filters.AUDIO
+)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,7 +120,9 @@ def build_application(
         app.add_handler(CommandHandler("onduty", desk.on_duty, filters=desk_chat, block=False))
         app.add_handler(CommandHandler("offduty", desk.off_duty, filters=desk_chat, block=False))
         app.add_handler(
-            MessageHandler(desk_chat & filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.on_agent_reply, block=False)
+            MessageHandler(
+                desk_chat & filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.on_agent_reply, block=False
+            )
         )
     app.add_error_handler(on_error)
     return app

@@ -36,7 +36,12 @@ log = logging.getLogger(__name__)
 MEDIA_REASON = "the buyer sent a {kind}: an agent must look"
 HUMAN_REASON = "conversation is in human mode"
 ORDER_REASON = "an earlier message of this chat is waiting for an agent"
-MEDIA_SENDERS = {"photo": "send_photo", "voice": "send_voice", "sticker": "send_sticker", "document": "send_document"}
+MEDIA_SENDERS = {
+    "photo": "send_photo",
+    "voice": "send_voice",
+    "sticker": "send_sticker",
+    "document": "send_document",
+}
 
 
 def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
@@ -98,7 +103,9 @@ def _record(session: Session, update_id: int, incoming: Incoming, now: datetime)
     if not created:
         return False
     if incoming.from_buyer:
-        conv = channel_store.ensure_conversation(CHANNEL, incoming.chat_id, incoming.user_id, session=session, now=now)
+        conv = channel_store.ensure_conversation(
+            CHANNEL, incoming.chat_id, incoming.user_id, session=session, now=now
+        )
         if conv.blocked:  # they write again, so they no longer block the bot
             channel_store.set_blocked(conv.id, False, session=session, now=now)
     else:
@@ -297,7 +304,9 @@ def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -
 async def _media_message(gw: Gateway, job: Job) -> None:
     reason = MEDIA_REASON.format(kind=job.kind)
     draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
-    await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=texts.kind_name(job.kind)))
+    await send_to_buyer(
+        gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=texts.kind_name(job.kind))
+    )
     await post_card(gw, draft_id)
 
 
@@ -362,7 +371,9 @@ def _low_confidence(gw: Gateway, draft: PipelineDraft) -> bool:
 def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -> tuple[int, bool]:
     now = gw.clock()
     decision: RouteDecision = draft.decision
-    if decision.auto_send and desk_store.waiting_drafts(job.conversation_id, before_id=2**62, session=session):
+    if decision.auto_send and desk_store.waiting_drafts(
+        job.conversation_id, before_id=2**62, session=session
+    ):
         # Never answer a later message before an earlier one an agent still holds.
         decision = RouteDecision(False, ORDER_REASON)
     meta: dict[str, Any] = {**draft.meta, "intent_ranking": draft.intent_ranking[:3]}
@@ -408,7 +419,9 @@ async def post_card(gw: Gateway, draft_id: int) -> None:
     if gw.agent_chat is None or gw.bot is None:
         log.warning("draft %s needs an agent but AGENT_CHAT_ID is not set", draft_id)
         return
-    sent = await gw.delivery.send_text(gw.bot, gw.agent_chat, cards.render(view), reply_markup=cards.buttons(view))
+    sent = await gw.delivery.send_text(
+        gw.bot, gw.agent_chat, cards.render(view), reply_markup=cards.buttons(view)
+    )
     card = sent[0]
     await gw.db(lambda s: channel_store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
     if view.file_id and view.kind in MEDIA_SENDERS:

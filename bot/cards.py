@@ -88,7 +88,9 @@ def load_card(session: Session, draft_id: int, channel: str) -> CardView | None:
         meta=draft.meta or {},
         route_reason=draft.route_reason,
         replies=list(draft.texts or []),
-        warnings=[v.get("reason", "") if isinstance(v, dict) else str(v) for v in draft.policy_violations or []],
+        warnings=[
+            v.get("reason", "") if isinstance(v, dict) else str(v) for v in draft.policy_violations or []
+        ],
         human_mode=conv.mode == "human",
         state=draft.state,
         conversation_id=conv.id,
@@ -108,7 +110,9 @@ def _facts_line(meta: dict[str, Any]) -> list[str]:
     shown = "  ".join(named)
     if rest:
         dumped = json.dumps(rest, ensure_ascii=False, default=str)
-        shown = (shown + "  " if shown else "") + (dumped[:FACTS_CHARS] + ("…" if len(dumped) > FACTS_CHARS else ""))
+        shown = (shown + "  " if shown else "") + (
+            dumped[:FACTS_CHARS] + ("…" if len(dumped) > FACTS_CHARS else "")
+        )
     if shown:
         lines.append(texts.agent("card_facts", facts=shown))
     if meta.get("rule"):
@@ -155,7 +159,9 @@ def buttons(view: CardView) -> InlineKeyboardMarkup:
     """Send / edit / reject / take over, or release once a human has the chat."""
     d = view.draft_id
     if view.human_mode:
-        return InlineKeyboardMarkup([[InlineKeyboardButton(texts.agent("button_release"), callback_data=f"release:{d}")]])
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(texts.agent("button_release"), callback_data=f"release:{d}")]]
+        )
     return InlineKeyboardMarkup(
         [
             [

@@ -128,7 +128,9 @@ class Delivery:
             sent += await self._send_piece(bot, chat_id, piece, MAX_TEXT, **kwargs)
         return sent
 
-    async def _send_piece(self, bot: Bot, chat_id: int | str, text: str, limit: int, **kwargs: Any) -> list[Message]:
+    async def _send_piece(
+        self, bot: Bot, chat_id: int | str, text: str, limit: int, **kwargs: Any
+    ) -> list[Message]:
         try:
             message = await self.call(chat_id, lambda: bot.send_message(chat_id=chat_id, text=text, **kwargs))
             return [message]
@@ -141,13 +143,17 @@ class Delivery:
                 sent += await self._send_piece(bot, chat_id, piece, limit // 2, **kwargs)
             return sent
 
-    async def edit_text(self, bot: Bot, chat_id: int | str, message_id: int | str, text: str, **kwargs: Any) -> None:
+    async def edit_text(
+        self, bot: Bot, chat_id: int | str, message_id: int | str, text: str, **kwargs: Any
+    ) -> None:
         """Replaces a card's text (cut to the limit: a card is never split)."""
         text = split_text(text)[0] if _units(text) > MAX_TEXT else text
         try:
             await self.call(
                 chat_id,
-                lambda: bot.edit_message_text(chat_id=chat_id, message_id=int(message_id), text=text, **kwargs),
+                lambda: bot.edit_message_text(
+                    chat_id=chat_id, message_id=int(message_id), text=text, **kwargs
+                ),
             )
         except BadRequest as exc:
             if "not modified" not in str(exc).lower():  # editing to the same text is harmless

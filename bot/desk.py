@@ -57,7 +57,9 @@ def _at(gw: Gateway) -> str:
     return gw.clock().astimezone(ZoneInfo(gw.routing.timezone)).strftime("%m-%d %H:%M")
 
 
-async def _update_card(gw: Gateway, draft_id: int, status: str | None, *, keep_buttons: bool = False, markup=None) -> None:
+async def _update_card(
+    gw: Gateway, draft_id: int, status: str | None, *, keep_buttons: bool = False, markup=None
+) -> None:
     def read(session: Session) -> tuple[cards.CardView | None, str | None, str | None]:
         draft = channel_store.get_draft(draft_id, session=session)
         view = cards.load_card(session, draft_id, CHANNEL)
@@ -124,7 +126,9 @@ def _claim_for_send(session: Session, draft_id: int, agent: str, now) -> Claimed
         return "cannot_send_as_is"
     if not channel_store.claim_draft(draft_id, OPEN, "sent", session=session, now=now):
         return "already_handled"
-    channel_store.record_decision(draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now)
+    channel_store.record_decision(
+        draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now
+    )
     conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
     assert conv is not None
     return Claimed(conv.chat_id, conv.id, list(draft.texts))
@@ -148,11 +152,15 @@ async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) ->
 def _reject_work(session: Session, draft_id: int, agent: str, now) -> bool:
     if not channel_store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
         return False
-    channel_store.record_decision(draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now)
+    channel_store.record_decision(
+        draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now
+    )
     draft = channel_store.get_draft(draft_id, session=session)
     assert draft is not None
     inbound = draft.inbound
-    second, second_conf = trainer_inbox.runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent)
+    second, second_conf = trainer_inbox.runner_up(
+        (draft.meta or {}).get("intent_ranking") or [], draft.intent
+    )
     trainer_inbox.add_item(
         text=(inbound.text if inbound else None) or "",
         reason="rejected",
@@ -179,13 +187,20 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
     def work(session: Session) -> None:
         channel_store.record_decision(
-            draft_id=draft_id, agent_user_id=agent, action="teach", corrected_intent=intent, session=session, now=gw.clock()
+            draft_id=draft_id,
+            agent_user_id=agent,
+            action="teach",
+            corrected_intent=intent,
+            session=session,
+            now=gw.clock(),
         )
         trainer_inbox.set_agent_intent(draft_id, intent, session=session)
 
     await gw.db(work)
     await _answer(update)
-    await _update_card(gw, draft_id, texts.agent("done_taught", agent=_who(update), at=_at(gw), intent=intent))
+    await _update_card(
+        gw, draft_id, texts.agent("done_taught", agent=_who(update), at=_at(gw), intent=intent)
+    )
 
 
 def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now) -> bool:
@@ -202,7 +217,9 @@ def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now) -> b
     )
     if changed:
         action = "take_over" if mode == "human" else "release"
-        channel_store.record_decision(draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now)
+        channel_store.record_decision(
+            draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now
+        )
         if mode == "bot":
             # Released without an answer: nobody will act on this card any more.
             channel_store.claim_draft(draft_id, ("pending",), "superseded", session=session, now=now)
@@ -214,7 +231,9 @@ async def _take_over(gw: Gateway, update: Update, draft_id: int, agent: str) -> 
         await _answer(update, texts.agent("already_handled"))
         return
     await _answer(update)
-    await _update_card(gw, draft_id, texts.agent("taken_over", agent=_who(update), at=_at(gw)), keep_buttons=True)
+    await _update_card(
+        gw, draft_id, texts.agent("taken_over", agent=_who(update), at=_at(gw)), keep_buttons=True
+    )
 
 
 async def _release(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
@@ -250,7 +269,15 @@ def _target(session: Session, gw: Gateway, card_message_id: int, text: str | Non
         buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
         context = context_for_buyer(buyer.account if buyer else None, session=session)
         reasons = [v.reason for v in check_text(text, context=context)]
-    return CardTarget(draft.id, draft.state, conv.chat_id, conv.id, conv.mode == "human", "".join(draft.texts or []), reasons)
+    return CardTarget(
+        draft.id,
+        draft.state,
+        conv.chat_id,
+        conv.id,
+        conv.mode == "human",
+        "".join(draft.texts or []),
+        reasons,
+    )
 
 
 async def _reply(update: Update, text: str) -> None:
@@ -276,12 +303,19 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         def propose(session: Session) -> None:
             # Kept as the agent's proposal: a supervisor's /override sends exactly this.
             channel_store.record_decision(
-                draft_id=target.draft_id, agent_user_id=agent, action="edit", text=text, session=session, now=gw.clock()
+                draft_id=target.draft_id,
+                agent_user_id=agent,
+                action="edit",
+                text=text,
+                session=session,
+                now=gw.clock(),
             )
 
         await gw.db(propose)
         reasons = "\n".join(f"- {r}" for r in target.reasons)
-        await _reply(update, texts.agent("policy_blocked", reasons=reasons) + "\n" + texts.agent("override_hint"))
+        await _reply(
+            update, texts.agent("policy_blocked", reasons=reasons) + "\n" + texts.agent("override_hint")
+        )
         return
     if target.human_mode:
         await _send_in_human_mode(gw, update, target, agent, text)
@@ -293,15 +327,24 @@ async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, a
     def work(session: Session) -> None:
         channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=gw.clock())
         channel_store.record_decision(
-            draft_id=target.draft_id, agent_user_id=agent, action="send", text=text, session=session, now=gw.clock()
+            draft_id=target.draft_id,
+            agent_user_id=agent,
+            action="send",
+            text=text,
+            session=session,
+            now=gw.clock(),
         )
 
     await gw.db(work)
-    delivered = await send_to_buyer(gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id)
+    delivered = await send_to_buyer(
+        gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id
+    )
     await _reply(update, texts.agent("delivered" if delivered else "blocked"))
 
 
-async def _send_edited(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str, *, action: str) -> None:
+async def _send_edited(
+    gw: Gateway, update: Update, target: CardTarget, agent: str, text: str, *, action: str
+) -> None:
     def work(session: Session) -> bool:
         now = gw.clock()
         if not channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=now):
@@ -312,7 +355,9 @@ async def _send_edited(gw: Gateway, update: Update, target: CardTarget, agent: s
         if heavily_edited(target.draft_text, text):
             draft = channel_store.get_draft(target.draft_id, session=session)
             assert draft is not None
-            second, second_conf = trainer_inbox.runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent)
+            second, second_conf = trainer_inbox.runner_up(
+                (draft.meta or {}).get("intent_ranking") or [], draft.intent
+            )
             trainer_inbox.add_item(
                 text=(draft.inbound.text if draft.inbound else None) or "",
                 reason="edited",
@@ -329,7 +374,9 @@ async def _send_edited(gw: Gateway, update: Update, target: CardTarget, agent: s
     if not await gw.db(work):
         await _reply(update, texts.agent("already_handled"))
         return
-    delivered = await send_to_buyer(gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id)
+    delivered = await send_to_buyer(
+        gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id
+    )
     key = "done_override" if action == "override" else "done_edited"
     status = texts.agent(key, agent=_who(update), at=_at(gw)) if delivered else texts.agent("blocked")
     await _update_card(gw, target.draft_id, status)
@@ -348,7 +395,9 @@ async def on_override(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _reply(update, texts.agent("reply_to_card"))
         return
     target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
-    proposed = await gw.db(lambda s: desk_store.last_proposed_text(target.draft_id, session=s)) if target else None
+    proposed = (
+        await gw.db(lambda s: desk_store.last_proposed_text(target.draft_id, session=s)) if target else None
+    )
     if target is None or not proposed:
         await _reply(update, texts.agent("override_nothing"))
         return

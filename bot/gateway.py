@@ -85,7 +85,9 @@ class Gateway:
         if old is not None:
             old.cancel()
         self.timers[draft_id] = task
-        task.add_done_callback(lambda t: self.timers.pop(draft_id, None) if self.timers.get(draft_id) is t else None)
+        task.add_done_callback(
+            lambda t: self.timers.pop(draft_id, None) if self.timers.get(draft_id) is t else None
+        )
 
     async def close(self) -> None:
         """Stops workers and timers; their work stays stored for the next start."""

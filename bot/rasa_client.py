@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
+
+from bot.upstream import UpstreamFollower
 
 WEBHOOK = "/webhooks/inspect/webhook"
 
@@ -40,14 +43,27 @@ def sticky_index(conversation_id: str, count: int) -> int:
 class RasaClient:
     """An async client over one or more Rasa servers, sticky per conversation."""
 
-    def __init__(self, urls: tuple[str, ...] | list[str], *, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        urls: tuple[str, ...] | list[str],
+        *,
+        timeout_s: float = 30.0,
+        upstream_file: Path | None = None,
+    ) -> None:
+        """`upstream_file` (var/run/upstream.json): follow promotions; `urls` until it exists."""
         if not urls:
             raise ValueError("at least one Rasa URL is needed")
-        self.urls = [u.rstrip("/") for u in urls]
+        self._urls = [u.rstrip("/") for u in urls]
+        self._upstream = UpstreamFollower(upstream_file, self._urls) if upstream_file else None
         self._http = httpx.AsyncClient(timeout=timeout_s, trust_env=False)
 
+    @property
+    def urls(self) -> list[str]:
+        return self._upstream.urls() if self._upstream else self._urls
+
     def url_for(self, conversation_id: str) -> str:
-        return self.urls[sticky_index(conversation_id, len(self.urls))]
+        urls = self.urls
+        return urls[sticky_index(conversation_id, len(urls))]
 
     async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> RasaTurn:
         url = self.url_for(conversation_id) + WEBHOOK

@@ -57,8 +57,12 @@ async def resume(gw: Gateway) -> None:
             continue
         if draft.auto_send and draft.state == "pending":
             for text in draft.texts:
-                await buyers.send_to_buyer(gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id)
-            await gw.db(lambda s, d=draft.draft_id: channel_store.claim_draft(d, ("pending",), "sent", session=s))
+                await buyers.send_to_buyer(
+                    gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id
+                )
+            await gw.db(
+                lambda s, d=draft.draft_id: channel_store.claim_draft(d, ("pending",), "sent", session=s)
+            )
         elif not draft.has_card:
             await buyers.post_card(gw, draft.draft_id)
         elif draft.state == "pending":

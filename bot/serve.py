@@ -43,9 +43,15 @@ def run(settings: Settings) -> int:
 
     app_settings = settings
     if settings.agent_chat_id is None or not settings.agent_ids:
-        print("warning: AGENT_CHAT_ID / AGENT_IDS not set: drafts that need an agent cannot be shown", file=sys.stderr)
+        print(
+            "warning: AGENT_CHAT_ID / AGENT_IDS not set: drafts that need an agent cannot be shown",
+            file=sys.stderr,
+        )
     if settings.webhook_url and not _webhook_available():
-        print("WEBHOOK_URL needs python-telegram-bot[webhooks] (tornado); unset it to use polling", file=sys.stderr)
+        print(
+            "WEBHOOK_URL needs python-telegram-bot[webhooks] (tornado); unset it to use polling",
+            file=sys.stderr,
+        )
         return 2
     try:
         from shop.migrate import upgrade

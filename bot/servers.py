@@ -4,10 +4,16 @@ Used by the simulator, `make serve` and the tests. Each server runs in its own
 process group on a free port, logs to var/logs/, and is health-checked before
 use; whatever this module started is stopped on exit, also on Ctrl-C or when a
 start fails halfway, so no stray processes are left behind.
+
+Each Rasa server leaves `var/run/rasa-<port>.pid` and the stack writes
+`var/run/upstream.json` (bot/upstream.py), so a separate process (the trainer's
+blue/green promote) can start a replacement on the same endpoints, switch the
+gateway over and stop the old server.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -22,6 +28,7 @@ from pathlib import Path
 import httpx
 
 from bot.settings import Settings
+from bot.upstream import read_upstream, write_upstream
 
 
 class StartError(Exception):
@@ -49,14 +56,30 @@ def _choose_port(wanted: int, what: str, env_name: str) -> int:
     return wanted
 
 
+def live_model(settings: Settings) -> Path | None:
+    """The model a trainer promoted (var/trainer/state.json), if any."""
+    try:
+        live = json.loads((settings.var_dir / "trainer" / "state.json").read_text(encoding="utf-8"))["live"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return settings.project_root / live if live else None
+
+
 def find_model(settings: Settings) -> Path:
-    """The model to serve: RASA_MODEL if set, else the one trained from the current data."""
+    """The model to serve: RASA_MODEL, else the promoted live model, else the current data's."""
     if settings.model_path is not None:
         if not settings.model_path.exists():
             raise StartError(
                 f"RASA_MODEL {settings.model_path} does not exist: run 'make train' or fix the path"
             )
         return settings.model_path
+    live = live_model(settings)
+    if live is not None:
+        if not live.exists():
+            raise StartError(
+                f"the live model {live} is missing: run './trainer.sh rollback' or './trainer.sh promote'"
+            )
+        return live
     rasa_python = settings.project_root / ".venv-rasa" / "bin" / "python"
     if not rasa_python.exists():
         raise StartError("the Rasa environment is missing: run 'make install'")
@@ -206,11 +229,14 @@ def start_rasa_server(
     *,
     port: int | None = None,
     name: str = "rasa",
+    endpoints_from: Path | None = None,
 ) -> str:
+    """Starts `rasa run`; `endpoints_from`: copy another server's endpoints (same stores)."""
     port = port or _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     endpoints = settings.run_dir / f"endpoints-{port}.yml"
-    endpoints.write_text(endpoints_yaml(settings, action_url), encoding="utf-8")
+    text = endpoints_from.read_text(encoding="utf-8") if endpoints_from else None
+    endpoints.write_text(text or endpoints_yaml(settings, action_url), encoding="utf-8")
     log_file = settings.log_dir / f"{name}.log"
     cmd = [
         str(settings.project_root / ".venv-rasa" / "bin" / "rasa"),
@@ -232,15 +258,65 @@ def start_rasa_server(
         env["SANIC_WORKERS"] = str(settings.rasa_workers)
     proc = _spawn(cmd, log_file, env, settings.project_root)
     processes.append(proc)
-    _wait_healthy(
-        proc,
-        f"http://127.0.0.1:{port}/status",
-        "Rasa server",
-        log_file,
-        240,
-        ready=_model_loaded(model, log_file),
-    )
+    pid_file(settings, port).write_text(str(proc.pid), encoding="utf-8")
+    try:
+        _wait_healthy(
+            proc,
+            f"http://127.0.0.1:{port}/status",
+            "Rasa server",
+            log_file,
+            240,
+            ready=_model_loaded(model, log_file),
+        )
+    except StartError:
+        pid_file(settings, port).unlink(missing_ok=True)
+        raise
     return f"http://127.0.0.1:{port}"
+
+
+def pid_file(settings: Settings, port: int) -> Path:
+    return settings.run_dir / f"rasa-{port}.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        # A stopped child of another process stays a zombie until reaped: that is dead.
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[-1][:1] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def stop_recorded(settings: Settings, port: int, grace_s: float = 10.0) -> None:
+    """Stops the Rasa server recorded in var/run/rasa-<port>.pid (any process may call this)."""
+    path = pid_file(settings, port)
+    try:
+        pid = int(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(pid, sig)  # its own session: the group id is its pid
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + grace_s
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not _alive(pid):
+            break
+    path.unlink(missing_ok=True)
+    (settings.run_dir / f"endpoints-{port}.yml").unlink(missing_ok=True)
+
+
+def _stop_switched(settings: Settings, own_url: str) -> None:
+    """At exit, also stop servers a promotion put in place of ours, and forget the upstream."""
+    upstream = settings.run_dir / "upstream.json"
+    for url in (read_upstream(upstream) or {}).get("urls", []):
+        if url != own_url:
+            port = httpx.URL(url).port
+            if port:
+                stop_recorded(settings, port)
+    upstream.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -248,6 +324,7 @@ def running_stack(settings: Settings) -> Iterator[Stack]:
     """Starts the action server and one Rasa server; stops both on exit."""
     model = find_model(settings)
     processes: list[subprocess.Popen] = []
+    rasa_url = ""
     previous = signal.getsignal(signal.SIGTERM)
     # A SIGTERM to us must still stop the servers: turn it into an exception.
     if previous in (signal.SIG_DFL, None):
@@ -255,8 +332,12 @@ def running_stack(settings: Settings) -> Iterator[Stack]:
     try:
         action_url = start_action_server(settings, processes)
         rasa_url = start_rasa_server(settings, model, action_url, processes)
+        write_upstream(settings.run_dir / "upstream.json", [rasa_url], model=str(model))
         yield Stack(rasa_url=rasa_url, action_url=action_url, model=model, processes=processes)
     finally:
         stop(processes)
+        if rasa_url:
+            _stop_switched(settings, rasa_url)
+            pid_file(settings, httpx.URL(rasa_url).port or 0).unlink(missing_ok=True)
         if previous in (signal.SIG_DFL, None):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)

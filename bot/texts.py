@@ -51,6 +51,6 @@ def agent(key: str, /, **fields: Any) -> str:
 
 
 def kind_name(kind: str) -> str:
-    """What the buyer sent, in words ("图片" for a photo)."""
+    """What the buyer sent, in words (the `buyer.kinds` entry of gateway.yml)."""
     kinds = _load(GATEWAY_FILE)["buyer"]["kinds"]
     return kinds.get(kind, kinds["other"])

@@ -85,7 +85,12 @@ class Harness:
     # --- updates ----------------------------------------------------------------------
 
     def _message(self, chat: dict[str, Any], sender: int, **fields: Any) -> dict[str, Any]:
-        message = {"message_id": next(self._message_ids), "date": int(time.time()), "chat": chat, "from": user(sender)}
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": chat,
+            "from": user(sender),
+        }
         message.update(fields)
         text = fields.get("text")
         if text and text.startswith("/"):
@@ -106,7 +111,13 @@ class Harness:
         return self.api.push({"message": self._message(chat, buyer, photo=photo)})
 
     def press_update(self, agent: int, card_id: int, data: str) -> dict[str, Any]:
-        card = {"message_id": card_id, "date": int(time.time()), "chat": self._desk(), "from": BOT_USER, "text": "card"}
+        card = {
+            "message_id": card_id,
+            "date": int(time.time()),
+            "chat": self._desk(),
+            "from": BOT_USER,
+            "text": "card",
+        }
         return {
             "callback_query": {
                 "id": f"cq{next(self._message_ids)}",
@@ -149,14 +160,24 @@ class Harness:
 
     def cards(self) -> list:
         """Cards posted to the desk (messages with buttons), oldest first."""
-        return [c for c in self.api.calls_of("sendMessage", AGENT_CHAT) if c.params.get("reply_markup") and c.params.get("_ok")]
+        return [
+            c
+            for c in self.api.calls_of("sendMessage", AGENT_CHAT)
+            if c.params.get("reply_markup") and c.params.get("_ok")
+        ]
 
     async def wait_card(self, count: int = 1) -> int:
-        cards = await self.wait_for(lambda: len(self.cards()) >= count and self.cards(), what=f"{count} cards")
+        cards = await self.wait_for(
+            lambda: len(self.cards()) >= count and self.cards(), what=f"{count} cards"
+        )
         return cards[count - 1].params["_message_id"]
 
     def edits_of(self, card_id: int) -> list[str]:
-        return [c.text or "" for c in self.api.calls_of("editMessageText", AGENT_CHAT) if int(c.params["message_id"]) == card_id]
+        return [
+            c.text or ""
+            for c in self.api.calls_of("editMessageText", AGENT_CHAT)
+            if int(c.params["message_id"]) == card_id
+        ]
 
     def desk_texts(self) -> list[str]:
         return self.api.texts_to(AGENT_CHAT)
@@ -212,7 +233,9 @@ def settings(fake_api: FakeBotApi, fake_rasa: FakeRasa, sqlite_url: str) -> Sett
 
 
 @pytest.fixture
-async def harness(fake_api: FakeBotApi, fake_rasa: FakeRasa, shop_engine: Engine, settings: Settings) -> AsyncIterator[Harness]:
+async def harness(
+    fake_api: FakeBotApi, fake_rasa: FakeRasa, shop_engine: Engine, settings: Settings
+) -> AsyncIterator[Harness]:
     h = Harness(fake_api, fake_rasa, shop_engine, settings)
     yield h
     await h.stop()

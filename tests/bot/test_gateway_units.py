@@ -96,7 +96,12 @@ def test_callback_data_round_trips_and_fits_telegrams_64_bytes() -> None:
 def test_serve_without_a_token_explains_how_to_get_one() -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.serve"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot.serve"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "@BotFather" in result.stderr and "AGENT_CHAT_ID" in result.stderr

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import texts
 from shop import channel_store
 from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
 from shop.trainer_inbox import list_items
-from bot import texts
 from tests.bot.conftest import AGENT_CHAT, BUYER, OTHER_BUYER, Harness
 from tests.fakes.rasa import Turn
 
@@ -26,6 +26,7 @@ async def test_a_confident_greeting_is_auto_sent(harness: Harness) -> None:
     assert "bot_first" in draft.route_reason
     assert harness.cards() == []
     assert harness.rasa.received[0]["metadata"] == {"channel": "telegram", "user_id": str(BUYER)}
+
 
 LINK_PROMPT = "亲，为了保护您的隐私，查询订单前需要先核实一下身份哦～请发一下订单号和手机号后四位～"
 
@@ -65,7 +66,10 @@ async def test_wrong_digits_fail_and_five_failures_lock_for_an_hour(harness: Har
 
 async def test_bare_order_and_digits_link_after_the_bot_asked(harness: Harness) -> None:
     harness.rasa.script["我的订单到哪了"] = Turn(
-        "ask_order_status", 0.97, [LINK_PROMPT], meta={"rule": "link_required", "action": "action_order_status"}
+        "ask_order_status",
+        0.97,
+        [LINK_PROMPT],
+        meta={"rule": "link_required", "action": "action_order_status"},
     )
     await harness.start()
     harness.buyer_says("5021873340002 3821")  # not asked yet: an ordinary message for Rasa
@@ -90,7 +94,9 @@ async def test_a_photo_is_stored_shown_to_agents_and_acknowledged(harness: Harne
     assert photo.params["photo"] == "PHOTO-FILE-1"
     # ptb 22 sends reply_to_message_id as reply_parameters.
     assert photo.params["reply_parameters"]["message_id"] == card.params["_message_id"]
-    stored = harness.db(lambda s: s.scalars(select(InboundMessage).where(InboundMessage.kind == "photo")).one())
+    stored = harness.db(
+        lambda s: s.scalars(select(InboundMessage).where(InboundMessage.kind == "photo")).one()
+    )
     assert stored.file_id == "PHOTO-FILE-1"
     assert "PHOTO-FILE-1" not in harness.rasa.texts()
 
@@ -101,7 +107,11 @@ async def test_two_quick_messages_are_answered_in_order(harness: Harness) -> Non
     harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
     await harness.start()
     harness.api.push_many(
-        [harness.buyer_update("在吗"), harness.buyer_update("谢谢"), harness.buyer_update("你好", OTHER_BUYER)]
+        [
+            harness.buyer_update("在吗"),
+            harness.buyer_update("谢谢"),
+            harness.buyer_update("你好", OTHER_BUYER),
+        ]
     )
     await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="both answers")
     assert harness.to_buyer() == ["亲，在的呢～", "不客气哦亲～"]
@@ -130,8 +140,14 @@ async def test_rasa_down_keeps_messages_retries_and_answers_in_order(harness: Ha
     harness.buyer_says("在吗")
     harness.buyer_says("谢谢")
     await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("busy")], what="one holding reply")
-    await harness.wait_for(lambda: any("在吗" in t for t in harness.desk_texts()), what="raw message to agents")
-    attempts = lambda: harness.db(lambda s: s.scalars(select(InboundMessage.attempts).order_by(InboundMessage.id)).first())  # noqa: E731
+    await harness.wait_for(
+        lambda: any("在吗" in t for t in harness.desk_texts()), what="raw message to agents"
+    )
+
+    def attempts() -> int:
+        first = select(InboundMessage.attempts).order_by(InboundMessage.id)
+        return harness.db(lambda s: s.scalars(first).first())
+
     await harness.wait_for(lambda: attempts() >= 3, what="retries")
     harness.rasa.down = False
     await harness.wait_for(lambda: len(harness.to_buyer()) == 3, what="answers after recovery")
@@ -159,9 +175,13 @@ async def test_a_restart_picks_up_unprocessed_messages_and_pending_cards(harness
 
     harness.db(stored_only)
     await harness.start(holding_after_s=0.3)
-    await harness.wait_for(lambda: harness.to_buyer(OTHER_BUYER) == ["不客气哦亲～"], what="unprocessed handled")
+    await harness.wait_for(
+        lambda: harness.to_buyer(OTHER_BUYER) == ["不客气哦亲～"], what="unprocessed handled"
+    )
     # The pending card's holding timer was re-armed (it was older than 0.3 s).
-    await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("holding")], what="holding after restart")
+    await harness.wait_for(
+        lambda: harness.to_buyer() == [texts.buyer("holding")], what="holding after restart"
+    )
     await harness.wait_for(lambda: harness.edits_of(card_id), what="card marked overdue")
     # And the card still works after the restart.
     harness.press(11, card_id, f"send:{_draft_id(harness)}")
@@ -239,10 +259,14 @@ async def test_flood_limits_are_waited_out(harness: Harness) -> None:
 
 
 async def test_low_confidence_goes_to_agents_and_the_trainers(harness: Harness) -> None:
-    harness.rasa.script["这个呢"] = Turn("ask_size", 0.41, ["亲，建议您选M码哦～"], runner_up=("ask_stock", 0.3))
+    harness.rasa.script["这个呢"] = Turn(
+        "ask_size", 0.41, ["亲，建议您选M码哦～"], runner_up=("ask_stock", 0.3)
+    )
     await harness.start()
     harness.buyer_says("这个呢")
     await harness.wait_card()
     items = harness.db(lambda s: list_items(session=s))
-    assert [(i.reason, i.model_intent, i.runner_up_intent) for i in items] == [("low_confidence", "ask_size", "ask_stock")]
+    assert [(i.reason, i.model_intent, i.runner_up_intent) for i in items] == [
+        ("low_confidence", "ask_size", "ask_stock")
+    ]
     assert "threshold" in harness.cards()[0].text

@@ -36,7 +36,16 @@ def _decisions(harness: Harness) -> list[tuple[str, str, str | None]]:
 async def test_the_card_shows_what_an_agent_needs_and_send_delivers_it(harness: Harness) -> None:
     card_id, draft_id = await _card(harness)
     card = harness.cards()[0]
-    for part in (COMPLAINT, "complain", "0.95", "request_return", "5021873340003", "complaint_apology", APOLOGY, "never auto-sent"):
+    for part in (
+        COMPLAINT,
+        "complain",
+        "0.95",
+        "request_return",
+        "5021873340003",
+        "complaint_apology",
+        APOLOGY,
+        "never auto-sent",
+    ):
         assert part in card.text, part
     buttons = [b["callback_data"] for row in card.params["reply_markup"]["inline_keyboard"] for b in row]
     assert buttons == [f"send:{draft_id}", f"edit:{draft_id}", f"reject:{draft_id}", f"take:{draft_id}"]
@@ -52,10 +61,16 @@ async def test_the_card_shows_what_an_agent_needs_and_send_delivers_it(harness: 
 async def test_two_agents_pressing_send_at_once_send_exactly_once(harness: Harness) -> None:
     card_id, draft_id = await _card(harness)
     harness.api.push_many(
-        [harness.press_update(11, card_id, f"send:{draft_id}"), harness.press_update(12, card_id, f"send:{draft_id}")]
+        [
+            harness.press_update(11, card_id, f"send:{draft_id}"),
+            harness.press_update(12, card_id, f"send:{draft_id}"),
+        ]
     )
-    await harness.wait_for(lambda: len(harness.api.calls_of("answerCallbackQuery")) == 2, what="both answered")
-    await harness.idle()
+    await harness.wait_for(
+        lambda: len(harness.api.calls_of("answerCallbackQuery")) == 2, what="both answered"
+    )
+    # The loser is answered before anything is sent; the winner edits the card after sending.
+    await harness.wait_for(lambda: harness.edits_of(card_id), what="card done")
     assert harness.to_buyer() == [APOLOGY]
     answers = [c.params.get("text") for c in harness.api.calls_of("answerCallbackQuery")]
     assert texts.agent("already_handled") in answers
@@ -77,10 +92,14 @@ async def test_an_edit_breaking_policy_is_held_until_fixed(harness: Harness) -> 
     await harness.wait_for(lambda: harness.api.calls_of("answerCallbackQuery"), what="edit hint")
     harness.agent_says(11, "加我微信 abc12345 私聊，给你退款", reply_to=card_id)
     await harness.wait_for(
-        lambda: any(t.startswith(texts.agent("policy_blocked", reasons="")[:6]) for t in harness.desk_texts()),
+        lambda: any(
+            t.startswith(texts.agent("policy_blocked", reasons="")[:6]) for t in harness.desk_texts()
+        ),
         what="policy warning",
     )
-    warning = next(t for t in harness.desk_texts() if t.startswith(texts.agent("policy_blocked", reasons="")[:6]))
+    warning = next(
+        t for t in harness.desk_texts() if t.startswith(texts.agent("policy_blocked", reasons="")[:6])
+    )
     assert "亲" in warning or "您" in warning  # the checker's Chinese reasons are shown
     assert harness.to_buyer() == []
     fixed = "亲，真的很抱歉，我们这就为您安排退换，请您放心～"
@@ -134,7 +153,9 @@ async def test_take_over_routes_the_chat_to_agents_until_released(harness: Harne
     harness.agent_says(11, "亲，不客气哦～", reply_to=second)
     await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="second agent reply")
     harness.agent_says(11, "/release", reply_to=second)
-    await harness.wait_for(lambda: harness.db(lambda s: s.scalars(select(Conversation.mode)).one()) == "bot", what="released")
+    await harness.wait_for(
+        lambda: harness.db(lambda s: s.scalars(select(Conversation.mode)).one()) == "bot", what="released"
+    )
     harness.rasa.script["你好"] = Turn("greet", 0.99, ["亲，您好呀～"])
     harness.buyer_says("你好")
     await harness.wait_for(lambda: harness.to_buyer()[-1:] == ["亲，您好呀～"], what="bot answers again")
@@ -145,7 +166,13 @@ async def test_agents_toggle_duty_and_human_first_then_holds_drafts(harness: Har
     routing = tmp_path / "routing.yml"
     hours = {d: ["00:00", "23:59"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
     routing.write_text(
-        yaml.safe_dump({"mode": "human_first", "business_hours": hours, "intents": {"greet": {"auto_send": True, "threshold": 0.8}}}),
+        yaml.safe_dump(
+            {
+                "mode": "human_first",
+                "business_hours": hours,
+                "intents": {"greet": {"auto_send": True, "threshold": 0.8}},
+            }
+        ),
         encoding="utf-8",
     )
     harness.rasa.script["你好"] = Turn("greet", 0.99, ["亲，您好呀～"])

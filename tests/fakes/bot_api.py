@@ -126,7 +126,13 @@ class FakeBotApi:
     # --- faults --------------------------------------------------------------------
 
     def fail_next(
-        self, method: str, *, chat_id: int | None = None, code: int = 429, description: str = "", parameters: dict | None = None
+        self,
+        method: str,
+        *,
+        chat_id: int | None = None,
+        code: int = 429,
+        description: str = "",
+        parameters: dict | None = None,
     ) -> None:
         """The next `method` call (to `chat_id`, if given) gets this Bot API error."""
         with self._cond:
@@ -141,7 +147,11 @@ class FakeBotApi:
     def texts_to(self, chat_id: int) -> list[str]:
         """Texts successfully sent to a chat, in order."""
         with self._cond:
-            return [c.text or "" for c in self.calls if c.method == "sendMessage" and c.chat_id == chat_id and c.params.get("_ok")]
+            return [
+                c.text or ""
+                for c in self.calls
+                if c.method == "sendMessage" and c.chat_id == chat_id and c.params.get("_ok")
+            ]
 
     def message(self, message_id: int) -> Call | None:
         with self._cond:
@@ -216,12 +226,24 @@ class FakeBotApi:
             self.calls.append(call)
         if method not in KNOWN:
             self.unexpected.append(method)
-            return 400, {"ok": False, "error_code": 400, "description": f"Bad Request: unexpected method {method}"}
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": f"Bad Request: unexpected method {method}",
+            }
         fault = self._fault(method, params)
         if fault is not None:
             return fault
-        if method in SENDS and params.get("chat_id") is not None and int(params["chat_id"]) in self.blocked_chats:
-            return 403, {"ok": False, "error_code": 403, "description": "Forbidden: bot was blocked by the user"}
+        if (
+            method in SENDS
+            and params.get("chat_id") is not None
+            and int(params["chat_id"]) in self.blocked_chats
+        ):
+            return 403, {
+                "ok": False,
+                "error_code": 403,
+                "description": "Forbidden: bot was blocked by the user",
+            }
         if method == "sendMessage" and len((params.get("text") or "").encode("utf-16-le")) // 2 > MAX_TEXT:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
         if method == "getMe":
@@ -240,7 +262,12 @@ class FakeBotApi:
             chat["title"] = "Desk"
         else:
             chat["first_name"] = "Buyer"
-        message: dict[str, Any] = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": BOT_USER}
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": BOT_USER,
+        }
         if call.params.get("text") is not None:
             message["text"] = call.params["text"]
         if call.params.get("reply_markup"):

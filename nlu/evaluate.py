@@ -1,0 +1,183 @@
+"""Evaluate the intent model and the rule entities against a stock Rasa baseline.
+
+    .venv-rasa/bin/python -m nlu.evaluate [--quick] [--folds N]      (make evaluate)
+
+For our pipeline (config.yml) and the baseline (nlu/baseline_config.yml), in one
+run: intent precision/recall/F1, macro-F1 and confusion matrix on the held-out
+file, on the same file converted to Traditional script, and by N-fold
+cross-validation on data/nlu (`--quick` skips it); entity exact match per type;
+parse latency p50/p95; a FallbackClassifier threshold analysis. Writes
+var/results/nlu/report.json, report.md and confusion-matrix PNGs.
+
+The headline intent is the *served* one: nlu_fallback counts as out_of_scope,
+because the bot handles it that way. The classifier's own top intent (ignoring
+the fallback) is reported too, for the fallback analysis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import logging
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nlu import eval_metrics as m
+from nlu.eval_data import Example, load_examples, stratified_folds, traditional_examples
+from nlu.eval_models import ROOT, Parser, cv_fold_predictions, model_for
+from nlu.eval_report import write_confusion_png, write_markdown
+
+HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
+TRAINING = ROOT / "data" / "nlu"
+PIPELINES = {"ours": ("config.yml", ""), "baseline": ("nlu/baseline_config.yml", "baseline-")}
+SWEEP = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+logger = logging.getLogger("nlu.evaluate")
+
+
+def fallback_settings(config: Path) -> tuple[float, float] | None:
+    """(threshold, ambiguity_threshold) of the config's FallbackClassifier, if any."""
+    pipeline = yaml.safe_load(config.read_text(encoding="utf-8")).get("pipeline") or []
+    for step in pipeline:
+        if step.get("name") == "FallbackClassifier":
+            return float(step.get("threshold", 0.3)), float(step.get("ambiguity_threshold", 0.1))
+    return None
+
+
+def score(examples: list[Example], predictions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Intent, entity and latency scores of aligned predictions."""
+    gold = [e["intent"] for e in examples]
+    served = [m.served_intent(p["intent"]) for p in predictions]
+    raw = [p["ranking"][0][0] if p["ranking"] else m.FALLBACK for p in predictions]
+    fell = [(g, r) for g, r, p in zip(gold, raw, predictions, strict=True) if p["intent"] == m.FALLBACK]
+    latencies = [p["latency_ms"] for p in predictions if "latency_ms" in p]
+    out = {
+        "intent": m.intent_report(gold, served),
+        "classifier_intent": m.intent_report(gold, raw),
+        "confusion": m.confusion(gold, served),
+        "entities": m.entity_report([e["entities"] for e in examples], [p["entities"] for p in predictions]),
+        "fallbacks": {"count": len(fell), "classifier_wrong": sum(g != r for g, r in fell)},
+        "errors": [
+            {"text": e["text"], "gold": g, "served": s, "confidence": round(p["confidence"], 3)}
+            for e, g, s, p in zip(examples, gold, served, predictions, strict=True)
+            if g != s
+        ],
+    }
+    if latencies:
+        out["latency_ms"] = {"p50": m.percentile(latencies, 50), "p95": m.percentile(latencies, 95)}
+    return out
+
+
+def threshold_sweep(examples: list[Example], predictions: list[dict[str, Any]], ambiguity: float) -> list:
+    """What each candidate fallback threshold would do to the held-out messages."""
+    gold = [e["intent"] for e in examples]
+    ranked = [p["ranking"] for p in predictions]
+    return [m.fallback_outcome(gold, ranked, t, ambiguity) for t in SWEEP]
+
+
+def cross_validate(config: Path, examples: list[Example], folds: int) -> dict[str, Any]:
+    """Pooled and per-fold intent scores of N-fold cross-validation on the training data."""
+    gold, served, per_fold, seconds, cached = [], [], [], [], 0
+    for k, test_idx in enumerate(stratified_folds(examples, folds)):
+        held = set(test_idx)
+        train = [e for i, e in enumerate(examples) if i not in held]
+        test = [examples[i] for i in test_idx]
+        logger.info("cross-validation %s: fold %d/%d", config.name, k + 1, folds)
+        result = cv_fold_predictions(config, train, test)
+        fold_gold = [e["intent"] for e in test]
+        fold_served = [m.served_intent(p["intent"]) for p in result["predictions"]]
+        per_fold.append(m.intent_report(fold_gold, fold_served)["macro_f1"])
+        seconds.append(result["train_seconds"])
+        cached += result["cached"]
+        gold += fold_gold
+        served += fold_served
+    pooled = m.intent_report(gold, served)
+    mean = sum(per_fold) / len(per_fold)
+    spread = (sum((f - mean) ** 2 for f in per_fold) / len(per_fold)) ** 0.5
+    return {
+        "folds": folds,
+        "intent": pooled,
+        "fold_macro_f1": per_fold,
+        "fold_macro_f1_mean": mean,
+        "fold_macro_f1_std": spread,
+        "fold_train_seconds": seconds,
+        "folds_from_cache": cached,
+    }
+
+
+def evaluate_pipeline(name: str, heldout: list[Example], traditional: list[Example]) -> dict[str, Any]:
+    """Held-out (Simplified and Traditional) scores of one pipeline's project model."""
+    config, prefix = PIPELINES[name]
+    started = time.monotonic()
+    model = model_for(config, prefix)
+    parser = Parser(model)
+    try:
+        simplified = parser.predict([e["text"] for e in heldout])
+        converted = parser.predict([e["text"] for e in traditional])
+    finally:
+        parser.close()
+    result = {
+        "config": config,
+        "model": model.name,
+        "model_ready_seconds": time.monotonic() - started,
+        "heldout": score(heldout, simplified),
+        "heldout_traditional": score(traditional, converted),
+    }
+    settings = fallback_settings(ROOT / config)
+    if settings:
+        result["fallback_config"] = {"threshold": settings[0], "ambiguity_threshold": settings[1]}
+        result["threshold_sweep"] = threshold_sweep(heldout, simplified, settings[1])
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the evaluation and write the report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip cross-validation")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "results" / "nlu")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
+    for noisy in ("rasa", "tensorflow", "absl", "jieba", "matplotlib"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+    heldout = load_examples(HELDOUT)
+    traditional = traditional_examples(heldout)
+    report: dict[str, Any] = {
+        "date": datetime.datetime.now().isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "heldout_messages": len(heldout),
+        "traditional_entities_dropped": sum(e["entities_dropped"] for e in traditional),
+        "pipelines": {},
+    }
+    for name in PIPELINES:
+        logger.info("held-out: %s", name)
+        report["pipelines"][name] = evaluate_pipeline(name, heldout, traditional)
+    if not args.quick:
+        training = load_examples(TRAINING)
+        report["training_examples"] = len(training)
+        for name, (config, _) in PIPELINES.items():
+            report["pipelines"][name]["cross_validation"] = cross_validate(
+                ROOT / config, training, args.folds
+            )
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, result in report["pipelines"].items():
+        write_confusion_png(result["heldout"]["confusion"], args.out / f"confusion-{name}.png", name)
+    (args.out / "report.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, default=float), encoding="utf-8"
+    )
+    (args.out / "report.md").write_text(write_markdown(report), encoding="utf-8")
+    ours, base = (report["pipelines"][n]["heldout"]["intent"]["macro_f1"] for n in ("ours", "baseline"))
+    print(f"held-out macro-F1: ours {ours:.3f}, baseline {base:.3f}; report: {args.out / 'report.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

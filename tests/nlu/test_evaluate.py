@@ -1,0 +1,159 @@
+"""The evaluation's metric computations on small hand-made tables (exact numbers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlu import eval_metrics as m
+from nlu.eval_data import (
+    load_examples,
+    stratified_folds,
+    to_traditional,
+    traditional_examples,
+    write_nlu_yaml,
+)
+from nlu.eval_report import write_markdown
+
+GOLD = ["a", "a", "a", "b", "b", "c"]
+PRED = ["a", "a", "b", "b", "c", "c"]
+
+
+def test_intent_report_exact_numbers() -> None:
+    report = m.intent_report(GOLD, PRED)
+    a, b, c = (report["per_intent"][k] for k in "abc")
+    assert (a["precision"], a["recall"], a["f1"], a["support"]) == (1.0, pytest.approx(2 / 3), 0.8, 3)
+    assert (b["precision"], b["recall"], b["f1"]) == (0.5, 0.5, 0.5)
+    assert (c["precision"], c["recall"], c["f1"]) == (0.5, 1.0, pytest.approx(2 / 3))
+    assert report["macro_f1"] == pytest.approx((0.8 + 0.5 + 2 / 3) / 3)
+    assert report["macro_precision"] == pytest.approx(2 / 3)
+    assert report["accuracy"] == pytest.approx(4 / 6)
+
+
+def test_intent_report_unseen_prediction_and_zero_division() -> None:
+    # nlu_fallback is never gold: it costs recall but gets no macro row.
+    report = m.intent_report(["a", "b"], ["a", "nlu_fallback"])
+    assert set(report["per_intent"]) == {"a", "b"}
+    assert report["per_intent"]["b"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+    assert report["macro_f1"] == 0.5
+    with pytest.raises(ValueError):
+        m.intent_report(["a"], [])
+
+
+def test_served_intent_maps_fallback_to_out_of_scope() -> None:
+    assert m.served_intent("nlu_fallback") == "out_of_scope"
+    assert m.served_intent("greet") == "greet"
+
+
+def test_confusion_matrix_and_text() -> None:
+    table = m.confusion(GOLD, PRED)
+    assert table == {"labels": ["a", "b", "c"], "matrix": [[2, 1, 0], [0, 1, 1], [0, 0, 1]]}
+    assert m.top_confusions(table) == [("a", "b", 1), ("b", "c", 1)]
+    text = m.confusion_text(table)
+    assert "0=a" in text and text.splitlines()[2].split()[-3:] == ["2", "1", "."]
+
+
+def _ent(entity: str, value: object, start: int, end: int) -> dict:
+    return {"entity": entity, "value": value, "start": start, "end": end}
+
+
+def test_entity_report_value_span_exact() -> None:
+    gold = [
+        [_ent("height", "162", 2, 5), _ent("weight", "57.5", 7, 11)],
+        [_ent("color", "红色", 0, 2)],
+        [_ent("size", "M", 3, 4)],
+    ]
+    ours = [
+        [_ent("height", 162, 2, 5), _ent("weight", 57.5, 7, 10)],  # weight: value ok, span short
+        [_ent("color", "蓝色", 0, 2)],  # right span, wrong value
+        [_ent("size", "M", 3, 4), _ent("size", "L", 6, 7)],  # one extra prediction
+    ]
+    report = m.entity_report(gold, ours)
+    per = report["per_entity"]
+    assert per["height"] == {
+        "gold": 1,
+        "predicted": 1,
+        "value_match": 1.0,
+        "span_match": 1.0,
+        "exact_recall": 1.0,
+        "exact_precision": 1.0,
+    }
+    keys = ("value_match", "span_match", "exact_recall")
+    assert [per["weight"][k] for k in keys] == [1, 0, 0]
+    assert [per["color"][k] for k in keys] == [0, 1, 0]
+    assert per["size"]["exact_recall"] == 1.0 and per["size"]["exact_precision"] == 0.5
+    overall = report["overall"]
+    assert (overall["gold"], overall["predicted"]) == (4, 5)
+    assert overall["exact_recall"] == 0.5 and overall["exact_precision"] == pytest.approx(2 / 5)
+
+
+def test_percentile_matches_linear_interpolation() -> None:
+    values = [10.0, 1.0, 4.0, 2.0, 3.0]
+    assert m.percentile(values, 50) == 3.0
+    assert m.percentile(values, 95) == pytest.approx(8.8)  # 4 + 0.8 * (10 - 4)
+    assert m.percentile([], 95) == 0.0
+
+
+def test_fallback_outcome_replays_threshold_and_ambiguity() -> None:
+    gold = ["a", "b", "c", "out_of_scope"]
+    ranked = [
+        [("a", 0.9), ("b", 0.1)],  # confident and right: kept
+        [("c", 0.4), ("b", 0.3)],  # unsure and wrong: falls back
+        [("c", 0.6), ("a", 0.58)],  # ambiguous but right: thrown away
+        [("a", 0.3), ("b", 0.2)],  # unsure, served as out_of_scope: right
+    ]
+    outcome = m.fallback_outcome(gold, ranked, threshold=0.5, ambiguity=0.05)
+    assert (outcome["fallbacks"], outcome["fallbacks_wrong"], outcome["correct_thrown_away"]) == (3, 2, 1)
+    assert outcome["served_accuracy"] == 0.5
+
+
+def test_traditional_conversion_keeps_entity_offsets() -> None:
+    assert to_traditional("这件衣服发货了吗 顺丰到哪了") == "這件衣服發貨了嗎 順豐到哪了"
+    examples = [{"text": "红色这件162cm", "intent": "ask_size", "entities": [_ent("height", "162", 4, 7)]}]
+    (converted,) = traditional_examples(examples)
+    assert converted["text"] == "紅色這件162cm"
+    assert converted["entities"] == examples[0]["entities"] and converted["entities_dropped"] == 0
+    assert converted["text"][4:7] == "162"
+
+
+def test_stratified_folds_partition_and_balance() -> None:
+    examples = [{"text": str(i), "intent": "ab"[i % 2], "entities": []} for i in range(20)]
+    folds = stratified_folds(examples, 5)
+    assert sorted(i for f in folds for i in f) == list(range(20))
+    assert all(len(f) == 4 and {examples[i]["intent"] for i in f} == {"a", "b"} for f in folds)
+    assert folds == stratified_folds(examples, 5)  # seeded: reproducible
+    with pytest.raises(ValueError):
+        stratified_folds(examples, 1)
+
+
+def test_written_fold_yaml_loads_back(tmp_path: Path) -> None:
+    examples = [
+        {"text": "我身高162 穿什么码", "intent": "ask_size", "entities": []},
+        {"text": "你好", "intent": "greet", "entities": []},
+    ]
+    path = tmp_path / "train.yml"
+    write_nlu_yaml(examples, path)
+    assert sorted((e["text"], e["intent"]) for e in load_examples(path)) == sorted(
+        (e["text"], e["intent"]) for e in examples
+    )
+
+
+def test_markdown_report_renders_without_cross_validation() -> None:
+    held = {
+        "intent": m.intent_report(GOLD, PRED),
+        "confusion": m.confusion(GOLD, PRED),
+        "entities": m.entity_report([[]], [[]]),
+        "fallbacks": {"count": 0, "classifier_wrong": 0},
+        "latency_ms": {"p50": 1.0, "p95": 2.0},
+    }
+    report = {
+        "date": "2026-11-22",
+        "machine": {"cpus": 2},
+        "heldout_messages": 6,
+        "pipelines": {
+            "ours": {"config": "c.yml", "model": "x", "heldout": held, "heldout_traditional": held}
+        },
+    }
+    text = write_markdown(report)
+    assert "| ours | 65.6 | 66.7 | 65.6 | skipped | skipped | 1.0 / 2.0 | 0 (0) |" in text

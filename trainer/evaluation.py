@@ -1,0 +1,128 @@
+"""`trainer evaluate`: the candidate and the live model on the same held-out file.
+
+The scoring runs in the Rasa env (nlu/compare.py, which uses the evaluation's
+metric functions); this side adds the labelled inbox messages (from the
+journal), the promotion gate's verdict, and saves it all to
+var/trainer/last_evaluation.json, which `promote` reuses when the models match.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from shop.paths import PROJECT_ROOT
+from trainer import journal
+from trainer import state as st
+from trainer.gate import gate
+from trainer.settings import Project
+
+
+def last_file(project: Project) -> Path:
+    return project.trainer_dir / "last_evaluation.json"
+
+
+def resolve(project: Project, recorded: str | None) -> Path | None:
+    return None if not recorded else project.root / recorded
+
+
+def evaluate(project: Project) -> dict[str, Any]:
+    """Scores candidate and live, saves and returns the comparison."""
+    state = st.load(project.trainer_dir)
+    candidate, live = resolve(project, state.candidate), resolve(project, state.live)
+    if candidate is None or not candidate.exists():
+        raise RuntimeError("there is no candidate model: run './trainer.sh train' first")
+    if live is not None and not live.exists():
+        live = None
+    labelled = {
+        e["text"]: e["intent"] for e in journal.entries(project.trainer_dir) if e.get("kind") == "label"
+    }
+    out_dir = project.trainer_dir
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts_file = out_dir / "labelled_texts.json"
+    texts_file.write_text(json.dumps(list(labelled), ensure_ascii=False), encoding="utf-8")
+    raw = out_dir / "comparison.json"
+    cmd = [str(project.rasa_python), "-m", "nlu.compare", "--heldout", str(project.heldout)]
+    cmd += [
+        "--candidate",
+        str(candidate),
+        "--texts",
+        str(texts_file),
+        "--out",
+        str(raw),
+        "--png-dir",
+        str(out_dir),
+    ]
+    if live is not None:
+        cmd += ["--live", str(live)]
+    # nlu.compare (and our components) from this checkout, anything else from the project.
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env.update(
+        PYTHONPATH=f"{PROJECT_ROOT}:{project.root}", RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3"
+    )
+    result = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        (out_dir / "evaluate.log").write_text(result.stdout + result.stderr, encoding="utf-8")
+        raise RuntimeError(f"the evaluation failed; see {out_dir / 'evaluate.log'}")
+    comparison = json.loads(raw.read_text(encoding="utf-8"))
+    rows = []
+    for i, (text, intent) in enumerate(labelled.items()):
+        row = {"text": text, "labelled": intent}
+        for name, scores in comparison["models"].items():
+            row[name] = scores["texts"][i]["intent"]
+        rows.append(row)
+    comparison.update(
+        at=st.now_iso(),
+        candidate=state.candidate,
+        live=state.live if live is not None else None,
+        labelled=rows,
+        refused_because=gate(comparison),
+    )
+    st.write_json_atomic(last_file(project), comparison)
+    return comparison
+
+
+def load_last(project: Project) -> dict[str, Any] | None:
+    path = last_file(project)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def render(comparison: dict[str, Any]) -> str:
+    """The side-by-side table a trainer reads."""
+    models = comparison["models"]
+    cand, live = models["candidate"], models.get("live")
+    lines = [f"held-out set / 测试集: {comparison['heldout']} ({comparison['n']} messages)"]
+    head = f"{'intent / 意图':<22}{'live 线上':>10}{'candidate 候选':>16}{'change':>9}"
+    lines += ["", head, "-" * len(head)]
+
+    def row(name: str, old: float | None, new: float) -> str:
+        change = "" if old is None else f"{(new - old) * 100:+.1f}"
+        old_s = "—" if old is None else f"{old:.3f}"
+        return f"{name:<22}{old_s:>10}{new:>16.3f}{change:>9}"
+
+    lines.append(row("macro-F1", live["macro_f1"] if live else None, cand["macro_f1"]))
+    for intent in sorted(cand["per_intent"]):
+        old = live["per_intent"].get(intent, {}).get("f1") if live else None
+        lines.append(row(f"  {intent}", old, cand["per_intent"][intent]["f1"]))
+    lines.append("")
+    lines.append("confusion matrices / 混淆矩阵: " + ", ".join(m["confusion_png"] for m in models.values()))
+    if comparison.get("labelled"):
+        fixed = sum(r["candidate"] == r["labelled"] for r in comparison["labelled"])
+        lines += [
+            "",
+            f"labelled messages now right / 已标注消息现在判对: {fixed} of {len(comparison['labelled'])}",
+        ]
+        for r in comparison["labelled"]:
+            mark = "✓" if r["candidate"] == r["labelled"] else "✗"
+            was = f" (live: {r['live']})" if "live" in r else ""
+            lines.append(f"  {mark} {r['text']} → {r['candidate']}, labelled {r['labelled']}{was}")
+    reasons = comparison.get("refused_because") or []
+    lines.append("")
+    if reasons:
+        lines.append("promote would be REFUSED / 不能上线: " + "; ".join(reasons))
+    else:
+        lines.append("the candidate may be promoted / 可以上线: ./trainer.sh promote")
+    return "\n".join(lines)

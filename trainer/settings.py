@@ -1,0 +1,75 @@
+"""Where the trainer works: the only module of `trainer` that reads the environment.
+
+`TRAINER_PROJECT` (or `--project`) points every command at another project
+root; the tests use it to run the whole cycle on a tiny copy of a project.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from shop.paths import PROJECT_ROOT
+
+
+@dataclass(frozen=True)
+class Project:
+    """Paths of one project the trainer acts on."""
+
+    root: Path
+    drain_s: float = 30.0  # >= the gateway's Rasa client timeout (RASA_TIMEOUT)
+
+    @property
+    def nlu_dir(self) -> Path:
+        return self.root / "data" / "nlu"
+
+    @property
+    def domain(self) -> Path:
+        return self.root / "domain.yml"
+
+    @property
+    def heldout(self) -> Path:
+        return self.root / "tests" / "nlu_heldout" / "heldout.yml"
+
+    @property
+    def var_dir(self) -> Path:
+        return self.root / "var"
+
+    @property
+    def trainer_dir(self) -> Path:
+        return self.var_dir / "trainer"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.var_dir / "run"
+
+    @property
+    def rasa_python(self) -> Path:
+        # A tiny test project has no environments of its own: use ours.
+        own = self.root / ".venv-rasa" / "bin" / "python"
+        return own if own.exists() else PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+
+
+def load_project(root: str | Path | None = None, env: Mapping[str, str] | None = None) -> Project:
+    """The project given, else `TRAINER_PROJECT`, else this checkout."""
+    env = os.environ if env is None else env
+    chosen = root or env.get("TRAINER_PROJECT") or PROJECT_ROOT
+    return Project(root=Path(chosen).resolve(), drain_s=float(env.get("RASA_TIMEOUT", "30")))
+
+
+def database_url(project: Project, env: Mapping[str, str] | None = None) -> str:
+    """The shop database holding the inbox (DATABASE_URL, else the project's var/shop.db)."""
+    env = os.environ if env is None else env
+    url = (env.get("DATABASE_URL") or "").strip()
+    if url:
+        return url
+    project.var_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{project.var_dir / 'shop.db'}"
+
+
+def trainer_name(env: Mapping[str, str] | None = None) -> str:
+    """Who runs the command, for the promotion record when --by is not given."""
+    env = os.environ if env is None else env
+    return env.get("TRAINER_NAME") or env.get("USER") or "unknown"
