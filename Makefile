@@ -53,6 +53,12 @@ test-conversations: train ## conversation tests (rasa test) on tests/conversatio
 	$(RASA) test core --stories tests/conversations --model $$($(RASA_PY) scripts/train.py --check) \
 	    --fail-on-prediction-errors --out var/results/conversations
 
+evaluate: install ## NLU evaluation vs the baseline (held-out, Traditional, 5-fold CV; QUICK=1 skips CV)
+	$(RASA_PY) -m nlu.evaluate $(if $(QUICK),--quick) $(if $(FOLDS),--folds $(FOLDS))
+
+bench: install ## benchmarks (latency, throughput, memory, training, vs stock Rasa): bench/results/latest.md; BENCH_ARGS=--quick
+	$(APP) -m bench $(BENCH_ARGS)
+
 lint: install ## ruff lint and format check
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .

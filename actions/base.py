@@ -25,6 +25,12 @@ from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
+# What Rasa gives a message it did not understand; such a message says nothing
+# about what the conversation is about, so `previous_intent` looks past it.
+FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+# Events after which earlier messages belong to another conversation.
+_CONVERSATION_START = frozenset({"session_started", "restart"})
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -70,6 +76,9 @@ class Context:
     entities: dict[str, list[Any]]  # values of this message's entities, by type
     slots: dict[str, Any]
     now: datetime
+    # The intent of the latest earlier message in this conversation that was
+    # understood (not a fallback): what an elliptical "那108呢" continues.
+    previous_intent: str | None = None
 
     def entity(self, name: str) -> Any:
         values = self.entities.get(name) or []
@@ -91,6 +100,28 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def previous_intent(events: list[dict[str, Any]]) -> str | None:
+    """The intent of the latest understood user message before the current one.
+
+    ``events`` are the tracker's events, oldest first; the last user event is
+    the message being answered. Stops at the start of the conversation.
+    """
+    users_seen = 0
+    for event in reversed(events or []):
+        kind = event.get("event")
+        if kind in _CONVERSATION_START:
+            break
+        if kind != "user":
+            continue
+        users_seen += 1
+        if users_seen == 1:
+            continue  # the current message
+        name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if name and name not in FALLBACK_INTENTS:
+            return str(name)
+    return None
+
+
 def context_from(tracker: Tracker, *, buyer: str | None, now: datetime) -> Context:
     latest = tracker.latest_message or {}
     metadata = latest.get("metadata") or {}
@@ -108,6 +139,7 @@ def context_from(tracker: Tracker, *, buyer: str | None, now: datetime) -> Conte
         entities=entities,
         slots=dict(tracker.current_slot_values()),
         now=now,
+        previous_intent=previous_intent(list(tracker.events or [])),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, ShopAction
+from actions.base import Context, Draft, Reply, ShopAction
 from actions.post_sale_common import (
     buyer_orders,
     ensure_follow_up,
@@ -14,10 +14,15 @@ from actions.post_sale_common import (
     slot,
     unresolved,
 )
-from shop.order_choice import CHOSEN, choose_order
-from shop.order_status import decide_status
+from shop.cues import asks_where_parcel
+from shop.order_choice import CHOSEN, SEVERAL, OrderChoice, choose_order, choose_parcel
+from shop.order_status import decide_parcels, decide_status
 from shop.order_view import OPEN_STATUSES
 from shop.policy_config import load_policy
+from shop.vocabulary import load_vocabulary
+
+# Sent after the parcels summary when one of them has gone quiet.
+PARCELS_STALE = "utter_parcels_stale"
 
 
 class ActionOrderStatus(ShopAction):
@@ -29,7 +34,13 @@ class ActionOrderStatus(ShopAction):
     def draft(self, ctx: Context, *, session: Session) -> Draft:
         if ctx.buyer is None:
             return link_needed()
-        choice = choose_order(buyer_orders(ctx.buyer, session=session), hints_from(ctx), prefer=OPEN_STATUSES)
+        orders = buyer_orders(ctx.buyer, session=session)
+        if asks_where_parcel(ctx.text):
+            choice = choose_parcel(orders, hints_from(ctx))
+        else:
+            choice = choose_order(orders, hints_from(ctx), prefer=OPEN_STATUSES)
+        if choice.kind == SEVERAL:
+            return _parcels_draft(ctx, choice, session=session)
         if choice.kind != CHOSEN:
             return unresolved(choice)
         order = choice.order
@@ -39,3 +50,31 @@ class ActionOrderStatus(ShopAction):
             task_id = ensure_follow_up(ctx, order.order_id, decision.follow_up, session=session)
             draft.facts["follow_up_task_id"] = task_id
         return draft
+
+
+def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> Draft:
+    """Several parcels on the way: one summary, plus an apology for any that went quiet."""
+    decision = decide_parcels(choice.candidates, now=ctx.now, policy=load_policy())
+    facts = dict(decision.facts)
+    facts["chosen_by"] = choice.how
+    # The template gets the flat words only; the draft keeps the per-parcel facts.
+    words = {key: value for key, value in facts.items() if not isinstance(value, list)}
+    replies = [Reply(decision.response, words)]
+    stale_ids = facts["stale_order_ids"]
+    if stale_ids:
+        stale = [order for order in choice.candidates if order.order_id in stale_ids]
+        stale_words = {**words, "stale_products": load_vocabulary().join(o.product_label for o in stale)}
+        replies.append(Reply(PARCELS_STALE, stale_words))
+        facts["follow_up_task_ids"] = [
+            ensure_follow_up(ctx, order.order_id, decision.follow_up, session=session) for order in stale
+        ]
+    return Draft(
+        replies,
+        rule=decision.rule,
+        facts=facts,
+        handoff=decision.handoff,
+        handoff_reason=decision.handoff_reason,
+        follow_up=decision.follow_up,
+        # Several orders were answered: none of them becomes "the" order of the chat.
+        events=[],
+    )

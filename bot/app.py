@@ -56,7 +56,9 @@ async def start_gateway(app: Application) -> None:
     """After initialize(): start the chat workers and pick up the last run's work."""
     gw: Gateway = app.bot_data["gateway"]
     gw.bot = app.bot
-    gw.queue = ChatQueue(lambda chat_id: buyers.handle_next(gw, chat_id))
+    gw.queue = ChatQueue(
+        lambda chat_id: buyers.handle_next(gw, chat_id), retry_after_s=gw.settings.rasa_retry_base_s
+    )
     await recovery.resume(gw)
 
 

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 MEDIA_REASON = "the buyer sent a {kind}: an agent must look"
 HUMAN_REASON = "conversation is in human mode"
 ORDER_REASON = "an earlier message of this chat is waiting for an agent"
+FAILED_REASON = "the gateway failed on this message {attempts} times: answer it by hand"
+MAX_ATTEMPTS = 3  # tries of a message that fails for reasons other than Rasa being down
 MEDIA_SENDERS = {
     "photo": "send_photo",
     "voice": "send_voice",
@@ -247,6 +249,23 @@ async def handle_next(gw: Gateway, chat_id: str) -> bool:
     job = await gw.db(_begin, chat_id, now)
     if job is None:
         return False
+    try:
+        await _dispatch(gw, job, now)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        if job.attempts < MAX_ATTEMPTS:
+            raise  # still "processing": the worker tries it again
+        # A message that keeps failing must not block the chat: an agent gets it raw.
+        log.exception(
+            "giving up on message %s of chat %s after %s attempts", job.inbound_id, chat_id, job.attempts
+        )
+        await _to_agent(gw, job, FAILED_REASON.format(attempts=job.attempts))
+    return True
+
+
+async def _dispatch(gw: Gateway, job: Job, now: datetime) -> None:
+    chat_id = job.chat_id
     text = job.text.strip()
     if job.kind == "text" and text.split(maxsplit=1)[:1] == ["/start"]:
         await gw.db(_done, job.inbound_id, now)
@@ -269,7 +288,6 @@ async def handle_next(gw: Gateway, chat_id: str) -> bool:
         await _to_agent(gw, job, HUMAN_REASON)
     else:
         await _draft(gw, job)
-    return True
 
 
 def _unlink(session: Session, job: Job, now: datetime) -> str:

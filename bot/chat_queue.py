@@ -22,8 +22,9 @@ Step = Callable[[str], Awaitable[bool]]
 class ChatQueue:
     """One worker per chat, started on demand, gone when the chat is idle."""
 
-    def __init__(self, step: Step) -> None:
+    def __init__(self, step: Step, *, retry_after_s: float = 1.0) -> None:
         self._step = step
+        self.retry_after_s = retry_after_s
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._again: set[str] = set()
         self._closed = False
@@ -46,9 +47,11 @@ class ChatQueue:
                 except asyncio.CancelledError:
                     raise
                 except Exception:
-                    # The message stays unfinished in the DB; start-up or the next kick retries it.
+                    # The message stays unfinished in the DB: try again after a pause
+                    # (the step gives up on a message that keeps failing).
                     log.exception("handling a message of chat %s failed", chat_id)
-                    handled = False
+                    await asyncio.sleep(self.retry_after_s)
+                    continue
                 if not handled and chat_id not in self._again:
                     break
         finally:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import cards, texts
@@ -52,13 +54,16 @@ def _who(update: Update) -> str:
 
 
 def _at(gw: Gateway) -> str:
-    from zoneinfo import ZoneInfo
-
     return gw.clock().astimezone(ZoneInfo(gw.routing.timezone)).strftime("%m-%d %H:%M")
 
 
 async def _update_card(
-    gw: Gateway, draft_id: int, status: str | None, *, keep_buttons: bool = False, markup=None
+    gw: Gateway,
+    draft_id: int,
+    status: str | None,
+    *,
+    keep_buttons: bool = False,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     def read(session: Session) -> tuple[cards.CardView | None, str | None, str | None]:
         draft = channel_store.get_draft(draft_id, session=session)
@@ -118,7 +123,7 @@ class Claimed:
     replies: list[str]
 
 
-def _claim_for_send(session: Session, draft_id: int, agent: str, now) -> Claimed | str:
+def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) -> Claimed | str:
     draft = channel_store.get_draft(draft_id, session=session)
     if draft is None or draft.state not in OPEN:
         return "already_handled"
@@ -149,7 +154,7 @@ async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) ->
     await _update_card(gw, draft_id, status if delivered else texts.agent("blocked"))
 
 
-def _reject_work(session: Session, draft_id: int, agent: str, now) -> bool:
+def _reject_work(session: Session, draft_id: int, agent: str, now: datetime) -> bool:
     if not channel_store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
         return False
     channel_store.record_decision(
@@ -203,7 +208,7 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
     )
 
 
-def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now) -> bool:
+def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now: datetime) -> bool:
     draft = channel_store.get_draft(draft_id, session=session)
     if draft is None:
         return False

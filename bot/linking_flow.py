@@ -21,7 +21,7 @@ from shop.linking import buyer_for_chat, link_chat, revoke_link
 
 _LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
 # The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).
-LINK_RULES = frozenset({"link_required", "link_needed"})
+LINK_RULES = frozenset({"link_needed"})
 
 
 def parse_link_args(text: str) -> tuple[str, str] | None:

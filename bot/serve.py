@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import sys
 
+from telegram.ext import Application
+
 from bot.settings import Settings, load_settings
 
 NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set.
@@ -70,7 +72,7 @@ def run(settings: Settings) -> int:
         return 1
 
 
-def _run_bot(app, settings: Settings) -> int:  # noqa: ANN001  (telegram.ext.Application)
+def _run_bot(app: Application, settings: Settings) -> int:
     if settings.webhook_url:
         app.run_webhook(
             listen="0.0.0.0",

@@ -101,7 +101,8 @@ def endpoints_yaml(settings: Settings, action_url: str) -> str:
         url = httpx.URL(settings.tracker_db_url.replace("postgresql+psycopg", "postgresql"))
         lines += [
             "  dialect: postgresql",
-            f'  host: "{url.host}"',
+            # Rasa passes the endpoint's `url` as the host; a `host:` key crashes it.
+            f'  url: "{url.host}"',
             f"  port: {url.port or 5432}",
             f'  db: "{url.path.lstrip("/")}"',
             f'  username: "{url.username or ""}"',
@@ -230,8 +231,13 @@ def start_rasa_server(
     port: int | None = None,
     name: str = "rasa",
     endpoints_from: Path | None = None,
+    credentials: Path | None = None,
 ) -> str:
-    """Starts `rasa run`; `endpoints_from`: copy another server's endpoints (same stores)."""
+    """Starts `rasa run`; `endpoints_from`: copy another server's endpoints (same stores).
+
+    `credentials`: another channel file than credentials.yml (the benchmark's stock
+    reference server serves only Rasa's REST channel).
+    """
     port = port or _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     endpoints = settings.run_dir / f"endpoints-{port}.yml"
@@ -249,7 +255,7 @@ def start_rasa_server(
         "-m",
         str(model),
         "--credentials",
-        "credentials.yml",
+        str(credentials or "credentials.yml"),
         "--endpoints",
         str(endpoints),
     ]

@@ -37,10 +37,10 @@ class SimulatorError(Exception):
 
 def prepare_buyer(buyer: str) -> CheckContext:
     """Makes sure the demo shop exists and `buyer`'s chat is verified."""
-    from shop.demo import ensure_demo_loaded
     from sqlalchemy.orm import Session
 
     from shop.db import make_engine
+    from shop.demo import ensure_demo_loaded
     from shop.errors import ShopError, UnknownBuyer
     from shop.linking import ensure_verified_link
     from shop.policy_context import context_for_buyer

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from nlu.eval_metrics import FALLBACK
+from nlu.eval_models import quiet_rasa_logging
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     if model is None or not Path(model).exists():
         print("classify: no trained model for the current inputs: run 'make train'", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    quiet_rasa_logging()
     parse = load_parser(Path(model))
     # Decode leniently: an invalid byte in one line must not stop the stream.
     stdin = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace", newline="\n")

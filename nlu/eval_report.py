@@ -62,6 +62,27 @@ def _summary_rows(report: dict[str, Any]) -> list[str]:
     return rows
 
 
+def _mean(values: list[float]) -> str:
+    return f"{sum(values) / len(values):.0f}" if values else "-"
+
+
+def _training_rows(report: dict[str, Any]) -> list[str]:
+    rows = [
+        "| pipeline | project model: trained in this run? | wall s | CPU s | CV fold train wall s (mean) | CPU s (mean) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, result in report["pipelines"].items():
+        t = result.get("training", {})
+        cv = result.get("cross_validation") or {}
+        walls, cpus = cv.get("fold_train_seconds") or [], cv.get("fold_train_cpu_seconds") or []
+        note = "yes" if t.get("trained_now") else "no (cached; times are the look-up)"
+        rows.append(
+            f"| {name} | {note} | {t.get('wall_seconds', '-')} | {t.get('cpu_seconds', '-')} "
+            f"| {_mean(walls)} | {_mean(cpus)} |"
+        )
+    return rows
+
+
 def _per_intent_rows(report: dict[str, Any]) -> list[str]:
     names = list(report["pipelines"])
     rows = [
@@ -115,6 +136,12 @@ def write_markdown(report: dict[str, Any]) -> str:
         + ". Scores in %; the served intent counts nlu_fallback as out_of_scope.",
         "",
         *_summary_rows(report),
+        "",
+        "## Training time",
+        "",
+        *_training_rows(report),
+        "",
+        "CV fold times come from the fold cache when the fold was not retrained.",
         "",
         "## Per-intent scores (held-out, Simplified)",
         "",

@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import platform
-import time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ import yaml
 
 from nlu import eval_metrics as m
 from nlu.eval_data import Example, load_examples, stratified_folds, traditional_examples
-from nlu.eval_models import ROOT, Parser, cv_fold_predictions, model_for
+from nlu.eval_models import ROOT, Parser, cv_fold_predictions, model_for, quiet_rasa_logging
 from nlu.eval_report import write_confusion_png, write_markdown
 
 HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
@@ -82,7 +81,7 @@ def threshold_sweep(examples: list[Example], predictions: list[dict[str, Any]], 
 
 def cross_validate(config: Path, examples: list[Example], folds: int) -> dict[str, Any]:
     """Pooled and per-fold intent scores of N-fold cross-validation on the training data."""
-    gold, served, per_fold, seconds, cached = [], [], [], [], 0
+    gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0
     for k, test_idx in enumerate(stratified_folds(examples, folds)):
         held = set(test_idx)
         train = [e for i, e in enumerate(examples) if i not in held]
@@ -92,7 +91,8 @@ def cross_validate(config: Path, examples: list[Example], folds: int) -> dict[st
         fold_gold = [e["intent"] for e in test]
         fold_served = [m.served_intent(p["intent"]) for p in result["predictions"]]
         per_fold.append(m.intent_report(fold_gold, fold_served)["macro_f1"])
-        seconds.append(result["train_seconds"])
+        seconds.append(round(result["train_seconds"], 1))
+        cpu.append(round(result.get("train_cpu_seconds", 0.0), 1))
         cached += result["cached"]
         gold += fold_gold
         served += fold_served
@@ -106,6 +106,7 @@ def cross_validate(config: Path, examples: list[Example], folds: int) -> dict[st
         "fold_macro_f1_mean": mean,
         "fold_macro_f1_std": spread,
         "fold_train_seconds": seconds,
+        "fold_train_cpu_seconds": cpu,
         "folds_from_cache": cached,
     }
 
@@ -113,8 +114,7 @@ def cross_validate(config: Path, examples: list[Example], folds: int) -> dict[st
 def evaluate_pipeline(name: str, heldout: list[Example], traditional: list[Example]) -> dict[str, Any]:
     """Held-out (Simplified and Traditional) scores of one pipeline's project model."""
     config, prefix = PIPELINES[name]
-    started = time.monotonic()
-    model = model_for(config, prefix)
+    model, timing = model_for(config, prefix)
     parser = Parser(model)
     try:
         simplified = parser.predict([e["text"] for e in heldout])
@@ -124,7 +124,7 @@ def evaluate_pipeline(name: str, heldout: list[Example], traditional: list[Examp
     result = {
         "config": config,
         "model": model.name,
-        "model_ready_seconds": time.monotonic() - started,
+        "training": timing,
         "heldout": score(heldout, simplified),
         "heldout_traditional": score(traditional, converted),
     }
@@ -143,9 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "results" / "nlu")
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
-    logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
-    for noisy in ("rasa", "tensorflow", "absl", "jieba", "matplotlib"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    quiet_rasa_logging(logging.INFO)  # our progress lines at INFO, Rasa's at WARNING
 
     heldout = load_examples(HELDOUT)
     traditional = traditional_examples(heldout)

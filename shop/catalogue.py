@@ -53,11 +53,7 @@ def size_chart(code: str, *, session: Session) -> list[SizeChartRow]:
     key = lookup_key(code, CODE_MAX_LENGTH)
     if key is None:
         return []
-    stmt = (
-        select(SizeChartRow)
-        .where(SizeChartRow.product_code == key)
-        .order_by(SizeChartRow.position)
-    )
+    stmt = select(SizeChartRow).where(SizeChartRow.product_code == key).order_by(SizeChartRow.position)
     return list(session.scalars(stmt))
 
 

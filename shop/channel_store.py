@@ -206,13 +206,13 @@ def record_draft(
     draft = Draft(
         conversation_id=_row_id(conversation_id, "conversation_id"),
         inbound_id=None if inbound_id is None else _row_id(inbound_id, "inbound_id"),
-        intent=intent,
+        intent=_optional_key(intent, "intent"),
         confidence=confidence,
         texts=[clean_text(t) or "" for t in texts],
         meta=dict(meta or {}),
         policy_violations=list(policy_violations),
         auto_send=bool(auto_send),
-        route_reason=clean_text(route_reason),
+        route_reason=None if route_reason is None else require_key(route_reason, "route_reason", 200),
         state="pending",
         created_at=now or utcnow(),
         # Set explicitly: the ORM does not reload never-set attributes of a row

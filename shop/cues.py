@@ -1,4 +1,5 @@
-"""What a buyer's message says, as plain flags: not received, quality, exchange.
+"""What a buyer's message says, as plain flags: not received, quality, exchange,
+where is my parcel.
 
 The cue words live in ``post_sale_cues.yml`` beside this module, so the Python
 code stays free of Chinese and a shop can extend the lists without a release.
@@ -21,6 +22,8 @@ class Cues:
     quality: tuple[str, ...]
     quality_negated: tuple[str, ...]
     exchange: tuple[str, ...]
+    parcel: tuple[str, ...]
+    dispatch: tuple[str, ...]
 
 
 @lru_cache(maxsize=2)
@@ -52,3 +55,12 @@ def says_quality_problem(text: str, cues: Cues | None = None) -> bool:
 def wants_exchange(text: str, cues: Cues | None = None) -> bool:
     """The buyer asks for another size or colour instead of a refund."""
     return _has_any(text or "", (cues or load_cues()).exchange)
+
+
+def asks_where_parcel(text: str, cues: Cues | None = None) -> bool:
+    """The buyer asks where a parcel is, rather than whether it has been sent."""
+    cues = cues or load_cues()
+    text = text or ""
+    if _has_any(text, cues.dispatch):
+        return False
+    return _has_any(text, cues.parcel)

@@ -87,9 +87,7 @@ def _create_engine(url: str) -> Engine:
         connect_args = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         if parsed.database in (None, "", ":memory:"):
             # One in-memory database exists per connection: share a single one.
-            engine = create_engine(
-                url, connect_args=connect_args, poolclass=StaticPool, **common
-            )
+            engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool, **common)
         else:
             engine = create_engine(
                 url,

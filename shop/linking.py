@@ -134,7 +134,9 @@ def locked_until(
     return _lock_end(_recent_failures(session, chan, ext, now), now)
 
 
-def _replace_link(session: Session, channel: str, external_id: str, buyer: Buyer, now: datetime) -> ChannelLink:
+def _replace_link(
+    session: Session, channel: str, external_id: str, buyer: Buyer, now: datetime
+) -> ChannelLink:
     current = session.scalars(_active_link_stmt(channel, external_id)).one_or_none()
     if current is not None:
         if current.buyer_id == buyer.id:
@@ -165,7 +167,7 @@ def link_chat(
     input (not counted as an attempt: a format is no secret).
     """
     now = now or utcnow()
-    chan, ext = require_key(channel, "channel"), require_key(external_id, "external_id")
+    chan, ext = require_key(channel, "channel", 32), require_key(external_id, "external_id")
     _serialise_chat(session, chan, ext)
     failures = _recent_failures(session, chan, ext, now)
     until = _lock_end(failures, now)
@@ -225,7 +227,7 @@ def ensure_verified_link(
 
     Raises :class:`UnknownBuyer` when the account does not exist.
     """
-    chan, ext = require_key(channel, "channel"), require_key(external_id, "external_id")
+    chan, ext = require_key(channel, "channel", 32), require_key(external_id, "external_id")
     account = lookup_key(buyer_account)
     buyer = None
     if account is not None:

@@ -6,6 +6,10 @@ the product remembered from an earlier turn; the only order in the statuses the
 question is about (open ones for "where is my parcel", delivered ones for a
 return); otherwise we ask, listing a few recent orders by product name.
 
+"Where is my parcel" (:func:`choose_parcel`) looks at the parcels on the way
+first: one shipped order is the answer, several are all answered at once
+(kind ``several``); with none on the way it falls back to the open orders.
+
 An order number that is not among the buyer's orders gets the same answer as
 one that does not exist at all, so nobody learns whether someone else's order
 exists. The caller passes only this buyer's orders, most recent first.
@@ -18,6 +22,9 @@ from dataclasses import dataclass
 
 from shop.order_view import OPEN_STATUSES, OrderView
 
+# Statuses in which a parcel is with the courier.
+IN_TRANSIT = frozenset({"shipped"})
+
 # Two characters are the shortest product-name fragment a buyer uses on its
 # own (大衣, 毛衣, 内衣); a single character matches far too much.
 MIN_NAME_FRAGMENT = 2
@@ -27,6 +34,7 @@ CHOSEN = "chosen"
 ASK = "ask"
 NOT_FOUND = "not_found"
 NO_ORDERS = "no_orders"
+SEVERAL = "several"  # several parcels on the way: the reply covers each of them
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,7 @@ class OrderHints:
 
 @dataclass(frozen=True)
 class OrderChoice:
-    """The outcome: ``kind`` is chosen, ask, not_found or no_orders."""
+    """The outcome: ``kind`` is chosen, ask, several, not_found or no_orders."""
 
     kind: str
     order: OrderView | None = None
@@ -166,6 +174,23 @@ def choose_order(
     if len(orders) == 1:
         return OrderChoice(CHOSEN, order=orders[0], how="only_order")
     return OrderChoice(ASK, candidates=_listed(preferred or orders))
+
+
+def choose_parcel(orders: Sequence[OrderView], hints: OrderHints) -> OrderChoice:
+    """Picks the order(s) a "where is my parcel" question is about.
+
+    The same evidence as :func:`choose_order`, but the parcels on the way come
+    first; when several remain after the evidence, all of them are answered
+    (``several``, at most ``MAX_LISTED``). With none on the way among them the
+    question is read as one about the open orders (a paid order not sent yet).
+    """
+    choice = choose_order(orders, hints, prefer=IN_TRANSIT)
+    if choice.kind != ASK:
+        return choice
+    moving = tuple(order for order in choice.candidates if order.status in IN_TRANSIT)
+    if len(moving) > 1:
+        return OrderChoice(SEVERAL, candidates=moving, how=choice.how or "in_transit")
+    return choose_order(orders, hints, prefer=OPEN_STATUSES)
 
 
 def candidate_list(choice: OrderChoice, separator: str = " / ") -> str:

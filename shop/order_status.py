@@ -7,6 +7,7 @@ date: only the usual transit time from the policy.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from shop.cues import says_not_received
@@ -98,4 +99,38 @@ def decide_status(order: OrderView, *, text: str, now: datetime, policy: ShopPol
     # A status this code does not know yet: a person answers rather than a guess.
     return Decision(
         "order_status_unknown", "order_needs_check", base_facts(order), handoff_reason="unknown_status"
+    )
+
+
+def decide_parcels(orders: Sequence[OrderView], *, now: datetime, policy: ShopPolicy) -> Decision:
+    """One reply for several parcels on the way: each one's courier, number and latest scan.
+
+    Each parcel is judged as on its own (:func:`decide_status`); if any of them
+    has gone quiet the whole reply goes to an agent with a follow-up task, as
+    a single stale parcel would. Facts: ``parcels`` (each parcel's facts and
+    rule), numbered placeholders ``product_1``.. for the template and
+    ``stale_order_ids``.
+    """
+    low, high = policy.shipping.transit_days
+    parts = [decide_status(order, text="", now=now, policy=policy) for order in orders]
+    facts: dict[str, object] = {
+        "parcels": [{"rule": part.rule, **part.facts} for part in parts],
+        "transit_min": low,
+        "transit_max": high,
+        "stale_hours": policy.shipping.stale_tracking_hours,
+    }
+    for n, part in enumerate(parts, start=1):
+        for key in ("product", "courier", "tracking_no", "latest_event"):
+            facts[f"{key}_{n}"] = part.facts.get(key, "")
+    stale = [order for order, part in zip(orders, parts, strict=True) if part.follow_up is not None]
+    facts["stale_order_ids"] = [order.order_id for order in stale]
+    reply = f"parcels_summary_{len(parts)}"
+    if not stale:
+        return Decision("parcels_summary", reply, facts)
+    return Decision(
+        "parcels_summary_with_stale",
+        reply,
+        facts,
+        handoff_reason="tracking_stale",
+        follow_up="tracking_stale",
     )

@@ -30,9 +30,7 @@ def _order_options() -> tuple[Any, ...]:
 
 
 @translate_db_errors
-def orders_for_buyer(
-    buyer_account: str, *, session: Session, limit: int | None = None
-) -> list[Order]:
+def orders_for_buyer(buyer_account: str, *, session: Session, limit: int | None = None) -> list[Order]:
     """The buyer's orders, most recent first (at most ``limit``); empty for unknown accounts."""
     account = lookup_key(buyer_account)
     if account is None or (limit is not None and limit <= 0):
@@ -70,9 +68,7 @@ def order_for_buyer(order_id: str, buyer_account: str, *, session: Session) -> O
 
 
 @translate_db_errors
-def order_item_for_buyer(
-    order_item_id: int, buyer_account: str, *, session: Session
-) -> OrderItem | None:
+def order_item_for_buyer(order_item_id: int, buyer_account: str, *, session: Session) -> OrderItem | None:
     """One item of one of the buyer's orders, else ``None`` (same rule as orders)."""
     item_id = valid_row_id(order_item_id)
     account = lookup_key(buyer_account)

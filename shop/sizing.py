@@ -18,11 +18,13 @@ MEASUREMENTS = ("height", "weight", "bust", "waist", "hip", "shoulder")
 
 # What must be known before advising, by what the chart offers: tops and
 # dresses are chosen by height and weight; trousers charts (waist/hip only)
-# by waist and hip; a bust-only chart (underwear) by bust. First group that
-# the chart has wins; within a group the order is the order we ask in.
+# by the waist, which is what a buyer knows ("27寸腰") and what the trousers
+# are cut to; a hip she gives as well refines the advice. A bust-only chart
+# (underwear) by bust. First group that the chart has wins; within a group
+# the order is the order we ask in.
 REQUIRED_GROUPS: tuple[tuple[str, ...], ...] = (
     ("height", "weight"),
-    ("waist", "hip"),
+    ("waist",),
     ("bust",),
     ("shoulder",),
 )

@@ -27,7 +27,7 @@ from shop.db import dispose_engine, make_engine
 from shop.demo import DemoLoadResult, load_demo, read_demo_shop
 from shop.migrate import upgrade
 from shop.models import Base
-from tests.pg_server import PostgresServer, PostgresUnavailable, start_postgres, stop_postgres
+from shop.devpg import PostgresServer, PostgresUnavailable, start_postgres, stop_postgres
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

@@ -19,8 +19,13 @@ def make_tracker(
     channel: str = "simulator",
     user_id: str = "guest-1",
     confidence: float = 0.95,
+    earlier: list[dict[str, Any]] | None = None,
 ) -> Tracker:
-    """A tracker whose latest message has `intent`, `entities` (name -> value) and metadata."""
+    """A tracker whose latest message has `intent`, `entities` (name -> value) and metadata.
+
+    `earlier` are the conversation's events before this message (see `user_event`);
+    when given, the message itself is appended as the last user event.
+    """
     ents = [{"entity": name, "value": value} for name, value in (entities or {}).items()]
     latest = {
         "text": text,
@@ -32,12 +37,21 @@ def make_tracker(
         sender_id=f"{channel}:{user_id}",
         slots=dict(slots or {}),
         latest_message=latest,
-        events=[],
+        events=[*earlier, user_event(intent, text, confidence)] if earlier is not None else [],
         paused=False,
         followup_action=None,
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+def user_event(intent: str, text: str = "", confidence: float = 0.95) -> dict[str, Any]:
+    """A user event as Rasa sends it to the action server."""
+    return {
+        "event": "user",
+        "text": text,
+        "parse_data": {"intent": {"name": intent, "confidence": confidence}, "entities": []},
+    }
 
 
 class Run:

@@ -21,6 +21,11 @@ from trainer.gate import gate
 from trainer.settings import Project
 
 
+# Not `-m nlu.compare`: that puts the project folder (cwd) first on sys.path, and
+# a project's own nlu/ would shadow this checkout's; PYTHONPATH sets the order.
+_RUN_COMPARE = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import nlu.compare as c; c.main()"
+
+
 def last_file(project: Project) -> Path:
     return project.trainer_dir / "last_evaluation.json"
 
@@ -45,7 +50,7 @@ def evaluate(project: Project) -> dict[str, Any]:
     texts_file = out_dir / "labelled_texts.json"
     texts_file.write_text(json.dumps(list(labelled), ensure_ascii=False), encoding="utf-8")
     raw = out_dir / "comparison.json"
-    cmd = [str(project.rasa_python), "-m", "nlu.compare", "--heldout", str(project.heldout)]
+    cmd = [str(project.rasa_python), "-c", _RUN_COMPARE, "--heldout", str(project.heldout)]
     cmd += [
         "--candidate",
         str(candidate),

@@ -157,13 +157,13 @@ def insert_example(path: Path, intent: str, example: str) -> int:
     if not path.exists():
         path.write_text(NEW_FILE_HEADER + f"- intent: {intent}\n  examples: |\n    - {example}\n", "utf-8")
         return 6
-    raw = path.read_text(encoding="utf-8")
-    lines = raw.splitlines(keepends=True)
+    with open(path, encoding="utf-8", newline="") as f:  # keep CRLF files CRLF
+        lines = f.read().splitlines(keepends=True)
     bare = [line.rstrip("\r\n") for line in lines]
     blocks = [b for b in _intent_blocks(bare) if b[2] == intent]
     if not blocks:
         raise Refused(f"{path.name} has no examples block for {intent}")
-    start, end, _ = blocks[0]
+    start, end, _ = blocks[-1]  # an intent split over blocks grows at its last one
     content = [n for n in range(start, end) if bare[n].strip()]
     last = content[-1] if content else start - 1
     indent = " " * (_indent(bare[content[0]]) if content else _indent(bare[start - 1]) + 2)

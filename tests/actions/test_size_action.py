@@ -56,7 +56,6 @@ async def test_measurements_remembered_in_slots_count() -> None:
             "ask_missing_waist",
             "utter_size_ask_waist",
         ),
-        ({"product_code": "0255", "waist": 72}, {}, "ask_missing_hip", "utter_size_ask_hip"),
         ({"product_code": "0420"}, {}, "ask_missing_bust", "utter_size_ask_bust"),
     ],
 )
@@ -65,6 +64,14 @@ async def test_asks_one_thing_at_a_time(entities, slots, rule, response) -> None
     assert (run.rule, run.responses) == (rule, [response])
     assert not run.draft["handoff"]
     run.texts()  # every variant renders with what was passed
+
+
+async def test_jeans_from_the_waist_alone() -> None:
+    # "27寸腰": the NLU gives size 27 and waist 69 cm; the waist decides, no hip asked.
+    tracker = make_tracker("ask_size", text="27寸腰", entities={"product_code": "0255", "size": "27", "waist": 69})
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert (run.rule, run.facts["size"], run.facts["measurements"]) == ("size_fit_all", "27", {"waist": 69})
+    assert all("27码" in t and "腰围69cm" in t for t in run.texts())
 
 
 async def test_between_two_sizes_says_why() -> None:

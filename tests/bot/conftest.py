@@ -145,7 +145,7 @@ class Harness:
 
     # --- observing --------------------------------------------------------------------
 
-    async def wait_for(self, condition: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+    async def wait_for(self, condition: Callable[[], Any], timeout: float = 10.0, what: str = "") -> Any:
         deadline = time.monotonic() + timeout
         while True:
             value = condition()

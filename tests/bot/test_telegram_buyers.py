@@ -270,3 +270,29 @@ async def test_low_confidence_goes_to_agents_and_the_trainers(harness: Harness) 
         ("low_confidence", "ask_size", "ask_stock")
     ]
     assert "threshold" in harness.cards()[0].text
+
+
+async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_the_chat(
+    harness: Harness,
+) -> None:
+    harness.rasa.broken.add("坏消息")
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    await harness.start()
+    harness.buyer_says("坏消息")
+    harness.buyer_says("你好")
+    await harness.wait_card()
+    assert "failed on this message 3 times" in harness.cards()[0].text
+    await harness.wait_for(
+        lambda: harness.cards() and len(harness.cards()) == 2, what="the later message's card"
+    )
+    assert "earlier message" in harness.cards()[1].text  # order kept: it waits behind the first
+
+
+async def test_message_too_long_from_telegram_is_split_finer_and_sent(harness: Harness) -> None:
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    harness.api.fail_next(
+        "sendMessage", chat_id=BUYER, code=400, description="Bad Request: message is too long"
+    )
+    await harness.start()
+    harness.buyer_says("你好")
+    await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="sent after the refusal")

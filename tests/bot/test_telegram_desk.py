@@ -188,3 +188,15 @@ async def test_agents_toggle_duty_and_human_first_then_holds_drafts(harness: Har
     harness.agent_says(11, "/offduty")
     await harness.wait_for(lambda: len(harness.desk_texts()) == 3, what="off duty reply")
     assert harness.desk_texts()[-1] == texts.agent("off_duty", agent="U11", count=0)
+
+
+async def test_the_release_button_gives_the_chat_back_to_the_bot(harness: Harness) -> None:
+    card_id, draft_id = await _card(harness)
+    harness.press(11, card_id, f"take:{draft_id}")
+    await harness.wait_for(lambda: harness.edits_of(card_id), what="taken over")
+    edit = harness.api.calls_of("editMessageText", AGENT_CHAT)[0]
+    assert edit.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == f"release:{draft_id}"
+    harness.press(12, card_id, f"release:{draft_id}")
+    await harness.wait_for(lambda: len(harness.edits_of(card_id)) == 2, what="released")
+    assert harness.db(lambda s: s.scalars(select(Conversation.mode)).one()) == "bot"
+    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "superseded"

@@ -49,12 +49,13 @@ class FakeRasa:
         self.script: dict[str, Turn] = {}
         self.default = Turn(intent="nlu_fallback", confidence=0.3, replies=[])
         self.down = False
+        self.broken: set[str] = set()  # texts answered with HTTP 400 (a bug, not an outage)
         self.received: list[dict[str, Any]] = []  # every request that got an answer
         self.on_request: Callable[[dict[str, Any]], None] | None = None
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
@@ -87,6 +88,8 @@ class FakeRasa:
                 body = json.loads(self.rfile.read(length) or b"{}")
                 if fake.down or not self.path.startswith("/webhooks/inspect/webhook"):
                     return self._send(503, {"error": "down"})
+                if body.get("message") in fake.broken:
+                    return self._send(400, {"error": "bad request"})
                 turn = fake.script.get(body.get("message"), fake.default)
                 if turn.delay_s:
                     threading.Event().wait(turn.delay_s)

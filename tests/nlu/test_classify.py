@@ -43,7 +43,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
         f"- name: nlu.components.tokenizer.ShopJiebaTokenizer\n  dictionary_path: {DICTIONARY_PATH}\n"
         f"- name: nlu.components.entities.ShopEntityExtractor\n  catalogue_path: {CATALOGUE_PATH}\n"
         "- name: CountVectorsFeaturizer\n"
-        "- name: DIETClassifier\n  epochs: 1\n  entity_recognition: false\n"
+        "- name: DIETClassifier\n  epochs: 1\n  entity_recognition: false\n  constrain_similarities: true\n"
         "- name: FallbackClassifier\n  threshold: 0.3\n",
         encoding="utf-8",
     )
@@ -100,14 +100,18 @@ def test_a_failing_parse_becomes_fallback() -> None:
 
 
 def test_cli_reads_stdin_writes_json_lines(
-    tiny_model: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+    tiny_model: Path, parse: classify.Parse, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
 ) -> None:
+    # The session's loaded model stands in for a second Agent.load (slow on 2 cores).
+    loaded = []
+    monkeypatch.setattr(classify, "load_parser", lambda model: loaded.append(model) or parse)
     lines = "你好\n\n腰围2尺1穿几码\n\xff\n".encode("utf-8", errors="surrogateescape")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(lines + b"\xff\xfe bad bytes\n")))
     assert classify.main(["--model", str(tiny_model)]) == 0
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [o["text"] for o in out][:3] == ["你好", "", "腰围2尺1穿几码"]
     assert len(out) == 5 and all(set(o) == {"text", "intent", "confidence", "entities"} for o in out)
+    assert loaded == [tiny_model]
 
 
 def test_missing_model_says_make_train(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from shop.address_rules import decide_address_change
-from shop.cues import says_not_received, says_quality_problem, wants_exchange
+from shop.cues import asks_where_parcel, says_not_received, says_quality_problem, wants_exchange
 from tests.render import render
 
 ADDRESS = [
@@ -51,3 +51,19 @@ def test_cues(text, not_received, quality, exchange):
     assert says_not_received(text) is not_received
     assert says_quality_problem(text) is quality
     assert wants_exchange(text) is exchange
+
+
+@pytest.mark.parametrize(
+    ("text", "parcel"),
+    [
+        ("我的快递到哪了", True),
+        ("包裹到了没", True),
+        ("物流怎么不动了", True),
+        ("单号多少", True),
+        ("发货了吗", False),
+        ("快递什么时候发", False),  # about dispatch: the paid orders count
+        ("这件有货吗", False),
+    ],
+)
+def test_parcel_question(text, parcel):
+    assert asks_where_parcel(text) is parcel

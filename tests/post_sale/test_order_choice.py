@@ -9,10 +9,12 @@ from shop.order_choice import (
     CHOSEN,
     NO_ORDERS,
     NOT_FOUND,
+    SEVERAL,
     OrderChoice,
     OrderHints,
     candidate_list,
     choose_order,
+    choose_parcel,
 )
 
 OPEN = frozenset({"awaiting_payment", "paid", "shipped"})
@@ -118,3 +120,54 @@ def test_no_orders():
 def test_candidate_list_names_products(linlin):
     choice = choose_order(linlin, OrderHints())
     assert candidate_list(choice) == "针织打底连衣裙 / 红色羊毛大衣 / 深蓝色直筒牛仔裤"
+
+
+PARCEL_CASES = [
+    # (name, hints, expected kind, expected order id or ids)
+    (
+        "where is my parcel: both shipped ones",
+        OrderHints(text="我的快递到哪了"),
+        SEVERAL,
+        ("5021873340003", "5021873340006"),
+    ),
+    ("the product named decides", OrderHints(text="牛仔裤的快递到哪了"), CHOSEN, "5021873340003"),
+    ("a remembered order decides", OrderHints(remembered_order_id="5021873340006"), CHOSEN, "5021873340006"),
+    # The coat is paid, not shipped: the open order it names is answered (dispatch promise).
+    ("a product not on the way", OrderHints(text="大衣到哪了", product_code="0201"), CHOSEN, "5021873340002"),
+    ("another buyer's order id", OrderHints(order_id="5021873349001"), NOT_FOUND, None),
+]
+
+
+@pytest.mark.parametrize(("name", "hints", "kind", "expected"), PARCEL_CASES, ids=[c[0] for c in PARCEL_CASES])
+def test_choose_parcel(linlin, name, hints, kind, expected):
+    choice = choose_parcel(linlin, hints)
+    assert choice.kind == kind
+    if kind == CHOSEN:
+        assert choice.order.order_id == expected
+    elif kind == SEVERAL:
+        assert tuple(o.order_id for o in choice.candidates) == expected
+
+
+def test_one_parcel_on_the_way_is_the_answer(views):
+    orders = [views[i] for i in ("5021873340002", "5021873340003", "5021873340004")]
+    choice = choose_parcel(orders, OrderHints(text="我的包裹呢"))
+    assert (choice.kind, choice.order.order_id) == (CHOSEN, "5021873340003")
+
+
+def test_no_parcel_on_the_way_falls_back_to_the_open_orders(views):
+    orders = [views[i] for i in ("5021873340002", "5021873340004", "5021873340005")]
+    choice = choose_parcel(orders, OrderHints(text="我的快递到哪了"))
+    assert (choice.kind, choice.order.order_id, choice.how) == (
+        CHOSEN,
+        "5021873340002",
+        "only_matching_status",
+    )
+
+
+def test_no_more_than_three_parcels(views):
+    from dataclasses import replace
+
+    shipped = views["5021873340003"]
+    orders = [replace(shipped, order_id=f"50218733400{n}") for n in range(10, 15)]
+    choice = choose_parcel(orders, OrderHints())
+    assert choice.kind == SEVERAL and len(choice.candidates) == 3

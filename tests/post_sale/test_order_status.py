@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from shop.order_status import decide_status
+from shop.order_status import decide_parcels, decide_status
 from shop.order_view import EventView
 from tests.render import render
 
@@ -130,3 +130,27 @@ def test_delivered_question_without_not_received_words(views, policy, now):
     decision = decide_status(views["5021873340005"], text="签收了吗", now=now, policy=policy)
     render(decision.response, decision.facts)  # every placeholder has a fact
     assert decision.rule == "order_delivered" and not decision.handoff
+
+
+def test_parcels_summary_with_a_stale_one(views, policy, now):
+    orders = [views["5021873340003"], views["5021873340006"]]
+    decision = decide_parcels(orders, now=now, policy=policy)
+    texts = render(decision.response, decision.facts)  # every placeholder has a fact
+    assert (decision.rule, decision.response) == ("parcels_summary_with_stale", "utter_parcels_summary_2")
+    assert (decision.handoff_reason, decision.follow_up) == ("tracking_stale", "tracking_stale")
+    assert decision.facts["stale_order_ids"] == ["5021873340006"]
+    assert [p["rule"] for p in decision.facts["parcels"]] == ["order_shipped", "tracking_stale"]
+    for text in texts:
+        assert all(part in text for part in ("中通快递", "75300000000031", "派件中", "韵达快递", "43100000000066"))
+
+
+def test_parcels_summary_all_moving(views, policy, now):
+    moving = replace(views["5021873340006"], events=(EventView(at=now - timedelta(hours=5), text="【郑州市】派件中"),))
+    decision = decide_parcels([views["5021873340003"], moving, views["5021873340003"]], now=now, policy=policy)
+    render(decision.response, decision.facts)
+    assert (decision.rule, decision.response, decision.handoff) == (
+        "parcels_summary",
+        "utter_parcels_summary_3",
+        False,
+    )
+    assert decision.facts["stale_order_ids"] == []

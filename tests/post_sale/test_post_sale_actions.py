@@ -54,8 +54,28 @@ async def test_paid_order_by_product_shows_hours_left(shop):
     assert out.every_variant_has("48小时", "28小时")
 
 
-async def test_several_open_orders_ask_which(shop):
+async def test_where_is_my_parcel_summarises_the_shipped_ones(shop):
     out = await status("我的快递到哪了")
+    draft = out.draft
+    assert (draft["rule"], draft["handoff"], draft["follow_up"]) == (
+        "parcels_summary_with_stale",
+        True,
+        "tracking_stale",
+    )
+    assert out.responses == ["utter_parcels_summary_2", "utter_parcels_stale"]
+    assert out.every_variant_has("中通快递", "75300000000031", "【上海市】派件中")
+    assert "43100000000066" in out.text and "纯棉基础款T恤" in out.text
+    assert "针织打底连衣裙" not in out.text and "红色羊毛大衣" not in out.text
+    assert [p["order_id"] for p in draft["facts"]["parcels"]] == ["5021873340003", "5021873340006"]
+    assert _count(shop, FollowUpTask) == 1
+    # Asking again adds no second task for the quiet parcel.
+    again = await status("包裹到哪了")
+    assert again.draft["facts"]["follow_up_task_ids"] == draft["facts"]["follow_up_task_ids"]
+    assert _count(shop, FollowUpTask) == 1
+
+
+async def test_shipping_in_general_still_considers_paid_orders(shop):
+    out = await status("我的快递什么时候发")
     assert out.draft["rule"] == "ask_which_order"
     assert out.every_variant_has("针织打底连衣裙", "红色羊毛大衣", "深蓝色直筒牛仔裤")
     assert "纯棉基础款T恤" not in out.text  # only three are listed

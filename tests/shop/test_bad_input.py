@@ -138,3 +138,14 @@ def test_tables_survive(demo_session: Session) -> None:
         orders_for_buyer(text, session=demo_session)
         get_product(text, session=demo_session)
     assert _counts(demo_session) == (8, 3, 10)
+
+
+def test_channel_names_longer_than_the_column(demo_session: Session) -> None:
+    channel = "c" * 40  # fits a lookup key, not the 32-character channel column
+    with pytest.raises(InvalidInput):
+        link_chat(channel, "1", "5021873340003", "3821", session=demo_session)
+    with pytest.raises(InvalidInput):
+        ensure_verified_link(channel, "1", "tb_linlin", session=demo_session)
+    with pytest.raises(InvalidInput):
+        cs.record_inbound(channel=channel, update_key="1", chat_id=1, user_id=1, session=demo_session)
+    assert buyer_for_chat(channel, "1", session=demo_session) is None

@@ -58,7 +58,13 @@ CASES = [
     ("weight without height", "0201", {"weight": 55}, "ask_missing_height", None, (), "height"),
     ("height only", "0201", {"height": 160}, "ask_missing_weight", None, (), "weight"),
     ("trousers ask waist", "0164", {"height": 162, "weight": 57.5}, "ask_missing_waist", None, (), "waist"),
-    ("trousers ask hip", "0255", {"waist": 71}, "ask_missing_hip", None, (), "hip"),
+    ("jeans by waist alone", "0255", {"waist": 71}, "size_fit_all", "28", (), None),
+    # "27寸腰" is 68.6 cm: the waist alone decides, no hip needed.
+    ("jeans 27 inch waist", "0255", {"waist": 69}, "size_fit_all", "27", (), None),
+    ("trousers by waist alone", "0164", {"waist": 79}, "size_fit_all", "L", (), None),
+    # On a range boundary the waist fits two sizes; the hip then decides.
+    ("trousers waist on a boundary", "0164", {"waist": 76}, "size_fit_several", None, ("M", "L"), None),
+    ("hip refines the waist", "0164", {"waist": 76, "hip": 90}, "size_fit_all", "M", (), None),
     ("underwear asks bust", "0420", {"height": 160, "weight": 50}, "ask_missing_bust", None, (), "bust"),
     ("tee fits S", "0363", {"height": 152, "weight": 45}, "size_fit_all", "S", (), None),
     ("jeans 28", "0255", {"waist": 72, "hip": 94}, "size_fit_all", "28", (), None),
@@ -122,5 +128,6 @@ def test_row_without_a_field_does_not_constrain_it() -> None:
 
 def test_required_measures_follow_the_chart() -> None:
     assert required_measures(CHARTS["0201"]) == ["height", "weight"]
-    assert required_measures(CHARTS["0164"]) == ["waist", "hip"]
+    assert required_measures(CHARTS["0164"]) == ["waist"]
+    assert required_measures(CHARTS["0255"]) == ["waist"]
     assert required_measures(CHARTS["0420"]) == ["bust"]

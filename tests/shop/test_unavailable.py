@@ -19,7 +19,7 @@ from shop.migrate import upgrade
 from shop.orders import orders_for_buyer
 from shop.promotions import promotions_for_buyer
 from shop.returns import create_return_request
-from tests.pg_server import _free_port, start_postgres, stop_postgres
+from shop.devpg import _free_port, start_postgres, stop_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 

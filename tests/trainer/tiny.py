@@ -28,9 +28,9 @@ CONFIG = """\
 recipe: default.v1
 language: zh
 assistant_id: tiny_shop
-# A stock, deterministic pipeline: one token per message, character n-grams.
+# A stock, deterministic pipeline: jieba words, character n-grams, logistic regression.
 pipeline:
-  - name: WhitespaceTokenizer
+  - name: JiebaTokenizer
   - name: CountVectorsFeaturizer
     analyzer: char_wb
     min_ngram: 1

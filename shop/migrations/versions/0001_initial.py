@@ -39,13 +39,9 @@ def upgrade() -> None:
         sa.Column("blocked", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "mode IN ('bot', 'human')", name=op.f("ck_conversations_mode")
-        ),
+        sa.CheckConstraint("mode IN ('bot', 'human')", name=op.f("ck_conversations_mode")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversations")),
-        sa.UniqueConstraint(
-            "channel", "chat_id", name=op.f("uq_conversations_channel_chat_id")
-        ),
+        sa.UniqueConstraint("channel", "chat_id", name=op.f("uq_conversations_channel_chat_id")),
     )
     op.create_table(
         "inbound_messages",
@@ -70,9 +66,7 @@ def upgrade() -> None:
             name=op.f("ck_inbound_messages_status"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbound_messages")),
-        sa.UniqueConstraint(
-            "channel", "update_key", name=op.f("uq_inbound_messages_channel_update_key")
-        ),
+        sa.UniqueConstraint("channel", "update_key", name=op.f("uq_inbound_messages_channel_update_key")),
     )
     op.create_index(
         op.f("ix_inbound_messages_status"),
@@ -111,9 +105,7 @@ def upgrade() -> None:
         sa.Column("pairs_with", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("code", name=op.f("pk_products")),
     )
-    op.create_index(
-        op.f("ix_products_category"), "products", ["category"], unique=False
-    )
+    op.create_index(op.f("ix_products_category"), "products", ["category"], unique=False)
 
     op.create_table(
         "promotions",
@@ -154,9 +146,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_channel_links")),
     )
-    op.create_index(
-        op.f("ix_channel_links_buyer_id"), "channel_links", ["buyer_id"], unique=False
-    )
+    op.create_index(op.f("ix_channel_links_buyer_id"), "channel_links", ["buyer_id"], unique=False)
     op.create_index(
         op.f("uq_channel_links_active"),
         "channel_links",
@@ -201,15 +191,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drafts")),
     )
-    op.create_index(
-        op.f("ix_drafts_conversation_id"), "drafts", ["conversation_id"], unique=False
-    )
-    op.create_index(
-        op.f("ix_drafts_inbound_id"), "drafts", ["inbound_id"], unique=False
-    )
-    op.create_index(
-        op.f("ix_drafts_state"), "drafts", ["state", "created_at"], unique=False
-    )
+    op.create_index(op.f("ix_drafts_conversation_id"), "drafts", ["conversation_id"], unique=False)
+    op.create_index(op.f("ix_drafts_inbound_id"), "drafts", ["inbound_id"], unique=False)
+    op.create_index(op.f("ix_drafts_state"), "drafts", ["state", "created_at"], unique=False)
 
     op.create_table(
         "orders",
@@ -224,9 +208,7 @@ def upgrade() -> None:
             "status IN ('awaiting_payment', 'paid', 'shipped', 'delivered', 'closed')",
             name=op.f("ck_orders_status"),
         ),
-        sa.ForeignKeyConstraint(
-            ["buyer_id"], ["buyers.id"], name=op.f("fk_orders_buyer_id_buyers")
-        ),
+        sa.ForeignKeyConstraint(["buyer_id"], ["buyers.id"], name=op.f("fk_orders_buyer_id_buyers")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
     )
     op.create_index(op.f("ix_orders_buyer_id"), "orders", ["buyer_id"], unique=False)
@@ -262,9 +244,7 @@ def upgrade() -> None:
             "position",
             name=op.f("uq_size_chart_rows_product_code_position"),
         ),
-        sa.UniqueConstraint(
-            "product_code", "size", name=op.f("uq_size_chart_rows_product_code_size")
-        ),
+        sa.UniqueConstraint("product_code", "size", name=op.f("uq_size_chart_rows_product_code_size")),
     )
     op.create_table(
         "stock_levels",
@@ -376,9 +356,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_order_items")),
     )
-    op.create_index(
-        op.f("ix_order_items_order_id"), "order_items", ["order_id"], unique=False
-    )
+    op.create_index(op.f("ix_order_items_order_id"), "order_items", ["order_id"], unique=False)
     op.create_index(
         op.f("ix_order_items_product_code"),
         "order_items",
@@ -441,9 +419,7 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.CheckConstraint(
-            "kind IN ('return', 'exchange')", name=op.f("ck_return_requests_kind")
-        ),
+        sa.CheckConstraint("kind IN ('return', 'exchange')", name=op.f("ck_return_requests_kind")),
         sa.CheckConstraint(
             "status IN ('requested', 'approved', 'rejected', 'completed', 'cancelled')",
             name=op.f("ck_return_requests_status"),
@@ -455,9 +431,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_return_requests")),
-        sa.UniqueConstraint(
-            "order_item_id", name=op.f("uq_return_requests_order_item_id")
-        ),
+        sa.UniqueConstraint("order_item_id", name=op.f("uq_return_requests_order_item_id")),
     )
     op.create_table(
         "tracking_events",

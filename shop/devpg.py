@@ -1,4 +1,4 @@
-"""A throw-away PostgreSQL server for the test session (real PostgreSQL, no mocks).
+"""A throw-away PostgreSQL server for the tests and the benchmarks (real PostgreSQL, no mocks).
 
 Finds the server binaries (``pg_config --bindir``, then /usr/lib/postgresql/*/bin),
 installs Debian's ``postgresql`` package with apt-get when they are missing and
@@ -26,7 +26,7 @@ SYSTEM_USER = "postgres"  # the OS user running the server when we are root
 
 
 class PostgresUnavailable(RuntimeError):
-    """The test PostgreSQL server could not be found, installed or started."""
+    """The throw-away PostgreSQL server could not be found, installed or started."""
 
 
 def _bindir_ok(path: Path) -> bool:
@@ -62,9 +62,10 @@ def install_postgresql() -> None:
             "PostgreSQL binaries not found and cannot install them (need root and apt-get); "
             "install Debian's 'postgresql' package"
         )
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    # `env VAR=...` instead of copying the environment: only shop.settings reads it.
+    quiet = ["env", "DEBIAN_FRONTEND=noninteractive"]
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"]):
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        done = subprocess.run([*quiet, *cmd], capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise PostgresUnavailable(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
 

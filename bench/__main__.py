@@ -1,0 +1,71 @@
+"""`python -m bench`: run the benchmarks, write bench/results/latest.{json,md}.
+
+Starts everything it needs (PostgreSQL, demo shops, action server, Rasa
+servers) on 127.0.0.1 and stops it all on exit, also on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+
+from bench.report import machine, markdown, targets
+from bench.run import Options, Runner, log
+
+RESULTS = Path(__file__).with_name("results")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="short phases: checks the harness, measures little"
+    )
+    parser.add_argument("--no-training", action="store_true", help="skip the training-time phase")
+    parser.add_argument("--no-promote", action="store_true", help="skip the promote-under-load phase")
+    parser.add_argument("--no-pg", action="store_true", help="SQLite only (no PostgreSQL phases)")
+    parser.add_argument("--servers", type=int, default=2, help="our Rasa server processes (default 2)")
+    parser.add_argument(
+        "--model", type=Path, help="our model (default: the current data's, trained if missing)"
+    )
+    parser.add_argument(
+        "--stock-model", type=Path, help="the stock setup's model (default: nlu/baseline_config.yml's)"
+    )
+    parser.add_argument("--train-budget", type=float, default=480, help="time for the three trainings, s")
+    parser.add_argument("--epoch-fraction", type=float, default=0.2, help="--finetune epoch fraction")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
+    args = parser.parse_args(argv)
+    # SIGTERM must unwind like Ctrl-C so every server we started is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    options = Options(
+        out=args.out,
+        servers=args.servers,
+        training=not args.no_training,
+        promote=not args.no_promote,
+        pg=not args.no_pg,
+        quick=args.quick,
+        model=args.model.resolve() if args.model else None,
+        stock_model=args.stock_model.resolve() if args.stock_model else None,
+        train_budget_s=args.train_budget,
+        epoch_fraction=args.epoch_fraction,
+    )
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = Runner(options).run()
+    results["mode"] = "quick" if args.quick else "full"
+    results["machine"] = machine()
+    results["targets"] = targets(results)
+    name = "quick" if args.quick else "latest"
+    (args.out / f"{name}.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    (args.out / f"{name}.md").write_text(markdown(results), encoding="utf-8")
+    log(f"results: {args.out / (name + '.md')}")
+    for t in results["targets"]:
+        log(f"  {t['target']}: {t['value']} (limit {t['limit']}) -> {t['met']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,187 @@
+"""Targets, machine description and the markdown table of a benchmark run."""
+
+from __future__ import annotations
+
+import os
+import platform
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.stats import ratio
+
+
+def machine() -> dict[str, Any]:
+    """Cores, memory, CPU model (/proc/cpuinfo), load, date: numbers mean little without them."""
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        mem_kb = 0
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "cpu_model": model,
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+    }
+
+
+def _get(results: dict[str, Any], phase: str, key: str) -> float | None:
+    return (results.get("phases", {}).get(phase) or {}).get(key)
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target: the measured ratio, the limit, met or not (None: not measured)."""
+    out = []
+
+    def add(
+        name: str, value: float | None, limit: float, higher_is_better: bool = False, note: str = ""
+    ) -> None:
+        met = None if value is None else (value >= limit if higher_is_better else value <= limit)
+        out.append({"target": name, "value": value, "limit": limit, "met": met, "note": note})
+
+    add(
+        "e2e p50 at 32 buyers <= 2x bare-NLU p50",
+        ratio(_get(results, "ours_sqlite_c32", "p50_ms"), _get(results, "nlu_parse_c32", "p50_ms")),
+        2.0,
+    )
+    add(
+        "e2e p95 at 32 buyers <= 3x bare-NLU p95",
+        ratio(_get(results, "ours_sqlite_c32", "p95_ms"), _get(results, "nlu_parse_c32", "p95_ms")),
+        3.0,
+    )
+    add(
+        "throughput at 32 buyers >= 2x stock Rasa",
+        ratio(
+            _get(results, "ours_sqlite_c32", "throughput_mps"), _get(results, "stock_c32", "throughput_mps")
+        ),
+        2.0,
+        higher_is_better=True,
+    )
+    training = results.get("training") or {}
+    scratch = training.get("from_scratch_s")
+    cached = ratio(training.get("retrain_cached_s"), scratch)
+    finetune = ratio(training.get("retrain_finetune_s"), scratch)
+    best = min((x for x in (cached, finetune) if x is not None), default=None)
+    add(
+        "retrain after 20 phrasings <= 0.5x from scratch",
+        best,
+        0.5,
+        note=f"cached {cached}, finetune {finetune}",
+    )
+    promote = results.get("promote") or {}
+    if "during" in promote and "switch" in promote and "error" not in promote["switch"]:
+        add("promote under load: dropped messages == 0", promote.get("dropped"), 0)
+        add(
+            "promote under load: p95 during switch <= 2x outside",
+            ratio(promote["during"].get("p95_ms"), promote["outside"].get("p95_ms")),
+            2.0,
+        )
+    else:
+        out.append(
+            {
+                "target": "promote under load",
+                "value": None,
+                "limit": None,
+                "met": None,
+                "note": promote.get("status")
+                or (promote.get("switch") or {}).get("error")
+                or "TODO: not measured",
+            }
+        )
+    return out
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def markdown(results: dict[str, Any]) -> str:
+    m = results.get("machine", {})
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run `{results.get('run_id')}` of `make bench` ({results.get('mode', 'full')}), {m.get('date')}.",
+        f"Machine: {m.get('cores')} cores, {m.get('memory_gb')} GB, {m.get('cpu_model')}; "
+        f"load average at the end {m.get('load_average_at_end')} (shared machine: compare ratios, not absolutes).",
+        f"Models: ours `{results.get('models', {}).get('ours')}`, stock `{results.get('models', {}).get('stock')}`; "
+        f"our Rasa servers: {len(results.get('servers', {}).get('ours', []))} (sticky routing).",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | limit | met |",
+        "|---|---|---|---|",
+    ]
+    for t in results.get("targets", []):
+        met = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
+        note = f" ({t['note']})" if t.get("note") else ""
+        lines.append(f"| {t['target']} | {_fmt(t['value'])}{note} | {_fmt(t['limit'])} | {met} |")
+    lines += [
+        "",
+        "## Load phases (closed loop; latency = buyer message in → draft ready)",
+        "",
+        "| phase | buyers | messages | errors | msg/s | p50 ms | p95 ms | p99 ms | max ms | intent agreement |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, p in results.get("phases", {}).items():
+        trunc = " (time-bounded)" if p.get("truncated") else ""
+        lines.append(
+            f"| {name}{trunc} | {p.get('buyers')} | {p.get('messages')} | {p.get('errors')} | "
+            f"{_fmt(p.get('throughput_mps'))} | {_fmt(p.get('p50_ms'))} | {_fmt(p.get('p95_ms'))} | "
+            f"{_fmt(p.get('p99_ms'))} | {_fmt(p.get('max_ms'))} | {_fmt(p.get('intent_agreement'))} |"
+        )
+    lines += ["", f"p95 crosses 1 s at: {results.get('p95_crosses_1s_at', '–')} concurrent buyers.", ""]
+    promote = results.get("promote")
+    if promote:
+        lines += ["## Promote under load", ""]
+        if "during" in promote:
+            d, o = promote["during"], promote["outside"]
+            lines += [
+                f"Switch {promote.get('switch')}; window {promote.get('window_s')} s; "
+                f"dropped {promote.get('dropped')} {promote.get('error_kinds') or ''}.",
+                f"During: {d.get('messages')} msgs, p50 {d.get('p50_ms')} ms, p95 {d.get('p95_ms')} ms. "
+                f"Outside: {o.get('messages')} msgs, p50 {o.get('p50_ms')} ms, p95 {o.get('p95_ms')} ms.",
+                "",
+            ]
+        else:
+            lines += [str(promote.get("status")), ""]
+    lines += ["## Memory (VmRSS incl. children, MB, after the SQLite load phases)", ""]
+    for name, mb in (results.get("memory_mb") or {}).items():
+        lines.append(f"- {name}: {mb}")
+    tr = results.get("training") or {}
+    lines += [
+        "",
+        "## Training",
+        "",
+        f"- from scratch (empty cache): {_fmt(tr.get('from_scratch_s'))} s ({tr.get('from_scratch_status', 'skipped')})",
+        f"- retrain after 20 phrasings, warm cache: {_fmt(tr.get('retrain_cached_s'))} s "
+        f"({tr.get('retrain_cached_status', 'skipped')})",
+        f"- retrain with --finetune --epoch-fraction {tr.get('epoch_fraction')}: "
+        f"{_fmt(tr.get('retrain_finetune_s'))} s ({tr.get('retrain_finetune_status', 'skipped')})",
+        "",
+        "## NLU quality (held-out macro-F1, nlu.evaluate)",
+        "",
+    ]
+    q = results.get("nlu_quality") or {}
+    if "ours_macro_f1" in q:
+        lines.append(
+            f"ours {q['ours_macro_f1']}, stock baseline {q['baseline_macro_f1']} "
+            f"({q.get('heldout_messages')} held-out messages; {'reused ' + q['source'] if q.get('reused') else 'fresh --quick run'})."
+        )
+    else:
+        lines.append(str(q.get("status", "not measured")))
+    lines += ["", "## Phase durations (s)", ""]
+    for name, sec in (results.get("phase_seconds") or {}).items():
+        lines.append(f"- {name}: {sec}")
+    return "\n".join(lines) + "\n"

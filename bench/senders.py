@@ -1,0 +1,82 @@
+"""How one benchmark message is sent: through our gateway path, the stock REST channel, or bare NLU."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from sqlalchemy.orm import Session
+
+from bench.conversations import Conversation
+from bench.load import Send
+from bench.stack import CHANNEL, BenchStack, ShopDb
+from bot.pipeline import draft_reply
+from bot.rasa_client import RasaClient, sticky_index
+from bot.routing import RoutingConfig
+from shop.db import make_engine
+from shop.linking import buyer_for_chat
+from shop.policy_context import context_for_buyer
+
+
+class NoReply(Exception):
+    """The server answered without any reply text: the buyer would get nothing (a drop)."""
+
+
+def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: RoutingConfig) -> Send:
+    """Buyer message in -> routed draft out, as the Telegram gateway does it (bot/buyers.py):
+    look the buyer up in the shop DB (in a worker thread), then `draft_reply`."""
+    engine = make_engine(db.url)
+
+    def lookup(user_id: str) -> Any:
+        with Session(engine) as session:
+            buyer = buyer_for_chat(CHANNEL, user_id, session=session)
+            return context_for_buyer(buyer.account if buyer else None, session=session)
+
+    async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
+        user_id = stack.user_id(slot)
+        check_context = await asyncio.to_thread(lookup, user_id)
+        draft = await draft_reply(
+            client,
+            conversation_id,
+            conversation.turns[index].text,
+            channel=CHANNEL,
+            user_id=user_id,
+            routing=routing,
+            check_context=check_context,
+        )
+        if not draft.replies:
+            raise NoReply(draft.meta.get("handoff_reason") or "no reply")
+        return draft.intent
+
+    return send
+
+
+def stock_sender(http: httpx.AsyncClient, url: str, stack: BenchStack) -> Send:
+    """The stock setup: Rasa's REST channel, bot messages back, nothing else."""
+
+    async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
+        body = {
+            "sender": conversation_id,
+            "message": conversation.turns[index].text,
+            "metadata": {"channel": CHANNEL, "user_id": stack.user_id(slot)},
+        }
+        resp = await http.post(url + "/webhooks/rest/webhook", json=body)
+        resp.raise_for_status()
+        if not any(m.get("text") for m in resp.json()):
+            raise NoReply("no text")
+        return None
+
+    return send
+
+
+def nlu_sender(http: httpx.AsyncClient, urls: list[str]) -> Send:
+    """The floor: `POST /model/parse` on our server(s), spread like the gateway spreads chats."""
+
+    async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
+        url = urls[sticky_index(conversation_id, len(urls))]
+        resp = await http.post(url + "/model/parse", json={"text": conversation.turns[index].text})
+        resp.raise_for_status()
+        return (resp.json().get("intent") or {}).get("name")
+
+    return send

@@ -1,0 +1,86 @@
+"""The benchmark harness's pure parts: statistics and the conversation file (no servers, no timings)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bench.conversations import ConversationError, domain_intents, load_conversations
+from bench.load import conversation_for, run_phase
+from bench.stats import percentile, ratio, summarize
+from shop.paths import PROJECT_ROOT
+
+
+def test_percentile_interpolates_between_ranks():
+    values = [0.4, 0.1, 0.3, 0.2, 0.5]
+    assert percentile(values, 0) == 0.1
+    assert percentile(values, 50) == 0.3
+    assert percentile(values, 100) == 0.5
+    assert percentile(values, 95) == pytest.approx(0.48)
+    assert percentile([7.0], 99) == 7.0
+    with pytest.raises(ValueError):
+        percentile([], 50)
+
+
+def test_summarize_reports_milliseconds_and_throughput():
+    summary = summarize([0.010, 0.020, 0.030, 0.040], elapsed_s=2.0, errors=1)
+    assert summary["messages"] == 4
+    assert summary["errors"] == 1
+    assert summary["throughput_mps"] == 2.0
+    assert summary["p50_ms"] == 25.0
+    assert summary["max_ms"] == 40.0
+    assert "p95_ms" not in summarize([], elapsed_s=1.0)
+
+
+def test_ratio_handles_missing_values():
+    assert ratio(3.0, 2.0) == 1.5
+    assert ratio(None, 2.0) is None
+    assert ratio(1.0, 0) is None
+
+
+def test_conversation_file_covers_every_intent_with_demo_buyers():
+    intents = domain_intents(PROJECT_ROOT / "domain.yml")
+    conversations = load_conversations(intents=intents)
+    assert len(conversations) >= 12
+    assert all(len(c.turns) == 10 for c in conversations)
+    assert {t.intent for c in conversations for t in c.turns} == intents
+    assert {c.buyer for c in conversations} == {"tb_linlin", "tb_ahua", "tb_newbie"}
+
+
+def test_loader_rejects_unknown_buyers_and_intents(tmp_path: Path):
+    bad = tmp_path / "c.yml"
+    bad.write_text("conversations:\n  - {name: a, buyer: nobody, turns: [[greet, 你好]]}\n", encoding="utf-8")
+    with pytest.raises(ConversationError, match="buyer"):
+        load_conversations(bad)
+    bad.write_text("conversations:\n  - {name: a, buyer: tb_ahua, turns: [[sing, 唱歌]]}\n", encoding="utf-8")
+    with pytest.raises(ConversationError, match="unknown intent"):
+        load_conversations(bad, intents=frozenset({"greet"}))
+
+
+def test_a_buyer_slot_keeps_its_demo_account_across_rounds():
+    conversations = load_conversations()
+    for slot in range(len(conversations)):
+        first = conversation_for(conversations, slot, 0)
+        assert first is conversations[slot]
+        assert {conversation_for(conversations, slot, r).buyer for r in range(5)} == {first.buyer}
+
+
+def test_run_phase_is_closed_loop_and_counts_errors():
+    conversations = load_conversations()
+    in_flight: dict[str, int] = {}
+
+    async def send(conversation_id, slot, conversation, index):
+        in_flight[conversation_id] = in_flight.get(conversation_id, 0) + 1
+        assert in_flight[conversation_id] == 1  # one message per chat in flight
+        await asyncio.sleep(0)
+        in_flight[conversation_id] -= 1
+        if index == 9:
+            raise RuntimeError("dropped")
+        return conversation.turns[index].intent
+
+    result = asyncio.run(run_phase("t", send, conversations, buyers=3, rounds=1, max_s=30, run_id="x"))
+    assert len(result.latencies) == 27
+    assert result.errors["RuntimeError"] == 3
+    assert result.summary()["intent_agreement"] == 1.0
