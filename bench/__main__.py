@@ -33,6 +33,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--stock-model", type=Path, help="the stock setup's model (default: nlu/baseline_config.yml's)"
     )
+    parser.add_argument(
+        "--stock-epochs",
+        type=int,
+        help="train the stock reference with N epochs (busy machine; same inference cost)",
+    )
     parser.add_argument("--train-budget", type=float, default=480, help="time for the three trainings, s")
     parser.add_argument("--epoch-fraction", type=float, default=0.2, help="--finetune epoch fraction")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
@@ -50,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         stock_model=args.stock_model.resolve() if args.stock_model else None,
         train_budget_s=args.train_budget,
         epoch_fraction=args.epoch_fraction,
+        stock_epochs=args.stock_epochs,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     results = Runner(options).run()

@@ -35,6 +35,7 @@ class PhaseResult:
     intent_checked: int = 0
     elapsed_s: float = 0.0
     truncated: bool = False  # the time bound stopped it before all rounds were done
+    no_reply_samples: list[str] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
         out = summarize(self.latencies, elapsed_s=self.elapsed_s, errors=sum(self.errors.values()))
@@ -42,6 +43,8 @@ class PhaseResult:
         out["truncated"] = self.truncated
         if self.errors:
             out["error_kinds"] = dict(self.errors.most_common(5))
+        if self.no_reply_samples:
+            out["no_reply_messages"] = sorted(set(self.no_reply_samples))[:10]
         if self.intent_checked:
             out["intent_agreement"] = round(self.intent_hits / self.intent_checked, 3)
         return out
@@ -94,7 +97,10 @@ async def run_phase(
                         send(conversation_id, slot, conversation, index), timeout_s
                     )
                 except Exception as exc:  # noqa: BLE001 - counted and reported, the phase goes on
-                    result.errors[type(exc).__name__] += 1
+                    kind = type(exc).__name__
+                    result.errors[kind] += 1
+                    if kind == "NoReply":
+                        result.no_reply_samples.append(conversation.turns[index].text)
                     continue
                 latency = time.monotonic() - sent
                 result.latencies.append(latency)

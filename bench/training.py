@@ -50,22 +50,28 @@ def _env(root: Path) -> dict[str, str]:
     return env
 
 
+def run_group(cmd: list[str], *, cwd: Path, env: dict[str, str], out, timeout_s: float | None) -> int | None:
+    """Runs `cmd` in its own process group and returns its exit code (None: timed out); on
+    time-out or Ctrl-C the whole group is killed (scripts/train.py runs `rasa train` as a child)."""
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        return proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return None
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
 def _timed(cmd: list[str], root: Path, timeout_s: float, log: Path) -> tuple[float | None, str]:
-    """Runs `cmd` in its own process group; on timeout or Ctrl-C the whole group is killed
-    (scripts/train.py runs `rasa train` as a child)."""
     started = time.monotonic()
     with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=root, env=_env(root), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            returncode = proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            return None, f"cut off after {timeout_s:.0f} s (time budget)"
-        finally:
-            if proc.poll() is None:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+        returncode = run_group(cmd, cwd=root, env=_env(root), out=out, timeout_s=timeout_s)
+    if returncode is None:
+        return None, f"cut off after {timeout_s:.0f} s (time budget)"
     elapsed = time.monotonic() - started
     if returncode != 0:
         return None, f"exit {returncode}: see {log}"

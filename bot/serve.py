@@ -8,7 +8,11 @@ the Telegram gateway: long polling, or a webhook when WEBHOOK_URL is set.
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 import sys
+from dataclasses import replace
+from typing import Any
 
 from telegram.ext import Application
 
@@ -26,16 +30,52 @@ To run the Telegram gateway:
   4. Start:
        TELEGRAM_BOT_TOKEN=123:ABC AGENT_CHAT_ID=-100123 AGENT_IDS=111,222 \\
        SUPERVISOR_IDS=111 make serve
-Optional: RASA_URL (running Rasa servers, comma-separated), WEBHOOK_URL (+ WEBHOOK_PORT),
+Optional: RASA_URL (running Rasa servers, comma-separated), WEBHOOK_URL (public https base;
+Telegram posts to WEBHOOK_URL/telegram) with WEBHOOK_PORT (default 8443), WEBHOOK_LISTEN
+(default 0.0.0.0) and WEBHOOK_SECRET (default: a random one per run),
 HOLDING_AFTER_SECONDS (default 90), DATABASE_URL (default var/shop.db)."""
 
 
-def _webhook_available() -> bool:
+WEBHOOK_PATH = "telegram"  # Telegram posts to WEBHOOK_URL + "/telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+# Telegram's rule for a webhook's secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+
+def with_webhook_secret(settings: Settings) -> Settings:
+    """The settings with a usable WEBHOOK_SECRET: the one configured, or a fresh random one.
+
+    The secret goes to Telegram with setWebhook; Telegram sends it back in the
+    X-Telegram-Bot-Api-Secret-Token header and ptb's webhook server answers 403
+    to any POST without it, so only Telegram can post updates.
+    """
+    if settings.webhook_secret is None:
+        return replace(settings, webhook_secret=secrets.token_urlsafe(32))
+    if not _SECRET.fullmatch(settings.webhook_secret):
+        raise ValueError("WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    return settings
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """The webhook server's arguments, for run_webhook or updater.start_webhook (the tests)."""
+    if not settings.webhook_url or not settings.webhook_secret:
+        raise ValueError("webhook mode needs WEBHOOK_URL and a secret (see with_webhook_secret)")
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": f"{settings.webhook_url.rstrip('/')}/{WEBHOOK_PATH}",
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": ALLOWED_UPDATES,
+    }
+
+
+def _webhook_server_missing() -> str | None:
     try:
-        import tornado  # noqa: F401  (ptb's webhook server: the "webhooks" extra)
-    except ImportError:
-        return False
-    return True
+        import tornado  # noqa: F401  (ptb's webhook server: requirements/app.in has the extra)
+    except ImportError as exc:
+        return f"WEBHOOK_URL needs python-telegram-bot[webhooks] (tornado): {exc}; unset it to use polling"
+    return None
 
 
 def run(settings: Settings) -> int:
@@ -43,18 +83,22 @@ def run(settings: Settings) -> int:
     from bot.servers import StartError, running_stack
     from bot.simulate import rasa_reachable
 
-    app_settings = settings
     if settings.agent_chat_id is None or not settings.agent_ids:
         print(
             "warning: AGENT_CHAT_ID / AGENT_IDS not set: drafts that need an agent cannot be shown",
             file=sys.stderr,
         )
-    if settings.webhook_url and not _webhook_available():
-        print(
-            "WEBHOOK_URL needs python-telegram-bot[webhooks] (tornado); unset it to use polling",
-            file=sys.stderr,
-        )
-        return 2
+    if settings.webhook_url:
+        problem = _webhook_server_missing()
+        if problem is None:
+            try:
+                settings = with_webhook_secret(settings)
+            except ValueError as exc:
+                problem = str(exc)
+        if problem is not None:
+            print(f"serve: {problem}", file=sys.stderr)
+            return 2
+    app_settings = settings
     try:
         from shop.migrate import upgrade
 
@@ -63,8 +107,6 @@ def run(settings: Settings) -> int:
             return _run_bot(build_application(app_settings), settings)
         print("starting the action server and a Rasa server (about half a minute) ...", file=sys.stderr)
         with running_stack(settings) as stack:
-            from dataclasses import replace
-
             app_settings = replace(settings, rasa_urls=(stack.rasa_url,))
             return _run_bot(build_application(app_settings), app_settings)
     except StartError as exc:
@@ -74,15 +116,10 @@ def run(settings: Settings) -> int:
 
 def _run_bot(app: Application, settings: Settings) -> int:
     if settings.webhook_url:
-        app.run_webhook(
-            listen="0.0.0.0",
-            port=settings.webhook_port,
-            url_path="telegram",
-            webhook_url=settings.webhook_url.rstrip("/") + "/telegram",
-            allowed_updates=["message", "callback_query"],
-        )
+        # setWebhook (with the secret), then ptb's tornado server on WEBHOOK_LISTEN:WEBHOOK_PORT.
+        app.run_webhook(**webhook_options(settings))
     else:
-        app.run_polling(allowed_updates=["message", "callback_query"], timeout=settings.poll_timeout_s)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES, timeout=settings.poll_timeout_s)
     return 0
 
 

@@ -29,6 +29,8 @@ class Settings:
     telegram_base_url: str | None = None  # a Bot API stand-in in tests
     webhook_url: str | None = None  # set: webhook instead of polling
     webhook_port: int = 8443
+    webhook_listen: str = "0.0.0.0"  # the address the webhook server binds
+    webhook_secret: str | None = None  # None: bot.serve generates one per run
     agent_chat_id: int | None = None
     agent_ids: frozenset[int] = frozenset()
     supervisor_ids: frozenset[int] = frozenset()
@@ -76,6 +78,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         telegram_base_url=env.get("TELEGRAM_BASE_URL") or None,
         webhook_url=env.get("WEBHOOK_URL") or None,
         webhook_port=int(env.get("WEBHOOK_PORT", "8443")),
+        webhook_listen=env.get("WEBHOOK_LISTEN") or "0.0.0.0",
+        webhook_secret=env.get("WEBHOOK_SECRET") or None,
         agent_chat_id=int(agent_chat) if agent_chat else None,
         agent_ids=_ids(env.get("AGENT_IDS")),
         supervisor_ids=_ids(env.get("SUPERVISOR_IDS")),

@@ -20,10 +20,11 @@ from trainer import state as st
 from trainer.gate import gate
 from trainer.settings import Project
 
-
 # Not `-m nlu.compare`: that puts the project folder (cwd) first on sys.path, and
 # a project's own nlu/ would shadow this checkout's; PYTHONPATH sets the order.
-_RUN_COMPARE = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import nlu.compare as c; c.main()"
+_RUN_COMPARE = (
+    "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import nlu.compare as c; c.main()"
+)
 
 
 def last_file(project: Project) -> Path:

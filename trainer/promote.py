@@ -36,7 +36,8 @@ def promote(project: Project, *, force: bool, by: str, why: str | None) -> tuple
         raise Refused("there is no candidate model: run './trainer.sh train' first")
     if state.candidate == state.live:
         raise Refused("the candidate is already live / 候选模型已经在线上")
-    reasons = _fresh_comparison(project, state).get("refused_because") or []
+    # Nothing live yet: nothing it could be worse than, so no evaluation is needed.
+    reasons = _fresh_comparison(project, state).get("refused_because") or [] if state.live else []
     if reasons and not force:
         raise Refused(
             "the candidate is worse than the live model / 候选模型比线上差:\n  - "

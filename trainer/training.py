@@ -24,7 +24,9 @@ from trainer.settings import Project
 
 _EPOCHS = re.compile(r"Epochs:\s+(\d+)%")
 _STARTED = re.compile(r"Starting to train component '([^']+)'")
+_FINISHED = re.compile(r"Finished training component '([^']+)'")
 _RESTORED = re.compile(r"Restored component '([^']+)' from cache")
+_SPIN = "|/-\\"
 
 
 @dataclass
@@ -32,24 +34,32 @@ class Progress:
     """What Rasa reported so far."""
 
     stage: str = "starting Rasa / 启动中"
-    percent: int = 0
+    percent: int | None = None  # epochs of the component in training, when it reports them
     restored: int = 0
+    trained: int = 0
+    ticks: int = 0
 
     def feed(self, chunk: str) -> bool:
         """Updates from one output fragment; True when something changed."""
-        before = (self.stage, self.percent, self.restored)
+        before = (self.stage, self.percent, self.restored, self.trained)
         if m := _STARTED.search(chunk):
-            self.stage, self.percent = f"training {m.group(1)}", 0
+            self.stage, self.percent = f"training {m.group(1)}", None
+        if _FINISHED.search(chunk):
+            self.trained += 1
         if _RESTORED.search(chunk):
             self.restored += 1
         for m in _EPOCHS.finditer(chunk):
             self.percent = int(m.group(1))
-        return (self.stage, self.percent, self.restored) != before
+        return (self.stage, self.percent, self.restored, self.trained) != before
 
     def line(self, elapsed: float) -> str:
-        bar = "█" * (self.percent // 5) + "░" * (20 - self.percent // 5)
-        cached = f", {self.restored} reused from cache" if self.restored else ""
-        return f"\r{bar} {self.percent:3d}%  {self.stage}{cached}  [{elapsed:4.0f} s]\033[K"
+        self.ticks += 1
+        if self.percent is None:
+            head = f"{_SPIN[self.ticks % 4]} "
+        else:
+            head = "█" * (self.percent // 5) + "░" * (20 - self.percent // 5) + f" {self.percent:3d}% "
+        done = f", {self.trained} trained, {self.restored} reused from cache"
+        return f"\r{head} {self.stage}{done}  [{elapsed:4.0f} s]\033[K"
 
 
 def relative(project: Project, path: Path) -> str:

@@ -2,8 +2,10 @@
 
 Each test gets a migrated SQLite shop with the demo data, a `FakeBotApi` and a
 `FakeRasa` on localhost ports, and a `Harness` that starts the gateway exactly
-as `run_polling` would (initialize, start_gateway, start_polling, start), sends
-scripted updates and waits for conditions (never fixed sleeps).
+as `run_polling` would (initialize, start_gateway, start_polling, start), or as
+`run_webhook` would when `webhook_url` is set (start_webhook with bot.serve's
+options instead of start_polling), sends scripted updates and waits for
+conditions (never fixed sleeps).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from telegram.ext import Application
 
 from bot.app import build_application, start_gateway, stop_gateway
 from bot.rasa_client import RasaClient
+from bot.serve import webhook_options
 from bot.settings import Settings
 from shop.db import make_engine
 from shop.demo import load_demo
@@ -62,7 +65,10 @@ class Harness:
         await self.app.initialize()
         await start_gateway(self.app)
         assert self.app.updater is not None
-        await self.app.updater.start_polling(poll_interval=0, timeout=1)
+        if self.settings.webhook_url:
+            await self.app.updater.start_webhook(**webhook_options(self.settings))
+        else:
+            await self.app.updater.start_polling(poll_interval=0, timeout=1)
         await self.app.start()
 
     async def stop(self) -> None:

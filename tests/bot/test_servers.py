@@ -54,5 +54,7 @@ def test_endpoints_use_sql_tracker_and_optional_redis(tmp_path):
         redis_url="redis://127.0.0.1:6380",
     )
     text = endpoints_yaml(pg, "http://x/webhook")
-    assert 'url: "127.0.0.1"' in text and "host:" not in text and "port: 5433" in text and 'db: "rasa"' in text
+    assert (
+        'url: "127.0.0.1"' in text and "host:" not in text and "port: 5433" in text and 'db: "rasa"' in text
+    )
     assert "type: redis" in text and "port: 6380" in text

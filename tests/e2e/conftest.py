@@ -1,7 +1,9 @@
 """The trained assistant, once per test session: model, demo DB, servers.
 
 The model is trained only when the training inputs changed (scripts/train.py
-caches it by their hash), so a second run of the suite reuses it.
+caches it by their hash), so a second run of the suite reuses it. With
+RASA_MODEL set to an existing model the suite uses that one instead (a quick
+dev model while iterating on actions; it may lag behind the training data).
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
+    given = os.environ.get("RASA_MODEL")
+    if given and Path(given).is_file():
+        return Path(given)
     result = subprocess.run(
         [str(RASA_PY), "scripts/train.py", "--quiet"],
         cwd=PROJECT_ROOT,

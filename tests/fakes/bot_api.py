@@ -5,6 +5,8 @@ serves ``getUpdates`` with real ``offset`` + long-poll semantics from a queue
 the test fills (buyer messages, button presses, agent replies), records every
 call, answers the calls a gateway makes, and FAILS (HTTP 400 + ``unexpected``)
 on any method it does not know, so a test sees calls it did not plan for.
+Like Telegram, it keeps the webhook ``setWebhook`` registered (``webhook``)
+until ``deleteWebhook``, and refuses ``getUpdates`` meanwhile (409, unexpected).
 
 Details that bite (shared/notes/rasa-runtime-facts.md): ptb posts form-encoded
 or JSON bodies with non-string values JSON-encoded, sends ``chat_id`` as a
@@ -73,6 +75,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(5000)
         self._faults: list[tuple[str, int | None, int, str, dict | None]] = []
         self.blocked_chats: set[int] = set()
+        self.webhook: dict[str, Any] | None = None  # setWebhook's parameters, until deleteWebhook
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -220,6 +223,13 @@ class FakeBotApi:
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "getUpdates":
+            if self.webhook is not None:
+                self.unexpected.append("getUpdates while a webhook is set")
+                return 409, {
+                    "ok": False,
+                    "error_code": 409,
+                    "description": "Conflict: can't use getUpdates method while webhook is active",
+                }
             return 200, {"ok": True, "result": self._get_updates(params)}
         call = Call(method, params)
         with self._cond:
@@ -248,6 +258,9 @@ class FakeBotApi:
             return 400, {"ok": False, "error_code": 400, "description": "Bad Request: message is too long"}
         if method == "getMe":
             return 200, {"ok": True, "result": BOT_USER}
+        if method in ("setWebhook", "deleteWebhook"):
+            with self._cond:
+                self.webhook = dict(params) if method == "setWebhook" else None
         if method in SENDS:
             return 200, {"ok": True, "result": self._sent(call)}
         if method in ("editMessageText", "editMessageReplyMarkup"):

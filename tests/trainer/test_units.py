@@ -6,7 +6,6 @@ import importlib.util
 import os
 import shutil
 from datetime import datetime, timezone
-from pathlib import Path
 from types import SimpleNamespace
 
 from bot.upstream import UpstreamFollower, write_upstream
@@ -91,6 +90,9 @@ def test_progress_reads_rasa_and_tqdm_output():
     p.feed("Epochs:  45%|████▌     | 45/100 [00:05<00:06, 9.1it/s, t_loss=1.2]")
     assert (p.stage, p.percent, p.restored) == ("training DIETClassifier", 45, 1)
     assert "45%" in p.line(3.0) and "1 reused from cache" in p.line(3.0)
+    assert p.feed("INFO  - Finished training component 'DIETClassifier'.")
+    p.feed("INFO  - Starting to train component 'RulePolicy'.")
+    assert p.percent is None and "%" not in p.line(4.0) and "1 trained" in p.line(4.0)
 
 
 def test_state_round_trip(tmp_path):

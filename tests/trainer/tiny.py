@@ -74,6 +74,8 @@ def make_tiny_project(root: Path, examples: dict[str, list[str]] | None = None) 
     (root / "tests" / "nlu_heldout" / "heldout.yml").write_text(nlu_yaml(HELDOUT), encoding="utf-8")
     shutil.copy(PROJECT_ROOT / "scripts" / "train.py", root / "scripts" / "train.py")
     shutil.copy(PROJECT_ROOT / "credentials.yml", root / "credentials.yml")
+    for env in (".venv", ".venv-rasa"):  # a project copy has its environments; link ours
+        (root / env).symlink_to(PROJECT_ROOT / env)
     (root / "nlu").mkdir()
     shutil.copy(PROJECT_ROOT / "nlu" / "channel.py", root / "nlu" / "channel.py")
     (root / "nlu" / "__init__.py").write_text("", encoding="utf-8")

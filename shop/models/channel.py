@@ -1,0 +1,163 @@
+"""The chat channel's own records: conversations, messages, drafts, agent decisions.
+
+Ids coming from a channel (chat ids, user ids, message ids) are stored as text so
+every channel (Telegram's integers, the simulator's names) fits the same columns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from shop.models.base import Base, UTCDateTime, one_of, utcnow
+
+CONVERSATION_MODES = ("bot", "human")
+INBOUND_KINDS = ("text", "photo", "voice", "sticker", "document", "other")
+INBOUND_STATUSES = ("pending", "processing", "done", "failed", "ignored")
+DRAFT_STATES = ("pending", "sent", "rejected", "superseded", "overdue")
+DECISION_ACTIONS = ("send", "edit", "reject", "take_over", "release", "teach", "override")
+OUTBOUND_STATUSES = ("queued", "sent", "failed")
+
+
+class Conversation(Base):
+    """One chat on one channel and who is answering it (bot or a human agent)."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        UniqueConstraint("channel", "chat_id"),
+        CheckConstraint(one_of("mode", CONVERSATION_MODES), name="mode"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    mode: Mapped[str] = mapped_column(String(8), default="bot")
+    taken_over_by: Mapped[str | None] = mapped_column(String(64))
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class InboundMessage(Base):
+    """A message received from a channel; ``update_key`` dedups redelivered updates."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (
+        # Unique per channel, so two channels' update counters cannot collide.
+        UniqueConstraint("channel", "update_key"),
+        CheckConstraint(one_of("kind", INBOUND_KINDS), name="kind"),
+        CheckConstraint(one_of("status", INBOUND_STATUSES), name="status"),
+        Index("ix_inbound_messages_status", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    update_key: Mapped[str] = mapped_column(String(128))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16), default="text")
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Draft(Base):
+    """A reply the bot drafted for an inbound message, and what became of it."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (
+        CheckConstraint(one_of("state", DRAFT_STATES), name="state"),
+        Index("ix_drafts_state", "state", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inbound_id: Mapped[int | None] = mapped_column(
+        ForeignKey("inbound_messages.id", ondelete="SET NULL"), index=True
+    )
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
+    )
+    intent: Mapped[str | None] = mapped_column(String(64))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    texts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    policy_violations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    auto_send: Mapped[bool] = mapped_column(Boolean, default=False)
+    route_reason: Mapped[str | None] = mapped_column(String(200))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    # Where the agent desk shows this draft (so the card can be edited later).
+    card_chat_id: Mapped[str | None] = mapped_column(String(64))
+    card_message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    conversation: Mapped[Conversation] = relationship()
+    inbound: Mapped[InboundMessage | None] = relationship()
+
+
+class AgentDecision(Base):
+    """What an agent did with a draft (or a conversation, through its draft)."""
+
+    __tablename__ = "agent_decisions"
+    __table_args__ = (CheckConstraint(one_of("action", DECISION_ACTIONS), name="action"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    agent_user_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    corrected_intent: Mapped[str | None] = mapped_column(String(64))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class OutboundMessage(Base):
+    """A message sent (or being sent) to a chat, by the bot or on an agent's say-so."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (CheckConstraint(one_of("status", OUTBOUND_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    external_message_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class FollowUpTask(Base):
+    """Something an agent must follow up (stale tracking, complaint, ...)."""
+
+    __tablename__ = "follow_up_tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversations.id", ondelete="SET NULL"), index=True
+    )
+    order_id: Mapped[str | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_by: Mapped[str | None] = mapped_column(String(64))
+
+    conversation: Mapped[Conversation | None] = relationship()
