@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.report import machine, markdown, targets
 from bench.run import Options, Runner, log
+from bench.training import measure_training
 
 RESULTS = Path(__file__).with_name("results")
 
@@ -38,10 +39,31 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="train the stock reference with N epochs (busy machine; same inference cost)",
     )
-    parser.add_argument("--train-budget", type=float, default=480, help="time for the three trainings, s")
+    parser.add_argument("--train-budget", type=float, default=420, help="time for the three trainings, s")
     parser.add_argument("--epoch-fraction", type=float, default=0.2, help="--finetune epoch fraction")
+    parser.add_argument(
+        "--only-training", action="store_true", help="only the training phase: <out>/training.json"
+    )
+    parser.add_argument(
+        "--training-from",
+        type=Path,
+        help="use a training.json measured separately (instead of the training phase)",
+    )
+    parser.add_argument(
+        "--merge-training",
+        type=Path,
+        help="put a separately measured training.json into <out>/latest.* and stop",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = parser.parse_args(argv)
+    if args.merge_training:
+        results = json.loads((args.out / "latest.json").read_text(encoding="utf-8"))
+        results["training"] = {
+            **json.loads(args.merge_training.read_text(encoding="utf-8")),
+            "measured_separately": "python -m bench --only-training, during the run (same machine)",
+        }
+        write_results(args.out, "latest", results)
+        return 0
     # SIGTERM must unwind like Ctrl-C so every server we started is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     options = Options(
@@ -58,7 +80,20 @@ def main(argv: list[str] | None = None) -> int:
         stock_epochs=args.stock_epochs,
     )
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.only_training:
+        training = measure_training(
+            budget_s=args.train_budget, epoch_fraction=args.epoch_fraction, log_dir=args.out / "raw", log=log
+        )
+        training["machine"] = machine()
+        (args.out / "training.json").write_text(json.dumps(training, indent=2), encoding="utf-8")
+        log(f"training: {training}")
+        return 0
+    if args.training_from:
+        options.training = False
     results = Runner(options).run()
+    if args.training_from:
+        results["training"] = json.loads(args.training_from.read_text(encoding="utf-8"))
+        results["training"]["measured_separately"] = str(args.training_from)
     results["mode"] = "quick" if args.quick else "full"
     results["machine"] = machine()
     results["targets"] = targets(results)

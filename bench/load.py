@@ -22,6 +22,15 @@ from bench.stats import summarize
 Send = Callable[[str, int, Conversation, int], Awaitable[str | None]]
 
 
+class NoReply(Exception):
+    """A draft came back without any reply text: not a drop (the gateway hands such a
+    draft to an agent, bot/pipeline.build_draft), but counted and shown."""
+
+    def __init__(self, intent: str | None = None) -> None:
+        super().__init__(intent or "no reply text")
+        self.intent = intent
+
+
 @dataclass
 class PhaseResult:
     """Raw outcome of one phase (latencies in seconds)."""
@@ -35,7 +44,7 @@ class PhaseResult:
     intent_checked: int = 0
     elapsed_s: float = 0.0
     truncated: bool = False  # the time bound stopped it before all rounds were done
-    no_reply_samples: list[str] = field(default_factory=list)
+    no_reply: list[str] = field(default_factory=list)  # messages answered without reply text
 
     def summary(self) -> dict[str, Any]:
         out = summarize(self.latencies, elapsed_s=self.elapsed_s, errors=sum(self.errors.values()))
@@ -43,8 +52,9 @@ class PhaseResult:
         out["truncated"] = self.truncated
         if self.errors:
             out["error_kinds"] = dict(self.errors.most_common(5))
-        if self.no_reply_samples:
-            out["no_reply_messages"] = sorted(set(self.no_reply_samples))[:10]
+        out["no_reply_drafts"] = len(self.no_reply)
+        if self.no_reply:
+            out["no_reply_messages"] = sorted(set(self.no_reply))[:10]
         if self.intent_checked:
             out["intent_agreement"] = round(self.intent_hits / self.intent_checked, 3)
         return out
@@ -96,11 +106,11 @@ async def run_phase(
                     served = await asyncio.wait_for(
                         send(conversation_id, slot, conversation, index), timeout_s
                     )
+                except NoReply as answered:
+                    served = answered.intent
+                    result.no_reply.append(conversation.turns[index].text)
                 except Exception as exc:  # noqa: BLE001 - counted and reported, the phase goes on
-                    kind = type(exc).__name__
-                    result.errors[kind] += 1
-                    if kind == "NoReply":
-                        result.no_reply_samples.append(conversation.turns[index].text)
+                    result.errors[type(exc).__name__] += 1
                     continue
                 latency = time.monotonic() - sent
                 result.latencies.append(latency)

@@ -131,13 +131,13 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## Load phases (closed loop; latency = buyer message in → draft ready)",
         "",
-        "| phase | buyers | messages | errors | msg/s | p50 ms | p95 ms | p99 ms | max ms | intent agreement |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| phase | buyers | messages | errors | no-text drafts | msg/s | p50 ms | p95 ms | p99 ms | max ms | intent agreement |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, p in results.get("phases", {}).items():
         trunc = " (time-bounded)" if p.get("truncated") else ""
         lines.append(
-            f"| {name}{trunc} | {p.get('buyers')} | {p.get('messages')} | {p.get('errors')} | "
+            f"| {name}{trunc} | {p.get('buyers')} | {p.get('messages')} | {p.get('errors')} | {p.get('no_reply_drafts')} | "
             f"{_fmt(p.get('throughput_mps'))} | {_fmt(p.get('p50_ms'))} | {_fmt(p.get('p95_ms'))} | "
             f"{_fmt(p.get('p99_ms'))} | {_fmt(p.get('max_ms'))} | {_fmt(p.get('intent_agreement'))} |"
         )

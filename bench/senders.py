@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from bench.conversations import Conversation
-from bench.load import Send
+from bench.load import NoReply, Send
 from bench.stack import CHANNEL, BenchStack, ShopDb
 from bot.pipeline import draft_reply
 from bot.rasa_client import RasaClient, sticky_index
@@ -17,10 +17,6 @@ from bot.routing import RoutingConfig
 from shop.db import make_engine
 from shop.linking import buyer_for_chat
 from shop.policy_context import context_for_buyer
-
-
-class NoReply(Exception):
-    """The server answered without any reply text: the buyer would get nothing (a drop)."""
 
 
 def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: RoutingConfig) -> Send:
@@ -46,7 +42,7 @@ def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: R
             check_context=check_context,
         )
         if not draft.replies:
-            raise NoReply(draft.meta.get("handoff_reason") or "no reply")
+            raise NoReply(draft.intent)
         return draft.intent
 
     return send
@@ -64,7 +60,7 @@ def stock_sender(http: httpx.AsyncClient, url: str, stack: BenchStack) -> Send:
         resp = await http.post(url + "/webhooks/rest/webhook", json=body)
         resp.raise_for_status()
         if not any(m.get("text") for m in resp.json()):
-            raise NoReply("no text")
+            raise NoReply()
         return None
 
     return send

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from shop.db import dispose_engine, make_engine
 from shop.demo import DemoLoadResult, load_demo, read_demo_shop
+from shop.devpg import PostgresServer, PostgresUnavailable, start_postgres, stop_postgres
 from shop.migrate import upgrade
 from shop.models import Base
-from shop.devpg import PostgresServer, PostgresUnavailable, start_postgres, stop_postgres
 
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),

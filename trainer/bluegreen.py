@@ -107,7 +107,7 @@ def switch_to(project: Project, model: Path, *, drain_max_s: float | None = None
     ports = [httpx.URL(u).port or 0 for u in old_urls]
     managed = [p for p in ports if _pid_alive(pid_file(settings, p))]
     if not old_urls or not managed:
-        note = "no running servers: the next start serves the new model"
+        note = "no Rasa server started by this project is running: the next start serves the new model"
         return Switch("state-only", note=note)
     if len(managed) != len(ports):
         raise StartError(

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from shop.errors import ShopError
 from trainer import state as st
+from trainer.bluegreen import Switch
 from trainer.settings import Project, database_url, load_project, trainer_name
 
 HELP = """\
@@ -172,13 +173,12 @@ def run(args: argparse.Namespace, project: Project) -> int:
     return 0
 
 
-def _switch_text(switch: object) -> str:
-    s = switch  # trainer.bluegreen.Switch
-    if s.mode == "state-only":  # type: ignore[attr-defined]
-        return f"done / 完成: {s.note}"  # type: ignore[attr-defined]
+def _switch_text(s: Switch) -> str:
+    if s.mode == "state-only":
+        return f"done / 完成: {s.note}"
     return (
-        f"live / 已上线: {s.new_urls} replaced {s.old_urls}; new server ready in {s.start_s:.1f} s, "  # type: ignore[attr-defined]
-        f"switch {s.switch_s * 1000:.1f} ms, old server drained in {s.drain_s:.1f} s, total {s.total_s:.1f} s"  # type: ignore[attr-defined]
+        f"live / 已上线: {s.new_urls} replaced {s.old_urls}; new server ready in {s.start_s:.1f} s, "
+        f"switch {s.switch_s * 1000:.1f} ms, old server drained in {s.drain_s:.1f} s, total {s.total_s:.1f} s"
     )
 
 
@@ -192,4 +192,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args, project)
     except (DataRefused, Refused, ShopError, RuntimeError) as exc:
         print(f"not done / 未完成: {exc}", file=sys.stderr)
+        if args.command == "label" and "already" in str(exc):
+            print(f"to clear it from the inbox / 清出收件箱: ./trainer.sh ignore {args.id}", file=sys.stderr)
         return 1

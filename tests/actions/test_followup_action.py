@@ -62,7 +62,9 @@ async def test_follow_up_through_an_earlier_follow_up() -> None:
 
 @pytest.mark.usefixtures("shop")
 async def test_stock_follow_up_with_a_colour() -> None:
-    tracker = fallback_tracker({"color": "米白"}, {"product_code": "0164", "color": "米白"}, ["ask_stock"], "米白呢")
+    tracker = fallback_tracker(
+        {"color": "米白"}, {"product_code": "0164", "color": "米白"}, ["ask_stock"], "米白呢"
+    )
     run = await run_action(ActionFallback(), tracker)
     direct = await run_action(ActionStock(), tracker)
     assert run.rule == f"{direct.rule}_followup"

@@ -68,7 +68,9 @@ async def test_asks_one_thing_at_a_time(entities, slots, rule, response) -> None
 
 async def test_jeans_from_the_waist_alone() -> None:
     # "27寸腰": the NLU gives size 27 and waist 69 cm; the waist decides, no hip asked.
-    tracker = make_tracker("ask_size", text="27寸腰", entities={"product_code": "0255", "size": "27", "waist": 69})
+    tracker = make_tracker(
+        "ask_size", text="27寸腰", entities={"product_code": "0255", "size": "27", "waist": 69}
+    )
     run = await run_action(ActionSizeAdvice(), tracker)
     assert (run.rule, run.facts["size"], run.facts["measurements"]) == ("size_fit_all", "27", {"waist": 69})
     assert all("27码" in t and "腰围69cm" in t for t in run.texts())

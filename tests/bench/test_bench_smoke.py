@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench.conversations import ConversationError, domain_intents, load_conversations
-from bench.load import conversation_for, run_phase
+from bench.load import NoReply, conversation_for, run_phase
 from bench.stats import percentile, ratio, summarize
 from shop.paths import PROJECT_ROOT
 
@@ -78,9 +78,12 @@ def test_run_phase_is_closed_loop_and_counts_errors():
         in_flight[conversation_id] -= 1
         if index == 9:
             raise RuntimeError("dropped")
+        if index == 8:
+            raise NoReply(conversation.turns[index].intent)
         return conversation.turns[index].intent
 
     result = asyncio.run(run_phase("t", send, conversations, buyers=3, rounds=1, max_s=30, run_id="x"))
-    assert len(result.latencies) == 27
+    assert len(result.latencies) == 27  # a draft without text is an answer, not a drop
     assert result.errors["RuntimeError"] == 3
+    assert result.summary()["no_reply_drafts"] == 3
     assert result.summary()["intent_agreement"] == 1.0

@@ -72,7 +72,7 @@ def test_parse_link_args(text: str, expected: tuple[str, str] | None) -> None:
 
 
 def test_asked_to_link() -> None:
-    assert asked_to_link({"rule": "link_required"})
+    assert asked_to_link({"rule": "link_needed"})
     assert asked_to_link({"facts": {"link_needed": True}})
     assert not asked_to_link({"rule": "size_fit"})
     assert not asked_to_link(None)

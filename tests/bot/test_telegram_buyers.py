@@ -69,7 +69,7 @@ async def test_bare_order_and_digits_link_after_the_bot_asked(harness: Harness) 
         "ask_order_status",
         0.97,
         [LINK_PROMPT],
-        meta={"rule": "link_required", "action": "action_order_status"},
+        meta={"rule": "link_needed", "action": "action_order_status"},
     )
     await harness.start()
     harness.buyer_says("5021873340002 3821")  # not asked yet: an ordinary message for Rasa

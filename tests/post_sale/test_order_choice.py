@@ -138,7 +138,9 @@ PARCEL_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "hints", "kind", "expected"), PARCEL_CASES, ids=[c[0] for c in PARCEL_CASES])
+@pytest.mark.parametrize(
+    ("name", "hints", "kind", "expected"), PARCEL_CASES, ids=[c[0] for c in PARCEL_CASES]
+)
 def test_choose_parcel(linlin, name, hints, kind, expected):
     choice = choose_parcel(linlin, hints)
     assert choice.kind == kind

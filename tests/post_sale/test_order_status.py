@@ -141,12 +141,18 @@ def test_parcels_summary_with_a_stale_one(views, policy, now):
     assert decision.facts["stale_order_ids"] == ["5021873340006"]
     assert [p["rule"] for p in decision.facts["parcels"]] == ["order_shipped", "tracking_stale"]
     for text in texts:
-        assert all(part in text for part in ("中通快递", "75300000000031", "派件中", "韵达快递", "43100000000066"))
+        assert all(
+            part in text for part in ("中通快递", "75300000000031", "派件中", "韵达快递", "43100000000066")
+        )
 
 
 def test_parcels_summary_all_moving(views, policy, now):
-    moving = replace(views["5021873340006"], events=(EventView(at=now - timedelta(hours=5), text="【郑州市】派件中"),))
-    decision = decide_parcels([views["5021873340003"], moving, views["5021873340003"]], now=now, policy=policy)
+    moving = replace(
+        views["5021873340006"], events=(EventView(at=now - timedelta(hours=5), text="【郑州市】派件中"),)
+    )
+    decision = decide_parcels(
+        [views["5021873340003"], moving, views["5021873340003"]], now=now, policy=policy
+    )
     render(decision.response, decision.facts)
     assert (decision.rule, decision.response, decision.handoff) == (
         "parcels_summary",

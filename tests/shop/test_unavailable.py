@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from shop import channel_store as cs
 from shop.catalogue import get_product
 from shop.db import db_errors_as_shop_errors, dispose_engine, is_unavailable_error, make_engine, session_scope
+from shop.devpg import _free_port, start_postgres, stop_postgres
 from shop.errors import ShopUnavailable
 from shop.linking import buyer_for_chat, link_chat
 from shop.migrate import upgrade
 from shop.orders import orders_for_buyer
 from shop.promotions import promotions_for_buyer
 from shop.returns import create_return_request
-from shop.devpg import _free_port, start_postgres, stop_postgres
 
 ROOT = Path(__file__).resolve().parents[2]
 
