@@ -45,11 +45,6 @@ def main(argv: list[str] | None = None) -> int:
         "--only-training", action="store_true", help="only the training phase: <out>/training.json"
     )
     parser.add_argument(
-        "--training-from",
-        type=Path,
-        help="use a training.json measured separately (instead of the training phase)",
-    )
-    parser.add_argument(
         "--merge-training",
         type=Path,
         help="put a separately measured training.json into <out>/latest.* and stop",
@@ -88,24 +83,20 @@ def main(argv: list[str] | None = None) -> int:
         (args.out / "training.json").write_text(json.dumps(training, indent=2), encoding="utf-8")
         log(f"training: {training}")
         return 0
-    if args.training_from:
-        options.training = False
     results = Runner(options).run()
-    if args.training_from:
-        results["training"] = json.loads(args.training_from.read_text(encoding="utf-8"))
-        results["training"]["measured_separately"] = str(args.training_from)
     results["mode"] = "quick" if args.quick else "full"
     results["machine"] = machine()
+    write_results(args.out, "quick" if args.quick else "latest", results)
+    return 0
+
+
+def write_results(out: Path, name: str, results: dict) -> None:
     results["targets"] = targets(results)
-    name = "quick" if args.quick else "latest"
-    (args.out / f"{name}.json").write_text(
-        json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    (args.out / f"{name}.md").write_text(markdown(results), encoding="utf-8")
-    log(f"results: {args.out / (name + '.md')}")
+    (out / f"{name}.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / f"{name}.md").write_text(markdown(results), encoding="utf-8")
+    log(f"results: {out / (name + '.md')}")
     for t in results["targets"]:
         log(f"  {t['target']}: {t['value']} (limit {t['limit']}) -> {t['met']}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -161,7 +161,9 @@ class BenchStack:
             procs: list[subprocess.Popen] = []
             try:
                 port = free_port()
-                url = start_rasa_server(self.settings, model, self.action_url, procs, port=port, **kwargs)
+                url = start_rasa_server(
+                    self.settings, model, self.action_url, procs, port=port, start_timeout_s=600, **kwargs
+                )
                 results[key] = (url, procs[0])
             except BaseException as exc:  # noqa: BLE001 - re-raised below
                 results[key] = exc

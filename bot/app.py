@@ -33,6 +33,7 @@ from bot.gateway import Gateway, utc_now
 from bot.rasa_client import RasaClient
 from bot.routing import load_routing
 from bot.settings import Settings
+from bot.teach import register_teach
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,13 @@ def build_application(
     gw = Gateway(
         settings=settings,
         engine=engine,
-        rasa=rasa_client or RasaClient(settings.rasa_urls, timeout_s=settings.rasa_timeout_s),
+        # Following upstream.json lets `trainer promote` switch Rasa servers under a running gateway.
+        rasa=rasa_client
+        or RasaClient(
+            settings.rasa_urls,
+            timeout_s=settings.rasa_timeout_s,
+            upstream_file=settings.run_dir / "upstream.json",
+        ),
         routing=load_routing(settings.routing_file),
         delivery=Delivery(
             chat_interval_s=settings.chat_send_interval_s,
@@ -126,5 +133,6 @@ def build_application(
                 desk_chat & filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.on_agent_reply, block=False
             )
         )
+        register_teach(app, settings)
     app.add_error_handler(on_error)
     return app

@@ -232,11 +232,13 @@ def start_rasa_server(
     name: str = "rasa",
     endpoints_from: Path | None = None,
     credentials: Path | None = None,
+    start_timeout_s: float = 240,
 ) -> str:
     """Starts `rasa run`; `endpoints_from`: copy another server's endpoints (same stores).
 
     `credentials`: another channel file than credentials.yml (the benchmark's stock
-    reference server serves only Rasa's REST channel).
+    reference server serves only Rasa's REST channel). `start_timeout_s`: a busy
+    machine (the benchmark starts three servers at once) needs more than 240 s.
     """
     port = port or _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
     settings.run_dir.mkdir(parents=True, exist_ok=True)
@@ -271,7 +273,7 @@ def start_rasa_server(
             f"http://127.0.0.1:{port}/status",
             "Rasa server",
             log_file,
-            240,
+            start_timeout_s,
             ready=_model_loaded(model, log_file),
         )
     except StartError:

@@ -1,7 +1,8 @@
 """Two models side by side on the same held-out file (Rasa env), for `trainer evaluate`.
 
-Uses the evaluation's metric functions (nlu.eval_metrics) so the numbers are
-the same as `make evaluate`; adds what a promotion needs: the live model's
+Uses the evaluation's loader, parser, metric and plot functions (nlu.eval_data,
+nlu.classify, nlu.eval_metrics, nlu.eval_report) so the numbers are the same as
+`make evaluate`; adds what a promotion needs: the live model's
 scores next to the candidate's, and how both classify the messages trainers
 labelled since. Writes one JSON file; the app env decides what it means.
 
@@ -13,68 +14,37 @@ labelled since. Writes one JSON file; the app env decides what it means.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import logging
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from nlu.classify import load_parser
 from nlu.eval_data import load_examples
 from nlu.eval_metrics import confusion, intent_report, served_intent
+from nlu.eval_models import quiet_rasa_logging
+from nlu.eval_report import write_confusion_png
 
 
-async def _classify(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
-    from rasa.core.agent import Agent
-
-    agent = Agent.load(str(model))
+def _classify(model: Path, texts: List[str]) -> List[Dict[str, Any]]:
+    parse = load_parser(model)
     out = []
     for text in texts:
-        parsed = await agent.parse_message(text)
-        intent = parsed.get("intent") or {}
-        out.append(
-            {
-                "intent": served_intent(intent.get("name") or "nlu_fallback"),
-                "confidence": float(intent.get("confidence") or 0.0),
-            }
-        )
+        intent = parse(text).get("intent") or {}
+        name = served_intent(intent.get("name") or "nlu_fallback")
+        out.append({"intent": name, "confidence": float(intent.get("confidence") or 0.0)})
     return out
-
-
-def plot_confusion(table: Dict[str, Any], title: str, path: Path) -> None:
-    """A confusion-matrix PNG (rows gold, columns predicted)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    labels = table["labels"]
-    size = max(6, 0.45 * len(labels) + 2)
-    fig, ax = plt.subplots(figsize=(size, size))
-    ax.imshow(table["matrix"], cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=8)
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    for i, row in enumerate(table["matrix"]):
-        for j, value in enumerate(row):
-            if value:
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=7)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("gold")
-    ax.set_title(title)
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def evaluate_model(
     name: str, model: Path, heldout: List[Dict[str, Any]], texts: List[str], png_dir: Path
 ) -> Dict[str, Any]:
-    predictions = asyncio.run(_classify(model, [e["text"] for e in heldout] + texts))
+    predictions = _classify(model, [e["text"] for e in heldout] + texts)
     gold = [served_intent(e["intent"]) for e in heldout]
     predicted = [p["intent"] for p in predictions[: len(heldout)]]
     report = intent_report(gold, predicted)
     table = confusion(gold, predicted)
     png = png_dir / f"confusion_{name}.png"
-    plot_confusion(table, f"{name}: {model.name}", png)
+    write_confusion_png(table, png, f"{name}: {model.name}")
     return {
         "model": str(model),
         "macro_f1": report["macro_f1"],
@@ -105,7 +75,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--png-dir", type=Path, required=True)
     args = parser.parse_args()
-    logging.disable(logging.WARNING)
+    quiet_rasa_logging()
     texts = json.loads(args.texts.read_text(encoding="utf-8")) if args.texts else []
     result = compare(args.heldout, args.candidate, args.live, texts, args.png_dir)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -35,7 +35,7 @@ from nlu.eval_report import write_confusion_png, write_markdown
 HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
 TRAINING = ROOT / "data" / "nlu"
 PIPELINES = {"ours": ("config.yml", ""), "baseline": ("nlu/baseline_config.yml", "baseline-")}
-SWEEP = [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
+SWEEP = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 logger = logging.getLogger("nlu.evaluate")
 
 

@@ -101,13 +101,19 @@ def render(comparison: dict[str, Any]) -> str:
     models = comparison["models"]
     cand, live = models["candidate"], models.get("live")
     lines = [f"held-out set / 测试集: {comparison['heldout']} ({comparison['n']} messages)"]
-    head = f"{'intent / 意图':<22}{'live 线上':>10}{'candidate 候选':>16}{'change':>9}"
-    lines += ["", head, "-" * len(head)]
+    # ASCII headers: Chinese characters are two columns wide and would skew the table.
+    head = f"{'F1 by intent':<22}{'live':>10}{'candidate':>12}{'change':>9}"
+    lines += [
+        "(live = 线上模型, candidate = 候选模型, change in points / 变化百分点)",
+        "",
+        head,
+        "-" * len(head),
+    ]
 
     def row(name: str, old: float | None, new: float) -> str:
         change = "" if old is None else f"{(new - old) * 100:+.1f}"
         old_s = "—" if old is None else f"{old:.3f}"
-        return f"{name:<22}{old_s:>10}{new:>16.3f}{change:>9}"
+        return f"{name:<22}{old_s:>10}{new:>12.3f}{change:>9}"
 
     lines.append(row("macro-F1", live["macro_f1"] if live else None, cand["macro_f1"]))
     for intent in sorted(cand["per_intent"]):
