@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="put a separately measured training.json into <out>/latest.* and stop",
     )
+    parser.add_argument("--note", action="append", default=[], help="a remark for the report (repeatable)")
     parser.add_argument("--out", type=Path, default=RESULTS, help="results folder")
     args = parser.parse_args(argv)
     if args.merge_training:
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             **json.loads(args.merge_training.read_text(encoding="utf-8")),
             "measured_separately": "python -m bench --only-training, during the run (same machine)",
         }
+        results.setdefault("notes", []).extend(args.note)
         write_results(args.out, "latest", results)
         return 0
     # SIGTERM must unwind like Ctrl-C so every server we started is stopped.
@@ -86,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     results = Runner(options).run()
     results["mode"] = "quick" if args.quick else "full"
     results["machine"] = machine()
+    results["notes"] = list(args.note)
     write_results(args.out, "quick" if args.quick else "latest", results)
     return 0
 

@@ -117,6 +117,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"load average at the end {m.get('load_average_at_end')} (shared machine: compare ratios, not absolutes).",
         f"Models: ours `{results.get('models', {}).get('ours')}`, stock `{results.get('models', {}).get('stock')}`; "
         f"our Rasa servers: {len(results.get('servers', {}).get('ours', []))} (sticky routing).",
+        *[f"Note: {note}" for note in results.get("notes", [])],
         "",
         "## Targets",
         "",
@@ -164,6 +165,11 @@ def markdown(results: dict[str, Any]) -> str:
         "",
         "## Training",
         "",
+        *(
+            ["(measured separately: " + tr["measured_separately"] + ")", ""]
+            if tr.get("measured_separately")
+            else []
+        ),
         f"- from scratch (empty cache): {_fmt(tr.get('from_scratch_s'))} s ({tr.get('from_scratch_status', 'skipped')})",
         f"- retrain after 20 phrasings, warm cache: {_fmt(tr.get('retrain_cached_s'))} s "
         f"({tr.get('retrain_cached_status', 'skipped')})",

@@ -16,7 +16,9 @@ from typing import Any, Iterable, Mapping
 from nlu.normalize import normalize
 
 # Entities that can carry a follow-up question on their own.
-CARRIERS = frozenset({"product_code", "size", "color", "height", "weight", "bust", "waist", "hip", "shoulder"})
+CARRIERS = frozenset(
+    {"product_code", "size", "color", "height", "weight", "bust", "waist", "hip", "shoulder"}
+)
 # What may surround them: particles, demonstratives, measure words, punctuation.
 FILLER = re.compile(r"[那这呢的吗嘛呀啊哦么还有个件款条码号色颜要换成穿如果是\s,.?!~，。？！～、…]*")
 # Longer messages say more than "and this one?": classify them normally.

@@ -46,7 +46,10 @@ class EllipsisMarker(GraphComponent):
             if intent.get("name") == DEFAULT_NLU_FALLBACK_INTENT_NAME:
                 continue
             if is_elliptical(message.get(TEXT) or "", message.get(ENTITIES) or []):
-                marked = {"name": DEFAULT_NLU_FALLBACK_INTENT_NAME, "confidence": intent.get("confidence", 0.0)}
+                marked = {
+                    "name": DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                    "confidence": intent.get("confidence", 0.0),
+                }
                 message.data[INTENT] = marked
                 message.data.setdefault(INTENT_RANKING_KEY, [])
                 message.data[INTENT_RANKING_KEY].insert(0, dict(marked))

@@ -112,7 +112,7 @@ def _train_module():
 
 
 def test_a_changed_dictionary_or_pattern_file_names_a_new_model(tmp_path):
-    """scripts/train.py hashes data/lexicon and nlu/: a new model, never a stale cached one."""
+    """scripts/train.py hashes the lexicon and the term list: a new model, never a stale cached one."""
     train = _train_module()
     for name in ("config.yml", "domain.yml"):
         shutil.copy(PROJECT_ROOT / name, tmp_path / name)
