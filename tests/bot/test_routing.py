@@ -39,8 +39,8 @@ def _decide(config, **overrides):
     "overrides, auto, reason_part",
     [
         ({}, True, "ask_size"),
-        ({"confidence": 0.84}, False, "below"),
-        ({"confidence": 0.85}, True, "≥"),
+        ({"confidence": 0.59}, False, "below"),
+        ({"confidence": 0.60}, True, "≥"),
         ({"policy_ok": False}, False, "policy"),
         ({"handoff": True}, False, "agent"),
         ({"human_mode": True}, False, "human mode"),
