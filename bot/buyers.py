@@ -33,10 +33,6 @@ from shop.policy_context import context_for_buyer
 
 log = logging.getLogger(__name__)
 
-MEDIA_REASON = "the buyer sent a {kind}: an agent must look"
-HUMAN_REASON = "conversation is in human mode"
-ORDER_REASON = "an earlier message of this chat is waiting for an agent"
-FAILED_REASON = "the gateway failed on this message {attempts} times: answer it by hand"
 MAX_ATTEMPTS = 3  # tries of a message that fails for reasons other than Rasa being down
 MEDIA_SENDERS = {
     "photo": "send_photo",
@@ -260,7 +256,7 @@ async def handle_next(gw: Gateway, chat_id: str) -> bool:
         log.exception(
             "giving up on message %s of chat %s after %s attempts", job.inbound_id, chat_id, job.attempts
         )
-        await _to_agent(gw, job, FAILED_REASON.format(attempts=job.attempts))
+        await _to_agent(gw, job, texts.text("route_reasons.gateway_failed", attempts=job.attempts))
     return True
 
 
@@ -285,7 +281,7 @@ async def _dispatch(gw: Gateway, job: Job, now: datetime) -> None:
     elif job.kind != "text":
         await _media_message(gw, job)
     elif job.human_mode:
-        await _to_agent(gw, job, HUMAN_REASON)
+        await _to_agent(gw, job, texts.text("route_reasons.human_mode"))
     else:
         await _draft(gw, job)
 
@@ -320,7 +316,7 @@ def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -
 
 
 async def _media_message(gw: Gateway, job: Job) -> None:
-    reason = MEDIA_REASON.format(kind=job.kind)
+    reason = texts.text("route_reasons.media", kind=texts.kind_name(job.kind))
     draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
     await send_to_buyer(
         gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=texts.kind_name(job.kind))
@@ -393,7 +389,7 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -
         job.conversation_id, before_id=2**62, session=session
     ):
         # Never answer a later message before an earlier one an agent still holds.
-        decision = RouteDecision(False, ORDER_REASON)
+        decision = RouteDecision(False, "earlier_waiting")
     meta: dict[str, Any] = {**draft.meta, "intent_ranking": draft.intent_ranking[:3]}
     row = channel_store.record_draft(
         conversation_id=job.conversation_id,
@@ -404,7 +400,7 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -
         meta=meta,
         policy_violations=[{"code": v.code, "reason": v.reason} for v in draft.violations],
         auto_send=decision.auto_send,
-        route_reason=decision.reason,
+        route_reason=texts.route_reason(decision),
         session=session,
         now=now,
     )

@@ -46,10 +46,31 @@ class RoutingConfig:
         return bool(hours) and hours[0] <= local.time() < hours[1]
 
 
+# English for logs and tests; agents read the Chinese wording of the same
+# codes from responses/gateway.yml (bot.texts.route_reason).
+REASONS = {
+    "human_mode": "conversation is in human mode",
+    "no_draft": "no draft was produced",
+    "handoff": "the action asked for an agent",
+    "policy_failed": "the draft failed the policy check",
+    "assist_mode": "assist mode: every draft goes to an agent",
+    "agents_on_duty": "human_first mode: agents are on duty",
+    "never_auto": "intent {intent} is never auto-sent",
+    "below_threshold": "confidence {confidence:.2f} is below {intent}'s threshold {threshold:.2f}",
+    "auto": "{mode}: {intent} at {confidence:.2f} ≥ {threshold:.2f}, policy ok",
+    "earlier_waiting": "an earlier message of this chat is waiting for an agent",
+}
+
+
 @dataclass(frozen=True)
 class RouteDecision:
     auto_send: bool
-    reason: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def reason(self) -> str:
+        return REASONS[self.code].format(**self.params)
 
 
 class RoutingConfigError(ValueError):
@@ -108,24 +129,21 @@ def decide(
 ) -> RouteDecision:
     """Auto-send only when every condition holds; otherwise the first reason not to."""
     if human_mode:
-        return RouteDecision(False, "conversation is in human mode")
+        return RouteDecision(False, "human_mode")
     if not has_reply:
-        return RouteDecision(False, "no draft was produced")
+        return RouteDecision(False, "no_draft")
     if handoff:
-        return RouteDecision(False, "the action asked for an agent")
+        return RouteDecision(False, "handoff")
     if not policy_ok:
-        return RouteDecision(False, "the draft failed the policy check")
+        return RouteDecision(False, "policy_failed")
     if config.mode == "assist":
-        return RouteDecision(False, "assist mode: every draft goes to an agent")
+        return RouteDecision(False, "assist_mode")
     if config.mode == "human_first" and agents_on_duty and config.in_business_hours(now):
-        return RouteDecision(False, "human_first mode: agents are on duty")
+        return RouteDecision(False, "agents_on_duty")
     route = config.route_for(intent)
     if intent in NEVER_AUTO or not route.auto_send:
-        return RouteDecision(False, f"intent {intent} is never auto-sent")
+        return RouteDecision(False, "never_auto", {"intent": intent})
+    params = {"intent": intent, "confidence": confidence, "threshold": route.threshold, "mode": config.mode}
     if confidence < route.threshold:
-        return RouteDecision(
-            False, f"confidence {confidence:.2f} is below {intent}'s threshold {route.threshold:.2f}"
-        )
-    return RouteDecision(
-        True, f"{config.mode}: {intent} at {confidence:.2f} ≥ {route.threshold:.2f}, policy ok"
-    )
+        return RouteDecision(False, "below_threshold", params)
+    return RouteDecision(True, "auto", params)

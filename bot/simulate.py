@@ -26,6 +26,7 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.routing import load_routing
 from bot.servers import StartError, running_stack
 from bot.settings import Settings, load_settings
+from bot.texts import route_reason
 from shop.policy import CheckContext, check_text
 
 CHANNEL = "simulator"
@@ -147,7 +148,7 @@ def show_draft(draft: Draft) -> None:
         print(f"  {agent_texts.DRAFT_LABEL} {reply}")
     for violation in draft.violations:
         print(f"  ⚠ {violation.reason}")
-    print(f"  {agent_texts.route_line(draft.auto_send, draft.decision.reason)}")
+    print(f"  {agent_texts.route_line(draft.auto_send, route_reason(draft.decision))}")
 
 
 def agent_turn(draft: Draft, check_context: CheckContext) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from bot.routing import RouteDecision
 from shop.paths import RESPONSES_DIR
 
 GATEWAY_FILE = RESPONSES_DIR / "gateway.yml"
@@ -54,3 +55,8 @@ def kind_name(kind: str) -> str:
     """What the buyer sent, in words (the `buyer.kinds` entry of gateway.yml)."""
     kinds = _load(GATEWAY_FILE)["buyer"]["kinds"]
     return kinds.get(kind, kinds["other"])
+
+
+def route_reason(decision: RouteDecision) -> str:
+    """Why a draft was auto-sent or waits, in the agents' words."""
+    return text(f"route_reasons.{decision.code}", **decision.params)

@@ -92,3 +92,13 @@ def test_routing_file_can_not_make_complaints_auto_send():
 def test_bad_routing_file_names_the_problem(raw, message):
     with pytest.raises(RoutingConfigError, match=message):
         parse_routing(raw)
+
+
+def test_every_routing_reason_has_chinese_wording_for_agents():
+    from bot.routing import REASONS, RouteDecision
+    from bot.texts import route_reason
+
+    params = {"intent": "ask_size", "confidence": 0.5, "threshold": 0.6, "mode": "bot_first"}
+    for code in REASONS:
+        shown = route_reason(RouteDecision(False, code, params))
+        assert shown and not shown.isascii(), f"{code} is shown to agents as {shown!r}"

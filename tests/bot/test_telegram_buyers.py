@@ -129,7 +129,7 @@ async def test_a_later_message_waits_for_an_earlier_one_an_agent_holds(harness: 
     harness.buyer_says("你好")
     await harness.wait_card(2)
     assert harness.to_buyer() == []
-    assert "earlier message" in harness.cards()[1].text
+    assert texts.text("route_reasons.earlier_waiting") in harness.cards()[1].text
 
 
 async def test_rasa_down_keeps_messages_retries_and_answers_in_order(harness: Harness) -> None:
@@ -269,7 +269,7 @@ async def test_low_confidence_goes_to_agents_and_the_trainers(harness: Harness) 
     assert [(i.reason, i.model_intent, i.runner_up_intent) for i in items] == [
         ("low_confidence", "ask_size", "ask_stock")
     ]
-    assert "threshold" in harness.cards()[0].text
+    assert "低于 ask_size 的阈值" in harness.cards()[0].text
 
 
 async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_the_chat(
@@ -281,11 +281,11 @@ async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_th
     harness.buyer_says("坏消息")
     harness.buyer_says("你好")
     await harness.wait_card()
-    assert "failed on this message 3 times" in harness.cards()[0].text
+    assert "处理失败 3 次" in harness.cards()[0].text
     await harness.wait_for(
         lambda: harness.cards() and len(harness.cards()) == 2, what="the later message's card"
     )
-    assert "earlier message" in harness.cards()[1].text  # order kept: it waits behind the first
+    assert texts.text("route_reasons.earlier_waiting") in harness.cards()[1].text  # order kept: it waits behind the first
 
 
 async def test_message_too_long_from_telegram_is_split_finer_and_sent(harness: Harness) -> None:

@@ -44,7 +44,7 @@ async def test_the_card_shows_what_an_agent_needs_and_send_delivers_it(harness: 
         "5021873340003",
         "complaint_apology",
         APOLOGY,
-        "never auto-sent",
+        "不自动发送",
     ):
         assert part in card.text, part
     buttons = [b["callback_data"] for row in card.params["reply_markup"]["inline_keyboard"] for b in row]
