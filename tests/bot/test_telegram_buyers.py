@@ -285,7 +285,9 @@ async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_th
     await harness.wait_for(
         lambda: harness.cards() and len(harness.cards()) == 2, what="the later message's card"
     )
-    assert texts.text("route_reasons.earlier_waiting") in harness.cards()[1].text  # order kept: it waits behind the first
+    assert (
+        texts.text("route_reasons.earlier_waiting") in harness.cards()[1].text
+    )  # order kept: it waits behind the first
 
 
 async def test_message_too_long_from_telegram_is_split_finer_and_sent(harness: Harness) -> None:
