@@ -1,25 +1,19 @@
 """What the terminal simulator shows its user (the agent).
 
-The wording lives in responses/gateway.yml (section `simulator`); these names
-stay so bot/simulate.py reads as code.
+The wording lives in responses/gateway.yml (section `simulator`). Upper-case
+names (`agent_texts.SENT_LABEL` → `simulator.sent_label`) are looked up when
+first used, not at import, so importing this module reads no file.
 """
 
 from __future__ import annotations
 
 from bot.texts import text
 
-BUYER_PROMPT = text("simulator.buyer_prompt")
-AGENT_PROMPT = text("simulator.agent_prompt")
-EDIT_PROMPT = text("simulator.edit_prompt")
-DRAFT_LABEL = text("simulator.draft_label")
-SENT_LABEL = text("simulator.sent_label")
-AUTO_SENT_LABEL = text("simulator.auto_sent_label")
-NO_DRAFT = text("simulator.no_draft")
-CANNOT_SEND_AS_IS = text("simulator.cannot_send_as_is")
-REJECTED = text("simulator.rejected")
-NEW_CONVERSATION = text("simulator.new_conversation")
-RASA_DOWN = text("simulator.rasa_down")
-STARTING = text("simulator.starting")
+
+def __getattr__(name: str) -> str:
+    if not name.isupper():
+        raise AttributeError(name)
+    return text(f"simulator.{name.lower()}")
 
 
 def welcome(buyer: str) -> str:
