@@ -179,7 +179,7 @@ class BenchStack:
                 threading.Thread(
                     target=start,
                     args=("stock", stock_model),
-                    kwargs={"name": "rasa-stock", "credentials": credentials},
+                    kwargs={"name": "rasa-stock", "credentials": credentials, "tracker_store": "SQL"},
                 )
             )
         for thread in threads:

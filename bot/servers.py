@@ -94,9 +94,13 @@ def find_model(settings: Settings) -> Path:
     return Path(result.stdout.strip())
 
 
-def endpoints_yaml(settings: Settings, action_url: str) -> str:
+# Rasa's SQL tracker store that keeps conversations in memory between turns; "SQL" is the stock one.
+OUR_TRACKER_STORE = "nlu.tracker_store.CachedSQLTrackerStore"
+
+
+def endpoints_yaml(settings: Settings, action_url: str, tracker_store: str = OUR_TRACKER_STORE) -> str:
     """Rasa's endpoints: our action server, an SQL tracker store, the lock store."""
-    lines = ["action_endpoint:", f'  url: "{action_url}"', "tracker_store:", "  type: SQL"]
+    lines = ["action_endpoint:", f'  url: "{action_url}"', "tracker_store:", f"  type: {tracker_store}"]
     if settings.tracker_db_url:
         url = httpx.URL(settings.tracker_db_url.replace("postgresql+psycopg", "postgresql"))
         lines += [
@@ -232,19 +236,21 @@ def start_rasa_server(
     name: str = "rasa",
     endpoints_from: Path | None = None,
     credentials: Path | None = None,
+    tracker_store: str = OUR_TRACKER_STORE,
     start_timeout_s: float = 240,
 ) -> str:
     """Starts `rasa run`; `endpoints_from`: copy another server's endpoints (same stores).
 
     `credentials`: another channel file than credentials.yml (the benchmark's stock
-    reference server serves only Rasa's REST channel). `start_timeout_s`: a busy
+    reference server serves only Rasa's REST channel; `tracker_store="SQL"` gives it
+    Rasa's own SQL tracker store). `start_timeout_s`: a busy
     machine (the benchmark starts three servers at once) needs more than 240 s.
     """
     port = port or _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
     settings.run_dir.mkdir(parents=True, exist_ok=True)
     endpoints = settings.run_dir / f"endpoints-{port}.yml"
     text = endpoints_from.read_text(encoding="utf-8") if endpoints_from else None
-    endpoints.write_text(text or endpoints_yaml(settings, action_url), encoding="utf-8")
+    endpoints.write_text(text or endpoints_yaml(settings, action_url, tracker_store), encoding="utf-8")
     log_file = settings.log_dir / f"{name}.log"
     cmd = [
         str(settings.project_root / ".venv-rasa" / "bin" / "rasa"),

@@ -3,8 +3,13 @@
 The stock REST channel returns only the messages; the gateway also needs the
 intent, its confidence and the entities to route a draft. After Rasa has
 handled the message we read the conversation's latest user message from the
-tracker store (the gateway keeps one message per conversation in flight, so it
-is the one we just handled) and return both in one response.
+tracker (the gateway keeps one message per conversation in flight, so it is the
+one we just handled) and return both in one response. With our tracker store
+that tracker is still in memory; with any other store it is read again.
+
+Loading this channel also installs two fixes of Rasa's action calls, so every
+server of ours gets them: the action-result validator compiled once
+(`nlu.action_validation`) and a kept-open connection (`nlu.action_http`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from nlu import action_http, action_validation
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +57,8 @@ class InspectRestInput(RestInput):
         return "inspect"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
+        action_validation.install()
+        action_http.install()
         hook = Blueprint("inspect_webhook", __name__)
 
         @hook.route("/", methods=["GET"])
@@ -86,8 +95,12 @@ class InspectRestInput(RestInput):
 
     @staticmethod
     async def _latest_verdict(request: Request, sender_id: Text) -> Dict[Text, Any]:
-        agent = request.app.ctx.agent
-        tracker = await agent.tracker_store.retrieve(sender_id)
+        store = request.app.ctx.agent.tracker_store
+        inner = getattr(store, "_tracker_store", store)  # Rasa wraps every store in a FailSafeTrackerStore
+        cached = getattr(inner, "cached_tracker", None)
+        tracker = cached(sender_id) if cached else None
+        if tracker is None:
+            tracker = await store.retrieve(sender_id)
         if tracker is None:
             return verdict_from_parse_data({})
         return verdict_from_parse_data(tracker.latest_message.parse_data)
