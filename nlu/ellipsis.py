@@ -20,7 +20,8 @@ CARRIERS = frozenset(
     {"product_code", "size", "color", "height", "weight", "bust", "waist", "hip", "shoulder"}
 )
 # What may surround them: particles, demonstratives, measure words, punctuation.
-FILLER = re.compile(r"[那这呢的吗嘛呀啊哦么还有个件款条码号色颜要换成穿如果是\s,.?!~，。？！～、…]*")
+# Not 有: "(还)有M码吗" asks whether it is in stock, whatever was asked before.
+FILLER = re.compile(r"[那这呢的吗嘛呀啊哦么还个件款条码号色颜要换成穿如果是\s,.?!~，。？！～、…]*")
 # Longer messages say more than "and this one?": classify them normally.
 MAX_LENGTH = 16
 

@@ -22,11 +22,14 @@ def catalogue():
         ("0164呢", True),
         ("M码呢", True),
         ("黑色的呢", True),
-        ("那L码还有吗", True),
+        ("那L码呢", True),
         ("這件0201呢？", True),
         ("那雾蓝呢", True),
         # A real question, or no follow-up carrier: classify normally.
         ("0201穿什么码", False),
+        ("那L码还有吗", False),  # a stock question, whatever came before
+        ("0201 M码还有吗", False),
+        ("有XL吗", False),
         ("108会起球吗", False),
         ("我的货呢", False),
         ("人工呢", False),
