@@ -1,7 +1,7 @@
 """A tiny project (4 intents × 6 examples, a fast stock pipeline) for trainer tests.
 
 It has the layout of the real project (config, domain, data/nlu by topic,
-rules, held-out file, scripts/train.py, our inspect channel), so the trainer
+rules, held-out file, scripts/train.py, our channel and tracker store), so the trainer
 commands run on it unchanged through `--project`.
 """
 
@@ -24,6 +24,8 @@ HELDOUT = {
     "ask_stock": ["还有库存吗", "补货吗", "有没有货"],
     "ask_shipping_fee": ["包不包邮", "运费是多少", "邮费怎么算"],
 }
+# What our Rasa servers load besides the model: the channel (and the fixes it installs), the tracker store.
+SERVER_MODULES = ["channel.py", "action_http.py", "action_validation.py", "tracker_store.py"]
 CONFIG = """\
 recipe: default.v1
 language: zh
@@ -77,6 +79,7 @@ def make_tiny_project(root: Path, examples: dict[str, list[str]] | None = None) 
     for env in (".venv", ".venv-rasa"):  # a project copy has its environments; link ours
         (root / env).symlink_to(PROJECT_ROOT / env)
     (root / "nlu").mkdir()
-    shutil.copy(PROJECT_ROOT / "nlu" / "channel.py", root / "nlu" / "channel.py")
+    for module in SERVER_MODULES:
+        shutil.copy(PROJECT_ROOT / "nlu" / module, root / "nlu" / module)
     (root / "nlu" / "__init__.py").write_text("", encoding="utf-8")
     return root
