@@ -41,6 +41,11 @@ class _Entry:
     stored: int  # how many of tracker.events are in the database
     rows: int  # the conversation's rows in the database, all sessions, when we last saved or read it
 
+    @property
+    def unchanged(self) -> bool:
+        """Nothing was added to the tracker since it was saved or read (a failed turn adds unsaved events)."""
+        return len(self.tracker.events) == self.stored
+
 
 class CachedSQLTrackerStore(SQLTrackerStore):
     """`type: nlu.tracker_store.CachedSQLTrackerStore` in endpoints.yml; SQL options as for `type: SQL`."""
@@ -60,7 +65,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         entry = self._cache.get(sender_id)
         if entry is not None:
-            if len(entry.tracker.events) == entry.stored and self._count_rows(sender_id) == entry.rows:
+            if entry.unchanged and self._count_rows(sender_id) == entry.rows:
                 self._cache.move_to_end(sender_id)
                 return entry.tracker
             self._cache.pop(sender_id, None)
@@ -78,7 +83,7 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         For our channel, which reads the verdict of the message it just handled.
         """
         entry = self._cache.get(sender_id)
-        return entry.tracker if entry is not None and len(entry.tracker.events) == entry.stored else None
+        return entry.tracker if entry is not None and entry.unchanged else None
 
     # --- writing ---------------------------------------------------------------
     async def save(self, tracker: DialogueStateTracker) -> None:

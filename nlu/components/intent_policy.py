@@ -125,7 +125,7 @@ class IntentActionPolicy(Policy):
         return (
             DEFAULT_ACTION_MAPPINGS.get(intent)
             or self.mapping.get(intent)
-            or str(self.config.get("fallback_action_name") or "action_fallback")
+            or self.config["fallback_action_name"]
         )
 
     def predict_action_probabilities(
