@@ -316,11 +316,10 @@ def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -
 
 
 async def _media_message(gw: Gateway, job: Job) -> None:
-    reason = texts.text("route_reasons.media", kind=texts.kind_name(job.kind))
+    kind = texts.kind_name(job.kind)
+    reason = texts.text("route_reasons.media", kind=kind)
     draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
-    await send_to_buyer(
-        gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=texts.kind_name(job.kind))
-    )
+    await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=kind))
     await post_card(gw, draft_id)
 
 
