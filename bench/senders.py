@@ -16,18 +16,19 @@ from bot.rasa_client import RasaClient, sticky_index
 from bot.routing import RoutingConfig
 from shop.db import make_engine
 from shop.linking import buyer_for_chat
-from shop.policy_context import context_for_buyer
+from shop.policy_context import ShopWideCache, context_for_buyer
 
 
 def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: RoutingConfig) -> Send:
     """Buyer message in -> routed draft out, as the Telegram gateway does it (bot/buyers.py):
     look the buyer up in the shop DB (in a worker thread), then `draft_reply`."""
     engine = make_engine(db.url)
+    shop_wide = ShopWideCache()  # the gateway keeps one (bot/gateway.py)
 
     def lookup(user_id: str) -> Any:
         with Session(engine) as session:
             buyer = buyer_for_chat(CHANNEL, user_id, session=session)
-            return context_for_buyer(buyer.account if buyer else None, session=session)
+            return context_for_buyer(buyer.account if buyer else None, session=session, shop_wide=shop_wide)
 
     async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
         user_id = stack.user_id(slot)

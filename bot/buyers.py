@@ -29,7 +29,7 @@ from bot.routing import RouteDecision
 from shop import channel_store, desk_store, trainer_inbox
 from shop.linking import buyer_for_chat
 from shop.policy import CheckContext
-from shop.policy_context import context_for_buyer
+from shop.policy_context import ShopWideCache, context_for_buyer
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ class Job:
     last_asked_link: bool
 
 
-def _begin(session: Session, chat_id: str, now: datetime) -> Job | None:
+def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCache) -> Job | None:
     inbound = desk_store.next_inbound(CHANNEL, chat_id, session=session)
     if inbound is None:
         return None
@@ -229,7 +229,7 @@ def _begin(session: Session, chat_id: str, now: datetime) -> Job | None:
         human_mode=conv.mode == "human",
         blocked=conv.blocked,
         buyer_account=account,
-        check_context=context_for_buyer(account, session=session),
+        check_context=context_for_buyer(account, session=session, shop_wide=shop_wide),
         agents_on_duty=desk_store.agents_on_duty(session=session),
         last_asked_link=last is not None and linking_flow.asked_to_link(last.meta),
     )
@@ -242,7 +242,7 @@ def _done(session: Session, inbound_id: int, now: datetime) -> None:
 async def handle_next(gw: Gateway, chat_id: str) -> bool:
     """Handles the chat's oldest unfinished message; False when there is none."""
     now = gw.clock()
-    job = await gw.db(_begin, chat_id, now)
+    job = await gw.db(_begin, chat_id, now, gw.shop_wide)
     if job is None:
         return False
     try:

@@ -272,7 +272,7 @@ def _target(session: Session, gw: Gateway, card_message_id: int, text: str | Non
     reasons: list[str] = []
     if text is not None:
         buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
-        context = context_for_buyer(buyer.account if buyer else None, session=session)
+        context = context_for_buyer(buyer.account if buyer else None, session=session, shop_wide=gw.shop_wide)
         reasons = [v.reason for v in check_text(text, context=context)]
     return CardTarget(
         draft.id,

@@ -21,6 +21,7 @@ from bot.delivery import Delivery
 from bot.rasa_client import RasaClient
 from bot.routing import RoutingConfig
 from bot.settings import Settings
+from shop.policy_context import ShopWideCache
 
 if TYPE_CHECKING:
     from telegram import Bot
@@ -52,6 +53,8 @@ class Gateway:
     # Chats whose buyer already got the "please wait" reply during a Rasa outage.
     outage_notified: set[str] = field(default_factory=set)
     timers: dict[int, asyncio.Task[None]] = field(default_factory=dict)
+    # Promotions and phone tails for the policy checks, read at most every 30 s.
+    shop_wide: ShopWideCache = field(default_factory=ShopWideCache)
 
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `work(session, *args, **kwargs)` in a thread, in one committed transaction."""

@@ -2,9 +2,19 @@
 
 Kept apart from ``shop.policy`` so the checker itself stays free of database
 imports; the caller owns the session (one unit of work per checked draft).
+
+The gateway checks every draft, so it passes a ``ShopWideCache``: the parts
+that are the same for every buyer (the offered promotions, every buyer's phone
+tail: one row per buyer in the shop) are read once per ``max_age_s`` instead
+of per message. The buyer's own link, orders and phone are always read fresh.
 """
 
 from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,29 +42,73 @@ def allowed_promotions(*, session: Session, policy: ShopPolicy | None = None) ->
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class ShopWide:
+    """What a reply to any buyer is checked against."""
+
+    phone_last4: frozenset[str]  # every buyer's
+    promotions: tuple[Promotion, ...]
+
+
+def read_shop_wide(session: Session, policy: ShopPolicy | None = None) -> ShopWide:
+    return ShopWide(
+        phone_last4=frozenset(session.scalars(select(Buyer.phone_last4))),
+        promotions=allowed_promotions(session=session, policy=policy),
+    )
+
+
+class ShopWideCache:
+    """``ShopWide`` per database, read again when older than ``max_age_s``.
+
+    A new buyer's phone tail or a promotion switched off reaches the checks
+    within that time; a stale tail list can only make the checker stricter
+    for that buyer's number, never show one buyer's data to another.
+    """
+
+    def __init__(self, max_age_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_age_s = max_age_s
+        self._clock = clock
+        self._lock = threading.Lock()  # the gateway reads the DB from worker threads
+        self._entries: dict[object, tuple[float, ShopWide]] = {}
+
+    def get(self, session: Session, policy: ShopPolicy | None = None) -> ShopWide:
+        policy = policy or load_policy()
+        key = (session.get_bind().engine.url, policy.bargaining.offer)
+        now = self._clock()
+        with self._lock:
+            cached = self._entries.get(key)
+        if cached is not None and now - cached[0] < self.max_age_s:
+            return cached[1]
+        fresh = read_shop_wide(session, policy)
+        with self._lock:
+            self._entries[key] = (now, fresh)
+        return fresh
+
+
 def context_for_buyer(
-    buyer_account: str | None, *, session: Session, policy: ShopPolicy | None = None
+    buyer_account: str | None,
+    *,
+    session: Session,
+    policy: ShopPolicy | None = None,
+    shop_wide: ShopWideCache | None = None,
 ) -> CheckContext:
     """What a reply to ``buyer_account`` may mention (None: a guest, nothing of anyone's).
 
     Every other buyer's phone tail is "foreign"; the checker only flags one
     next to a phone word, so the list can be long without false alarms.
     """
-    promotions = allowed_promotions(session=session, policy=policy)
+    shared = shop_wide.get(session, policy) if shop_wide else read_shop_wide(session, policy)
     buyer = None
     if buyer_account is not None:
         buyer = session.scalar(select(Buyer).where(Buyer.account == buyer_account))
-    others = select(Buyer.phone_last4)
     if buyer is None:
         return CheckContext(
-            known_foreign_phone_last4=frozenset(session.scalars(others)),
-            allowed_promotions=promotions,
+            known_foreign_phone_last4=shared.phone_last4, allowed_promotions=shared.promotions
         )
     own_ids = session.scalars(select(Order.id).where(Order.buyer_id == buyer.id))
-    foreign = session.scalars(others.where(Buyer.id != buyer.id))
     return CheckContext(
         own_order_ids=frozenset(own_ids),
         own_phone_last4=buyer.phone_last4,
-        known_foreign_phone_last4=frozenset(foreign) - {buyer.phone_last4},
-        allowed_promotions=promotions,
+        known_foreign_phone_last4=shared.phone_last4 - {buyer.phone_last4},
+        allowed_promotions=shared.promotions,
     )

@@ -1,11 +1,14 @@
-"""context_for_buyer: what a reply to one buyer may mention, read from the demo DB."""
+"""context_for_buyer: what a reply to one buyer may mention, read from the demo DB, and its cache."""
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shop.models import Buyer
+from shop.models import Promotion as PromotionRow
 from shop.policy import Promotion, check_text
-from shop.policy_context import allowed_promotions, context_for_buyer
+from shop.policy_context import ShopWideCache, allowed_promotions, context_for_buyer
 
 LINLIN_ORDERS = {f"502187334000{n}" for n in range(1, 8)}
 
@@ -30,3 +33,57 @@ def test_guest_owns_nothing(demo_session: Session) -> None:
     assert ctx.known_foreign_phone_last4 == {"3821", "5507", "1190"}
     assert ctx.allowed_promotions
     assert context_for_buyer("tb_nobody", session=demo_session) == ctx
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _add_buyer(session: Session, account: str, tail: str) -> None:
+    session.add(Buyer(account=account, name="新买家", phone_last4=tail))
+    session.commit()
+
+
+def test_cached_context_is_the_same_as_a_fresh_one(demo_session: Session) -> None:
+    cache = ShopWideCache()
+    for account in ("tb_linlin", None, "tb_nobody"):
+        assert context_for_buyer(account, session=demo_session, shop_wide=cache) == context_for_buyer(
+            account, session=demo_session
+        )
+
+
+def test_shop_wide_parts_are_read_again_after_max_age(demo_session: Session) -> None:
+    clock = FakeClock()
+    cache = ShopWideCache(max_age_s=30, clock=clock)
+    context_for_buyer("tb_linlin", session=demo_session, shop_wide=cache)
+    _add_buyer(demo_session, "tb_new", "4242")
+    promo = demo_session.scalars(select(PromotionRow).where(PromotionRow.active.is_(True))).first()
+    assert promo is not None
+    promo.active = False
+    demo_session.commit()
+
+    clock.now += 29
+    cached = context_for_buyer("tb_linlin", session=demo_session, shop_wide=cache)
+    assert "4242" not in cached.known_foreign_phone_last4
+    assert len(cached.allowed_promotions) == 2
+
+    clock.now += 2
+    fresh = context_for_buyer("tb_linlin", session=demo_session, shop_wide=cache)
+    assert "4242" in fresh.known_foreign_phone_last4
+    assert len(fresh.allowed_promotions) == 1
+    assert fresh == context_for_buyer("tb_linlin", session=demo_session)
+
+
+def test_the_buyers_own_data_is_never_cached(demo_session: Session) -> None:
+    cache = ShopWideCache(max_age_s=3600)
+    assert context_for_buyer("tb_new", session=demo_session, shop_wide=cache).own_phone_last4 is None
+    _add_buyer(demo_session, "tb_new", "4242")
+    ctx = context_for_buyer("tb_new", session=demo_session, shop_wide=cache)
+    # Her own tail is hers at once, even though the cached tail list predates her.
+    assert ctx.own_phone_last4 == "4242"
+    assert "4242" not in ctx.known_foreign_phone_last4
+    assert ctx.known_foreign_phone_last4 == {"3821", "5507", "1190"}
