@@ -23,7 +23,7 @@ from bench.senders import gateway_sender, nlu_sender, stock_sender
 from bench.stack import BenchStack
 from bench.stats import summarize
 from bench.training import measure_training, run_group
-from bot.rasa_client import RasaClient
+from bot.rasa_client import CONNECTIONS, RasaClient
 from bot.routing import load_routing
 from bot.upstream import write_upstream
 from shop.paths import PROJECT_ROOT
@@ -283,7 +283,7 @@ class Runner:
 
     async def load_phases(self, stack: BenchStack) -> None:
         o = self.o
-        http = httpx.AsyncClient(timeout=30, trust_env=False, limits=httpx.Limits(max_connections=256))
+        http = httpx.AsyncClient(timeout=30, trust_env=False, limits=CONNECTIONS)  # as the gateway's
         both = RasaClient(stack.ours, timeout_s=30)
         one = RasaClient(stack.ours[:1], timeout_s=30)
         try:

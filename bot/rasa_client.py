@@ -17,6 +17,11 @@ import httpx
 from bot.upstream import UpstreamFollower
 
 WEBHOOK = "/webhooks/inspect/webhook"
+# Every chat in flight keeps its connection open between messages (httpx keeps
+# only 20 by default: more chats at once meant a new TCP connection per
+# message), and lets it go after 2 s idle, before Sanic's 5 s keep-alive
+# timeout can close it under a request.
+CONNECTIONS = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=2.0)
 
 
 class RasaUnavailable(Exception):
@@ -55,7 +60,7 @@ class RasaClient:
             raise ValueError("at least one Rasa URL is needed")
         self._urls = [u.rstrip("/") for u in urls]
         self._upstream = UpstreamFollower(upstream_file, self._urls) if upstream_file else None
-        self._http = httpx.AsyncClient(timeout=timeout_s, trust_env=False)
+        self._http = httpx.AsyncClient(timeout=timeout_s, trust_env=False, limits=CONNECTIONS)
 
     @property
     def urls(self) -> list[str]:
