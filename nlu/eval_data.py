@@ -89,6 +89,23 @@ def stratified_folds(examples: list[Example], folds: int, seed: int = 42) -> lis
     return [sorted(f) for f in out]
 
 
+def training_extras(path: str | Path) -> str:
+    """The lookup tables and regexes of a Rasa NLU file or folder as YAML ("" if none).
+
+    Cross-validation folds are written from examples alone; the RegexFeaturizer
+    also needs these (data/nlu/concepts.yml).
+    """
+    from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+    from rasa.shared.nlu.training_data.loading import load_data
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    data = load_data(str(path), language="zh")
+    if not data.lookup_tables and not data.regex_features:
+        return ""
+    extras = TrainingData(lookup_tables=data.lookup_tables, regex_features=data.regex_features)
+    return RasaYAMLWriter().dumps(extras)
+
+
 def write_nlu_yaml(examples: list[Example], path: Path) -> None:
     """Write examples (intents only: the rule extractor needs no annotations) as Rasa YAML."""
     by_intent: dict[str, list[str]] = defaultdict(list)

@@ -131,8 +131,10 @@ def simplify(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _hash_inputs(config: Path, train: list[Example]) -> str:
+def _hash_inputs(config: Path, train: list[Example], extras: str = "") -> str:
     digest = hashlib.sha256(config.read_bytes())
+    if extras:  # without it, the keys of folds cached before lookup tables existed stay valid
+        digest.update(extras.encode())
     digest.update(json.dumps([(e["text"], e["intent"]) for e in train], ensure_ascii=False).encode())
     if "nlu.components" in config.read_text(encoding="utf-8"):
         for name in COMPONENT_INPUTS:
@@ -144,20 +146,26 @@ def _hash_inputs(config: Path, train: list[Example]) -> str:
     return digest.hexdigest()[:16]
 
 
-def cv_fold_predictions(config: Path, train: list[Example], test: list[Example]) -> dict[str, Any]:
-    """Train an NLU-only model on `train`, predict `test`; cached by inputs.
+def cv_fold_predictions(
+    config: Path, train: list[Example], test: list[Example], extras: str = ""
+) -> dict[str, Any]:
+    """Train an NLU-only model on `train` (plus `extras`: lookup tables as YAML), predict
+    `test`; cached by inputs.
 
     Returns `{"predictions": [...], "train_seconds", "train_cpu_seconds", "cached"}`.
     """
-    key = _hash_inputs(config, train + [{"text": "|test|", "intent": ""}] + test)
+    key = _hash_inputs(config, train + [{"text": "|test|", "intent": ""}] + test, extras)
     cached = CV_CACHE / f"{key}.json"
     if cached.exists():
         return {**json.loads(cached.read_text(encoding="utf-8")), "cached": True}
     from rasa.model_training import train_nlu
 
     with tempfile.TemporaryDirectory(prefix="nlu-cv-") as work:
-        data = Path(work) / "train.yml"
-        write_nlu_yaml(train, data)
+        data = Path(work) / "data"
+        data.mkdir()
+        write_nlu_yaml(train, data / "train.yml")
+        if extras:
+            (data / "extras.yml").write_text(extras, encoding="utf-8")
         previous = os.environ.get("RASA_CACHE_DIRECTORY")
         # A private training cache: fold models must not fill the project's .rasa/.
         os.environ["RASA_CACHE_DIRECTORY"] = str(Path(work) / "cache")

@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from nlu import eval_metrics as m
-from nlu.eval_data import Example, load_examples, stratified_folds, traditional_examples
+from nlu.eval_data import Example, load_examples, stratified_folds, traditional_examples, training_extras
 from nlu.eval_models import ROOT, Parser, cv_fold_predictions, model_for, quiet_rasa_logging
 from nlu.eval_report import write_confusion_png, write_markdown
 
@@ -79,15 +79,16 @@ def threshold_sweep(examples: list[Example], predictions: list[dict[str, Any]], 
     return [m.fallback_outcome(gold, ranked, t, ambiguity) for t in SWEEP]
 
 
-def cross_validate(config: Path, examples: list[Example], folds: int) -> dict[str, Any]:
-    """Pooled and per-fold intent scores of N-fold cross-validation on the training data."""
+def cross_validate(config: Path, examples: list[Example], folds: int, extras: str = "") -> dict[str, Any]:
+    """Pooled and per-fold intent scores of N-fold cross-validation on the training data
+    (`extras`: its lookup tables, as YAML, given to every fold)."""
     gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0
     for k, test_idx in enumerate(stratified_folds(examples, folds)):
         held = set(test_idx)
         train = [e for i, e in enumerate(examples) if i not in held]
         test = [examples[i] for i in test_idx]
         logger.info("cross-validation %s: fold %d/%d", config.name, k + 1, folds)
-        result = cv_fold_predictions(config, train, test)
+        result = cv_fold_predictions(config, train, test, extras)
         fold_gold = [e["intent"] for e in test]
         fold_served = [m.served_intent(p["intent"]) for p in result["predictions"]]
         per_fold.append(m.intent_report(fold_gold, fold_served)["macro_f1"])
@@ -159,10 +160,11 @@ def main(argv: list[str] | None = None) -> int:
         report["pipelines"][name] = evaluate_pipeline(name, heldout, traditional)
     if not args.quick:
         training = load_examples(TRAINING)
+        extras = training_extras(TRAINING)
         report["training_examples"] = len(training)
         for name, (config, _) in PIPELINES.items():
             report["pipelines"][name]["cross_validation"] = cross_validate(
-                ROOT / config, training, args.folds
+                ROOT / config, training, args.folds, extras
             )
 
     args.out.mkdir(parents=True, exist_ok=True)

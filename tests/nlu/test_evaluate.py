@@ -12,6 +12,7 @@ from nlu.eval_data import (
     stratified_folds,
     to_traditional,
     traditional_examples,
+    training_extras,
     write_nlu_yaml,
 )
 from nlu.eval_report import write_markdown
@@ -137,6 +138,27 @@ def test_written_fold_yaml_loads_back(tmp_path: Path) -> None:
     assert sorted((e["text"], e["intent"]) for e in load_examples(path)) == sorted(
         (e["text"], e["intent"]) for e in examples
     )
+
+
+def test_fold_data_keeps_the_lookup_tables(tmp_path: Path) -> None:
+    """A fold is written from its examples; the RegexFeaturizer's lookup tables must come along."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    source = tmp_path / "nlu"
+    source.mkdir()
+    write_nlu_yaml([{"text": "能便宜点吗", "intent": "bargain", "entities": []}], source / "bargain.yml")
+    assert training_extras(source) == ""
+    (source / "concepts.yml").write_text(
+        'version: "3.1"\nnlu:\n- lookup: concept_price\n  examples: |\n    - 便宜\n    - 貴\n',
+        encoding="utf-8",
+    )
+    fold = tmp_path / "fold"
+    fold.mkdir()
+    write_nlu_yaml([{"text": "少点吧", "intent": "bargain", "entities": []}], fold / "train.yml")
+    (fold / "extras.yml").write_text(training_extras(source), encoding="utf-8")
+    data = load_data(str(fold), language="zh")
+    assert data.lookup_tables == [{"name": "concept_price", "elements": ["便宜", "貴"]}]
+    assert [m.get("text") for m in data.intent_examples] == ["少点吧"]
 
 
 def test_markdown_report_renders_without_cross_validation() -> None:
