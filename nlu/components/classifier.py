@@ -1,0 +1,56 @@
+"""Rasa's logistic regression intent classifier, with its feature matrix built in one step.
+
+Rasa's `LogisticRegressionClassifier._create_X` asks every message for its
+combined sentence features, which stacks each featurizer's 1-row matrix with
+scipy, then stacks the messages' rows: many small sparse matrices per message.
+That was a quarter of a parse (4.7 -> 3.6 ms) and several seconds of each
+training. Here the same matrix is assembled from the features' coordinates
+in one pass; a test compares it with Rasa's, entry for entry.
+"""
+
+from __future__ import annotations
+
+from typing import List
+
+import numpy as np
+import scipy.sparse as sp
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+
+def sentence_matrix(messages: List[Message]) -> sp.csr_matrix:
+    """One row per message: its sparse sentence features side by side, in the order Rasa
+    combines them (the order they were added), then its dense ones."""
+    rows, cols, values = [], [], []
+    width = 0
+    for index, message in enumerate(messages):
+        offset = 0
+        for sparse in (True, False):
+            for feature in message.features:
+                if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
+                    continue
+                if feature.is_sparse() != sparse:
+                    continue
+                block = feature.features.tocoo() if sparse else sp.coo_matrix(feature.features)
+                rows.append(np.full(block.nnz, index))
+                cols.append(block.col + offset)
+                values.append(block.data)
+                offset += block.shape[1]
+        width = max(width, offset)
+    if not values:
+        return sp.csr_matrix((len(messages), width))
+    matrix = sp.coo_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(len(messages), width),
+    )
+    return matrix.tocsr()
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """`LogisticRegressionClassifier` (same options, same model files), faster features."""
+
+    def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
+        return sentence_matrix(messages)
