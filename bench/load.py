@@ -60,6 +60,13 @@ class PhaseResult:
         return out
 
 
+def error_kind(exc: BaseException) -> str:
+    """The exception's type, and the type of what raised it (RasaUnavailable wraps the
+    HTTP error: a refused connection and a dropped one need different fixes)."""
+    cause = exc.__cause__
+    return f"{type(exc).__name__} ({type(cause).__name__})" if cause else type(exc).__name__
+
+
 def conversation_for(conversations: list[Conversation], slot: int, rnd: int) -> Conversation:
     """Buyer slot i plays script i (mod the number of scripts), then the next scripts of
     the SAME demo buyer: a slot is one chat, linked to one shop account."""
@@ -110,7 +117,7 @@ async def run_phase(
                     served = answered.intent
                     result.no_reply.append(conversation.turns[index].text)
                 except Exception as exc:  # noqa: BLE001 - counted and reported, the phase goes on
-                    result.errors[type(exc).__name__] += 1
+                    result.errors[error_kind(exc)] += 1
                     continue
                 latency = time.monotonic() - sent
                 result.latencies.append(latency)

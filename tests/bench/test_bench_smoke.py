@@ -10,6 +10,7 @@ import pytest
 from bench.conversations import ConversationError, domain_intents, load_conversations
 from bench.load import NoReply, conversation_for, run_phase
 from bench.stats import percentile, ratio, summarize
+from bot.rasa_client import RasaUnavailable
 from shop.paths import PROJECT_ROOT
 
 
@@ -78,12 +79,19 @@ def test_run_phase_is_closed_loop_and_counts_errors():
         in_flight[conversation_id] -= 1
         if index == 9:
             raise RuntimeError("dropped")
+        if index == 7 and slot == 0:
+            try:
+                raise ConnectionResetError("reset by peer")
+            except ConnectionResetError as exc:
+                raise RasaUnavailable("ConnectionResetError at http://rasa") from exc
         if index == 8:
             raise NoReply(conversation.turns[index].intent)
         return conversation.turns[index].intent
 
     result = asyncio.run(run_phase("t", send, conversations, buyers=3, rounds=1, max_s=30, run_id="x"))
-    assert len(result.latencies) == 27  # a draft without text is an answer, not a drop
+    assert len(result.latencies) == 26  # a draft without text is an answer, not a drop
     assert result.errors["RuntimeError"] == 3
+    # A wrapped error says what was underneath: a refused connection and a reset one differ.
+    assert result.errors["RasaUnavailable (ConnectionResetError)"] == 1
     assert result.summary()["no_reply_drafts"] == 3
     assert result.summary()["intent_agreement"] == 1.0
