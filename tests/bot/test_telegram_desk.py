@@ -28,6 +28,12 @@ async def _card(harness: Harness, text: str = COMPLAINT) -> tuple[int, int]:
     return card_id, draft_id
 
 
+def _policy_warning(harness: Harness) -> str | None:
+    """The desk's policy-check warning, once it was posted."""
+    prefix = texts.agent("policy_blocked", reasons="")[:6]
+    return next((t for t in harness.desk_texts() if t.startswith(prefix)), None)
+
+
 def _decisions(harness: Harness) -> list[tuple[str, str, str | None]]:
     rows = harness.db(lambda s: list(s.scalars(select(AgentDecision).order_by(AgentDecision.id))))
     return [(d.action, d.agent_user_id, d.text) for d in rows]
@@ -91,15 +97,7 @@ async def test_an_edit_breaking_policy_is_held_until_fixed(harness: Harness) -> 
     harness.press(11, card_id, f"edit:{draft_id}")
     await harness.wait_for(lambda: harness.api.calls_of("answerCallbackQuery"), what="edit hint")
     harness.agent_says(11, "加我微信 abc12345 私聊，给你退款", reply_to=card_id)
-    await harness.wait_for(
-        lambda: any(
-            t.startswith(texts.agent("policy_blocked", reasons="")[:6]) for t in harness.desk_texts()
-        ),
-        what="policy warning",
-    )
-    warning = next(
-        t for t in harness.desk_texts() if t.startswith(texts.agent("policy_blocked", reasons="")[:6])
-    )
+    warning = await harness.wait_for(lambda: _policy_warning(harness), what="policy warning")
     assert "亲" in warning or "您" in warning  # the checker's Chinese reasons are shown
     assert harness.to_buyer() == []
     fixed = "亲，真的很抱歉，我们这就为您安排退换，请您放心～"
@@ -115,7 +113,8 @@ async def test_a_supervisor_can_override_a_policy_warning(harness: Harness) -> N
     card_id, _ = await _card(harness)
     blocked = "好的，马上处理"  # no polite address: the policy check holds it
     harness.agent_says(11, blocked, reply_to=card_id)
-    await harness.wait_for(lambda: len(harness.desk_texts()) >= 1, what="policy warning")
+    # The card is a desk text too: wait for the warning itself, or /override may come first.
+    await harness.wait_for(lambda: _policy_warning(harness), what="policy warning")
     harness.agent_says(11, "/override", reply_to=card_id)
     await harness.wait_for(lambda: texts.agent("override_denied") in harness.desk_texts(), what="denied")
     harness.agent_says(SUPERVISOR, "/override", reply_to=card_id)
