@@ -11,7 +11,6 @@ of per message. The buyer's own link, orders and phone are always read fresh.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,20 +67,19 @@ class ShopWideCache:
     def __init__(self, max_age_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.max_age_s = max_age_s
         self._clock = clock
-        self._lock = threading.Lock()  # the gateway reads the DB from worker threads
+        # Worker threads share it; a dict read or write is atomic, and two threads that
+        # both find it stale just both read the database.
         self._entries: dict[object, tuple[float, ShopWide]] = {}
 
     def get(self, session: Session, policy: ShopPolicy | None = None) -> ShopWide:
         policy = policy or load_policy()
         key = (session.get_bind().engine.url, policy.bargaining.offer)
         now = self._clock()
-        with self._lock:
-            cached = self._entries.get(key)
+        cached = self._entries.get(key)
         if cached is not None and now - cached[0] < self.max_age_s:
             return cached[1]
         fresh = read_shop_wide(session, policy)
-        with self._lock:
-            self._entries[key] = (now, fresh)
+        self._entries[key] = (now, fresh)
         return fresh
 
 

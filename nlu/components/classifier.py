@@ -26,18 +26,14 @@ def sentence_matrix(messages: List[Message]) -> sp.csr_matrix:
     rows, cols, values = [], [], []
     width = 0
     for index, message in enumerate(messages):
+        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
         offset = 0
-        for sparse in (True, False):
-            for feature in message.features:
-                if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
-                    continue
-                if feature.is_sparse() != sparse:
-                    continue
-                block = feature.features.tocoo() if sparse else sp.coo_matrix(feature.features)
-                rows.append(np.full(block.nnz, index))
-                cols.append(block.col + offset)
-                values.append(block.data)
-                offset += block.shape[1]
+        for feature in sorted(sentence, key=lambda f: not f.is_sparse()):  # stable: sparse first
+            block = sp.coo_matrix(feature.features)
+            rows.append(np.full(block.nnz, index))
+            cols.append(block.col + offset)
+            values.append(block.data)
+            offset += block.shape[1]
         width = max(width, offset)
     if not values:
         return sp.csr_matrix((len(messages), width))
