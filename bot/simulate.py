@@ -178,25 +178,25 @@ def agent_turn(draft: Draft, check_context: CheckContext) -> None:
 def run_interactive(session: Session) -> None:
     print(agent_texts.welcome(session.buyer))
     with asyncio.Runner() as runner:
-        while True:
-            try:
+        try:  # Ctrl-D ends the session at any prompt, the agent's too
+            while True:
                 text = input(agent_texts.BUYER_PROMPT)
-            except EOFError:
-                break
-            if not text.strip():
-                session.new_conversation()
-                print(agent_texts.NEW_CONVERSATION)
-                continue
-            draft = runner.run(session.handle(text))
-            if draft is None:
-                print(agent_texts.RASA_DOWN)
-                continue
-            show_draft(draft)
-            if draft.auto_send:
-                for reply in draft.replies:
-                    print(f"{agent_texts.AUTO_SENT_LABEL} {reply}")
-            else:
-                agent_turn(draft, session.check_context)
+                if not text.strip():
+                    session.new_conversation()
+                    print(agent_texts.NEW_CONVERSATION)
+                    continue
+                draft = runner.run(session.handle(text))
+                if draft is None:
+                    print(agent_texts.RASA_DOWN)
+                    continue
+                show_draft(draft)
+                if draft.auto_send:
+                    for reply in draft.replies:
+                        print(f"{agent_texts.AUTO_SENT_LABEL} {reply}")
+                else:
+                    agent_turn(draft, session.check_context)
+        except EOFError:
+            print()
         runner.run(session.client.aclose())
 
 
