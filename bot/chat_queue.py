@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # Handles the chat's next unfinished message; False when there was none.
 Step = Callable[[str], Awaitable[bool]]
+# How long a stop waits for the messages in hand (a Rasa turn takes well under a second).
+DRAIN_S = 5.0
 
 
 class ChatQueue:
@@ -61,10 +63,17 @@ class ChatQueue:
         """True while any chat has a worker."""
         return bool(self._workers)
 
-    async def close(self) -> None:
-        """Stops every worker (their messages stay stored for the next start)."""
+    async def close(self, drain_s: float = DRAIN_S) -> None:
+        """Lets every worker finish the message in hand (at most `drain_s`), then stops them;
+        unfinished messages stay stored for the next start.
+
+        Cancelling a worker between sending a reply and recording it would make the
+        next start send that reply again.
+        """
         self._closed = True
         workers = list(self._workers.values())
+        if workers:
+            await asyncio.wait(workers, timeout=drain_s)
         for task in workers:
             task.cancel()
         await asyncio.gather(*workers, return_exceptions=True)
