@@ -7,9 +7,10 @@ tracker (the gateway keeps one message per conversation in flight, so it is the
 one we just handled) and return both in one response. With our tracker store
 that tracker is still in memory; with any other store it is read again.
 
-Loading this channel also installs two fixes of Rasa's action calls, so every
+Loading this channel also installs three fixes of Rasa's action calls, so every
 server of ours gets them: the action-result validator compiled once
-(`nlu.action_validation`) and a kept-open connection (`nlu.action_http`).
+(`nlu.action_validation`), a kept-open connection (`nlu.action_http`) and a
+domain sent without its reply templates (`nlu.action_payload`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from nlu import action_http, action_validation
+from nlu import action_http, action_payload, action_validation
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class InspectRestInput(RestInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         action_validation.install()
         action_http.install()
+        action_payload.install()
         hook = Blueprint("inspect_webhook", __name__)
 
         @hook.route("/", methods=["GET"])

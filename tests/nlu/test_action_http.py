@@ -10,7 +10,7 @@ import pytest
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
-from nlu import action_http
+from nlu import action_http, action_payload
 from nlu.channel import InspectRestInput
 
 
@@ -79,3 +79,4 @@ def test_our_channel_installs_it() -> None:
         assert EndpointConfig.session is action_http._shared_session
     finally:
         action_http.uninstall()
+        action_payload.uninstall()

@@ -8,7 +8,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from nlu import action_http, action_validation
+from nlu import action_http, action_payload, action_validation
 from nlu.channel import InspectRestInput
 
 GOOD = [
@@ -41,7 +41,8 @@ def original():
     action_validation.uninstall()
     yield
     action_validation.uninstall()
-    action_http.uninstall()  # the channel installs both
+    action_http.uninstall()  # the channel installs all three
+    action_payload.uninstall()
 
 
 @pytest.mark.parametrize("result", GOOD + BAD, ids=lambda r: str(r)[:40])
