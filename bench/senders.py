@@ -16,7 +16,7 @@ from bot.rasa_client import RasaClient, sticky_index
 from bot.routing import RoutingConfig
 from shop.db import make_engine
 from shop.linking import buyer_for_chat
-from shop.policy_context import ShopWideCache, context_for_buyer
+from shop.policy_context import ShopWideCache, context_for
 
 
 def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: RoutingConfig) -> Send:
@@ -28,7 +28,7 @@ def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: R
     def lookup(user_id: str) -> Any:
         with Session(engine) as session:
             buyer = buyer_for_chat(CHANNEL, user_id, session=session)
-            return context_for_buyer(buyer.account if buyer else None, session=session, shop_wide=shop_wide)
+            return context_for(buyer, session=session, shop_wide=shop_wide)
 
     async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
         user_id = stack.user_id(slot)

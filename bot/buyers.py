@@ -29,7 +29,7 @@ from bot.routing import RouteDecision
 from shop import channel_store, desk_store, trainer_inbox
 from shop.linking import buyer_for_chat
 from shop.policy import CheckContext
-from shop.policy_context import ShopWideCache, context_for_buyer
+from shop.policy_context import ShopWideCache, context_for
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCac
         human_mode=conv.mode == "human",
         blocked=conv.blocked,
         buyer_account=account,
-        check_context=context_for_buyer(account, session=session, shop_wide=shop_wide),
+        check_context=context_for(buyer, session=session, shop_wide=shop_wide),
         agents_on_duty=desk_store.agents_on_duty(session=session),
         last_asked_link=last is not None and linking_flow.asked_to_link(last.meta),
     )

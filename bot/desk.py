@@ -23,7 +23,7 @@ from bot.gateway import CHANNEL, Gateway
 from shop import channel_store, desk_store, trainer_inbox
 from shop.linking import buyer_for_chat
 from shop.policy import check_text
-from shop.policy_context import context_for_buyer
+from shop.policy_context import context_for
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ def _target(session: Session, gw: Gateway, card_message_id: int, text: str | Non
     reasons: list[str] = []
     if text is not None:
         buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
-        context = context_for_buyer(buyer.account if buyer else None, session=session, shop_wide=gw.shop_wide)
+        context = context_for(buyer, session=session, shop_wide=gw.shop_wide)
         reasons = [v.reason for v in check_text(text, context=context)]
     return CardTarget(
         draft.id,

@@ -90,15 +90,26 @@ def context_for_buyer(
     policy: ShopPolicy | None = None,
     shop_wide: ShopWideCache | None = None,
 ) -> CheckContext:
-    """What a reply to ``buyer_account`` may mention (None: a guest, nothing of anyone's).
+    """What a reply to ``buyer_account`` may mention (None: a guest, nothing of anyone's)."""
+    buyer = None
+    if buyer_account is not None:
+        buyer = session.scalar(select(Buyer).where(Buyer.account == buyer_account))
+    return context_for(buyer, session=session, policy=policy, shop_wide=shop_wide)
+
+
+def context_for(
+    buyer: Buyer | None,
+    *,
+    session: Session,
+    policy: ShopPolicy | None = None,
+    shop_wide: ShopWideCache | None = None,
+) -> CheckContext:
+    """What a reply to ``buyer`` may mention, for a buyer already loaded (None: a guest).
 
     Every other buyer's phone tail is "foreign"; the checker only flags one
     next to a phone word, so the list can be long without false alarms.
     """
     shared = shop_wide.get(session, policy) if shop_wide else read_shop_wide(session, policy)
-    buyer = None
-    if buyer_account is not None:
-        buyer = session.scalar(select(Buyer).where(Buyer.account == buyer_account))
     if buyer is None:
         return CheckContext(
             known_foreign_phone_last4=shared.phone_last4, allowed_promotions=shared.promotions

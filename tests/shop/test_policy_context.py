@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from shop.models import Buyer
 from shop.models import Promotion as PromotionRow
 from shop.policy import Promotion, check_text
-from shop.policy_context import ShopWideCache, allowed_promotions, context_for_buyer
+from shop.policy_context import ShopWideCache, allowed_promotions, context_for, context_for_buyer
 
 LINLIN_ORDERS = {f"502187334000{n}" for n in range(1, 8)}
 
@@ -33,6 +33,15 @@ def test_guest_owns_nothing(demo_session: Session) -> None:
     assert ctx.known_foreign_phone_last4 == {"3821", "5507", "1190"}
     assert ctx.allowed_promotions
     assert context_for_buyer("tb_nobody", session=demo_session) == ctx
+
+
+def test_a_loaded_buyer_gets_the_same_context_as_its_account(demo_session: Session) -> None:
+    """The gateway passes the buyer it already looked up for the chat."""
+    for buyer in demo_session.scalars(select(Buyer)):
+        assert context_for(buyer, session=demo_session) == context_for_buyer(
+            buyer.account, session=demo_session
+        )
+    assert context_for(None, session=demo_session) == context_for_buyer(None, session=demo_session)
 
 
 class FakeClock:
