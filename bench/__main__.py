@@ -39,8 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="train the stock reference with N epochs (busy machine; same inference cost)",
     )
-    parser.add_argument("--train-budget", type=float, default=420, help="time for the three trainings, s")
-    parser.add_argument("--epoch-fraction", type=float, default=0.2, help="--finetune epoch fraction")
+    parser.add_argument("--train-budget", type=float, default=420, help="time for the four trainings, s")
     parser.add_argument(
         "--only-training", action="store_true", help="only the training phase: <out>/training.json"
     )
@@ -73,14 +72,11 @@ def main(argv: list[str] | None = None) -> int:
         model=args.model.resolve() if args.model else None,
         stock_model=args.stock_model.resolve() if args.stock_model else None,
         train_budget_s=args.train_budget,
-        epoch_fraction=args.epoch_fraction,
         stock_epochs=args.stock_epochs,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only_training:
-        training = measure_training(
-            budget_s=args.train_budget, epoch_fraction=args.epoch_fraction, log_dir=args.out / "raw", log=log
-        )
+        training = measure_training(budget_s=args.train_budget, log_dir=args.out / "raw", log=log)
         training["machine"] = machine()
         (args.out / "training.json").write_text(json.dumps(training, indent=2), encoding="utf-8")
         log(f"training: {training}")

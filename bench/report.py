@@ -66,15 +66,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         higher_is_better=True,
     )
     training = results.get("training") or {}
-    scratch = training.get("from_scratch_s")
-    cached = ratio(training.get("retrain_cached_s"), scratch)
-    finetune = ratio(training.get("retrain_finetune_s"), scratch)
-    best = min((x for x in (cached, finetune) if x is not None), default=None)
+    # The trainer's retrain (warm worker) against the faster of the two from-scratch trainings.
+    scratch_times = [training.get(k) for k in ("from_scratch_s", "worker_scratch_s")]
+    scratch = min((x for x in scratch_times if x is not None), default=None)
     add(
         "retrain after 20 phrasings <= 0.5x from scratch",
-        best,
+        ratio(training.get("retrain_worker_s"), scratch),
         0.5,
-        note=f"cached {cached}, finetune {finetune}",
+        note=f"fresh-process retrain {ratio(training.get('retrain_cached_s'), training.get('from_scratch_s'))}",
     )
     promote = results.get("promote") or {}
     if "during" in promote and "switch" in promote and "error" not in promote["switch"]:
@@ -170,11 +169,14 @@ def markdown(results: dict[str, Any]) -> str:
             if tr.get("measured_separately")
             else []
         ),
-        f"- from scratch (empty cache): {_fmt(tr.get('from_scratch_s'))} s ({tr.get('from_scratch_status', 'skipped')})",
-        f"- retrain after 20 phrasings, warm cache: {_fmt(tr.get('retrain_cached_s'))} s "
+        f"- from scratch, `make train` (fresh process, empty cache): {_fmt(tr.get('from_scratch_s'))} s "
+        f"({tr.get('from_scratch_status', 'skipped')})",
+        f"- retrain after 20 phrasings, fresh process (warm cache): {_fmt(tr.get('retrain_cached_s'))} s "
         f"({tr.get('retrain_cached_status', 'skipped')})",
-        f"- retrain with --finetune --epoch-fraction {tr.get('epoch_fraction')}: "
-        f"{_fmt(tr.get('retrain_finetune_s'))} s ({tr.get('retrain_finetune_status', 'skipped')})",
+        f"- from scratch in the training worker (starting it, empty cache): {_fmt(tr.get('worker_scratch_s'))} s "
+        f"({tr.get('worker_scratch_status', 'skipped')})",
+        f"- the trainer's retrain after 20 phrasings (`./trainer.sh train`, warm worker): "
+        f"{_fmt(tr.get('retrain_worker_s'))} s ({tr.get('retrain_worker_status', 'skipped')})",
         "",
         "## NLU quality (held-out macro-F1, nlu.evaluate)",
         "",

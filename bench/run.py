@@ -84,7 +84,6 @@ class Options:
     model: Path | None = None  # overrides (development): else scripts/train.py's models
     stock_model: Path | None = None
     train_budget_s: float = 420.0
-    epoch_fraction: float = 0.2
     stock_epochs: int | None = None  # None: the true stock setup (DIET 300 epochs, default policies)
 
 
@@ -222,7 +221,6 @@ class Runner:
             t = time.monotonic()
             self.results["training"] = measure_training(
                 budget_s=o.train_budget_s,
-                epoch_fraction=o.epoch_fraction,
                 log_dir=o.out / "raw",
                 log=log,
             )

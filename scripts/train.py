@@ -7,15 +7,25 @@ always yields a new model (Rasa's own cache fingerprints side files by path).
 
     python scripts/train.py            # train if needed, print the model path
     python scripts/train.py --check    # print the path, or exit 3 if not trained
+    python scripts/train.py --worker   # train in the warm training process (the trainer's retrains)
+    python scripts/train.py --stop-worker
+
+`--worker` gives the same model as a plain run; it starts the project's training
+worker (nlu/training_worker.py) when none is running, and that process stays
+for later retrains until it has been idle for 30 minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
 import hashlib
+import json
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,14 +64,8 @@ def model_path(root: Path = ROOT, config: str = "config.yml", prefix: str = "") 
     return root / "models" / f"{prefix}{inputs_hash(root, config)}.tar.gz"
 
 
-def train(root: Path, config: str, prefix: str, quiet: bool) -> Path:
-    target = model_path(root, config, prefix)
-    if target.exists():
-        return target
-    rasa = Path(sys.executable).with_name("rasa")
-    cmd = [
-        str(rasa),
-        "train",
+def rasa_train_args(root: Path, config: str, target: Path) -> list[str]:
+    return [
         "--config",
         config,
         "--domain",
@@ -73,13 +77,129 @@ def train(root: Path, config: str, prefix: str, quiet: bool) -> Path:
         "--fixed-model-name",
         target.name.removesuffix(".tar.gz"),
     ]
-    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
+def train(root: Path, config: str, prefix: str, quiet: bool, worker: bool = False) -> Path:
+    target = model_path(root, config, prefix)
+    if target.exists():
+        return target
     print(f"train: training {target.name} (inputs changed); this takes a few minutes", file=sys.stderr)
-    out = subprocess.DEVNULL if quiet else None
-    result = subprocess.run(cmd, cwd=root, env=env, stdout=out)
-    if result.returncode != 0 or not target.exists():
-        sys.exit(f"train: rasa train failed (exit {result.returncode}); run 'make train' to see why")
+    if worker:
+        code = train_in_worker(root, rasa_train_args(root, config, target), quiet)
+    else:
+        rasa = Path(sys.executable).with_name("rasa")
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+        out = subprocess.DEVNULL if quiet else None
+        code = subprocess.run(
+            [str(rasa), "train", *rasa_train_args(root, config, target)], cwd=root, env=env, stdout=out
+        ).returncode
+    if code != 0 or not target.exists():
+        sys.exit(f"train: rasa train failed (exit {code}); run 'make train' to see why")
     return target
+
+
+# --- the warm training worker (nlu/training_worker.py) ---------------------------------
+def _worker_module(root: Path):
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from nlu import training_worker
+
+    return training_worker
+
+
+def _connect(path: Path) -> socket.socket | None:
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.connect(str(path))
+        return conn
+    except OSError:
+        conn.close()
+        return None
+
+
+def _start_worker(root: Path, path: Path) -> socket.socket:
+    log_path = root / "var" / "logs" / "train-worker.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": str(root),
+    }
+    cmd = [sys.executable, "-m", "nlu.training_worker", "--root", str(root)]
+    if idle := os.environ.get("SHOP_TRAIN_WORKER_IDLE_S"):
+        cmd += ["--idle", idle]
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            cmd,
+            cwd=root,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if (conn := _connect(path)) is not None:
+            return conn
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    sys.exit(f"train: the training worker did not start; see {log_path}")
+
+
+def train_in_worker(root: Path, argv: list[str], quiet: bool) -> int:
+    """Runs `rasa train argv` in the project's training worker, starting one if needed; the exit code."""
+    worker = _worker_module(root)
+    path = worker.socket_path(root)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one client at a time starts or talks to the worker
+        for _ in range(2):
+            conn = _connect(path) or _start_worker(root, path)
+            with conn:
+                request = {"argv": argv, "code": worker.code_version(root)}
+                conn.sendall((json.dumps(request) + "\n").encode())
+                for line in conn.makefile("r", encoding="utf-8"):
+                    answer = json.loads(line)
+                    if "log" in answer:
+                        if not quiet:
+                            print(answer["log"], flush=True)
+                    elif "model" in answer:
+                        return 0
+                    elif "error" in answer:
+                        print(f"train: {answer['error']}", file=sys.stderr)
+                        return 1
+                    elif "restart" in answer:
+                        print(f"train: restarting the training worker ({answer['restart']})", file=sys.stderr)
+                        _wait_gone(path)
+                        break
+                else:
+                    print(
+                        "train: the training worker stopped during the training; see var/logs/train-worker.log",
+                        file=sys.stderr,
+                    )
+                    return 1
+    return 1
+
+
+def _wait_gone(path: Path) -> None:
+    deadline = time.monotonic() + 30
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def stop_worker(root: Path) -> bool:
+    """Stops the project's training worker; False when none was running."""
+    path = _worker_module(root).socket_path(root)
+    conn = _connect(path)
+    if conn is None:
+        return False
+    with conn:
+        conn.sendall(b'{"stop": true}\n')
+        conn.makefile("r").readline()
+    _wait_gone(path)
+    return True
 
 
 def main() -> None:
@@ -88,7 +208,12 @@ def main() -> None:
     parser.add_argument("--config", default="config.yml", help="the pipeline config to train")
     parser.add_argument("--prefix", default="", help="model name prefix (e.g. 'baseline-')")
     parser.add_argument("--quiet", action="store_true", help="hide Rasa's training output")
+    parser.add_argument("--worker", action="store_true", help="train in the warm training process")
+    parser.add_argument("--stop-worker", action="store_true", help="stop the training process, if any")
     args = parser.parse_args()
+    if args.stop_worker:
+        print("training worker stopped" if stop_worker(ROOT) else "no training worker was running")
+        return
     if args.check:
         path = model_path(ROOT, args.config, args.prefix)
         if not path.exists():
@@ -96,7 +221,7 @@ def main() -> None:
             sys.exit(3)
         print(path)
         return
-    print(train(ROOT, args.config, args.prefix, args.quiet))
+    print(train(ROOT, args.config, args.prefix, args.quiet, args.worker))
 
 
 if __name__ == "__main__":

@@ -78,7 +78,8 @@ def train(
     log_path = project.trainer_dir / "train.log"
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
     env.pop("VIRTUAL_ENV", None)
-    cmd = [str(project.rasa_python), "scripts/train.py"]
+    # The warm training process: a retrain skips importing Rasa and re-reading unchanged data.
+    cmd = [str(project.rasa_python), "scripts/train.py", "--worker"]
     started = time.monotonic()
     progress = Progress()
     with open(log_path, "w", encoding="utf-8") as log:

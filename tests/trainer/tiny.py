@@ -25,7 +25,15 @@ HELDOUT = {
     "ask_shipping_fee": ["包不包邮", "运费是多少", "邮费怎么算"],
 }
 # What our Rasa servers load besides the model: the channel (and the fixes it installs), the tracker store.
-SERVER_MODULES = ["channel.py", "action_http.py", "action_validation.py", "tracker_store.py"]
+SERVER_MODULES = [
+    "channel.py",
+    "action_http.py",
+    "action_payload.py",
+    "action_validation.py",
+    "tracker_store.py",
+]
+# What `scripts/train.py --worker` (the trainer's `train`) runs.
+TRAINING_MODULES = ["training_worker.py", "warm_training.py"]
 CONFIG = """\
 recipe: default.v1
 language: zh
@@ -79,7 +87,7 @@ def make_tiny_project(root: Path, examples: dict[str, list[str]] | None = None) 
     for env in (".venv", ".venv-rasa"):  # a project copy has its environments; link ours
         (root / env).symlink_to(PROJECT_ROOT / env)
     (root / "nlu").mkdir()
-    for module in SERVER_MODULES:
+    for module in SERVER_MODULES + TRAINING_MODULES:
         shutil.copy(PROJECT_ROOT / "nlu" / module, root / "nlu" / module)
     (root / "nlu" / "__init__.py").write_text("", encoding="utf-8")
     return root

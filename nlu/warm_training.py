@@ -1,0 +1,103 @@
+"""Make repeated trainings in one process cheaper (the training worker installs this).
+
+Two costs of `rasa train` repeat when a trainer retrains after adding a few
+phrasings (docs/benchmarks.md, cProfile of a retrain):
+
+- **YAML.** Rasa reads and schema-validates every data file several times per
+  training. Parsed and validated content is kept here, keyed by the exact text,
+  so only a changed file is parsed again. Callers get a deep copy: Rasa may
+  change what it read.
+- **Fingerprints of featurized data.** Rasa's training cache fingerprints every
+  node's output, and again as the next node's input: every message with all its
+  tokens and sparse features, a third of a retrain. A node that turns training
+  data into training data (tokenizer, entity extractor, featurizers) is
+  deterministic, so here its output's fingerprint is derived from its own
+  fingerprint key, which already covers its class, code, config and inputs.
+  The root of the chain (the data as read from the files) keeps Rasa's real
+  fingerprint, so unchanged data still restores every component from the cache,
+  and changed data never does. What is lost: a changed input that produces the
+  identical output no longer counts as unchanged downstream, so that node's
+  successors retrain (they would have anyway: new phrasings change every
+  output).
+
+Nothing here changes what is trained: a test trains with and without it and
+compares the models' answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from typing import Any, Dict, Set, Text, Tuple
+
+import rasa.shared.utils.io as rasa_io
+import rasa.shared.utils.validation as rasa_validation
+from rasa.engine.training.hooks import TrainingHook
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+_ORIGINAL = {
+    "read_yaml": rasa_io.read_yaml,
+    "validate_yaml_schema": rasa_validation.validate_yaml_schema,
+    "on_before_node": TrainingHook.on_before_node,
+    "on_after_node": TrainingHook.on_after_node,
+}
+_parsed: Dict[Tuple[bytes, Text], Any] = {}
+_valid: Set[Tuple[Any, ...]] = set()
+_TRANSFORMS = "shop_transforms_training_data"
+
+
+def _digest(text: Text) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def read_yaml(content: Text, reader_type: Any = "safe") -> Any:
+    key = (_digest(content), str(reader_type))
+    if key not in _parsed:
+        _parsed[key] = _ORIGINAL["read_yaml"](content, reader_type)
+    return copy.deepcopy(_parsed[key])
+
+
+def validate_yaml_schema(content: Text, schema_path: Text, *args: Any, **kwargs: Any) -> None:
+    key = (_digest(content), schema_path, args, tuple(sorted(kwargs.items())))
+    if key not in _valid:
+        _ORIGINAL["validate_yaml_schema"](content, schema_path, *args, **kwargs)  # raises when invalid
+        _valid.add(key)
+
+
+def on_before_node(
+    self: TrainingHook, node_name: Text, execution_context: Any, config: Dict, received_inputs: Dict
+) -> Dict:
+    data = _ORIGINAL["on_before_node"](self, node_name, execution_context, config, received_inputs)
+    data[_TRANSFORMS] = any(isinstance(value, TrainingData) for value in received_inputs.values())
+    return data
+
+
+def on_after_node(
+    self: TrainingHook,
+    node_name: Text,
+    execution_context: Any,
+    config: Dict,
+    output: Any,
+    input_hook_data: Dict,
+) -> None:
+    if isinstance(output, TrainingData) and input_hook_data.get(_TRANSFORMS):
+        derived = "derived-" + input_hook_data["fingerprint_key"]
+        output.fingerprint = lambda: derived  # type: ignore[method-assign]
+    _ORIGINAL["on_after_node"](self, node_name, execution_context, config, output, input_hook_data)
+
+
+def install() -> None:
+    """Idempotent. Only for a process that trains (nlu/training_worker.py), never a server."""
+    rasa_io.read_yaml = read_yaml
+    rasa_validation.validate_yaml_schema = validate_yaml_schema
+    TrainingHook.on_before_node = on_before_node  # type: ignore[method-assign]
+    TrainingHook.on_after_node = on_after_node  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    rasa_io.read_yaml = _ORIGINAL["read_yaml"]
+    rasa_validation.validate_yaml_schema = _ORIGINAL["validate_yaml_schema"]
+    TrainingHook.on_before_node = _ORIGINAL["on_before_node"]  # type: ignore[method-assign]
+    TrainingHook.on_after_node = _ORIGINAL["on_after_node"]  # type: ignore[method-assign]
+    _parsed.clear()
+    _valid.clear()
