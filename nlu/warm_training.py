@@ -1,12 +1,17 @@
 """Make repeated trainings in one process cheaper (the training worker installs this).
 
-Two costs of `rasa train` repeat when a trainer retrains after adding a few
+Three costs of `rasa train` repeat when a trainer retrains after adding a few
 phrasings (docs/benchmarks.md, cProfile of a retrain):
 
 - **YAML.** Rasa reads and schema-validates every data file several times per
   training. Parsed and validated content is kept here, keyed by the exact text,
   so only a changed file is parsed again. Callers get a deep copy: Rasa may
   change what it read.
+- **Training data objects.** Rasa builds the NLU training data from the files
+  five times per training. What one file holds, and what a list of files
+  holds, are kept here by the files' exact bytes (the latest two lists only:
+  each is the whole data set). Rasa only merges these into new objects, which
+  copies every example, and never changes them.
 - **Fingerprints of featurized data.** Rasa's training cache fingerprints every
   node's output, and again as the next node's input: every message with all its
   tokens and sparse features, a third of a retrain. A node that turns training
@@ -28,20 +33,28 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from typing import Any, Dict, Set, Text, Tuple
+import os
+from collections import OrderedDict
+from typing import Any, Callable, Dict, Iterable, Optional, Set, Text, Tuple
 
+import rasa.shared.importers.utils as importer_utils
+import rasa.shared.nlu.training_data.loading as nlu_loading
 import rasa.shared.utils.io as rasa_io
 import rasa.shared.utils.validation as rasa_validation
 from rasa.engine.training.hooks import TrainingHook
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 _ORIGINAL = {
+    "load_data": nlu_loading.load_data,
+    "training_data_from_paths": importer_utils.training_data_from_paths,
     "read_yaml": rasa_io.read_yaml,
     "validate_yaml_schema": rasa_validation.validate_yaml_schema,
     "on_before_node": TrainingHook.on_before_node,
     "on_after_node": TrainingHook.on_after_node,
 }
 _parsed: Dict[Tuple[bytes, Text], Any] = {}
+_files: "OrderedDict[Any, TrainingData]" = OrderedDict()
+_file_lists: "OrderedDict[Any, TrainingData]" = OrderedDict()
 _valid: Set[Tuple[Any, ...]] = set()
 _TRANSFORMS = "shop_transforms_training_data"
 
@@ -55,6 +68,39 @@ def read_yaml(content: Text, reader_type: Any = "safe") -> Any:
     if key not in _parsed:
         _parsed[key] = _ORIGINAL["read_yaml"](content, reader_type)
     return copy.deepcopy(_parsed[key])
+
+
+def _file_key(path: Text) -> Tuple[Text, bytes]:
+    with open(path, "rb") as file:
+        return str(path), hashlib.sha256(file.read()).digest()
+
+
+def _kept(
+    store: "OrderedDict[Any, TrainingData]", cap: int, key: Any, build: Callable[[], TrainingData]
+) -> TrainingData:
+    if key in store:
+        store.move_to_end(key)
+        return store[key]
+    value = store[key] = build()
+    while len(store) > cap:
+        store.popitem(last=False)
+    return value
+
+
+def load_data(resource_name: Text, language: Optional[Text] = "en") -> TrainingData:
+    if not os.path.isfile(resource_name):
+        return _ORIGINAL["load_data"](resource_name, language)  # a folder: Rasa lists and loads its files
+    key = (language, _file_key(resource_name))
+    return _kept(_files, 512, key, lambda: _ORIGINAL["load_data"](resource_name, language))
+
+
+def training_data_from_paths(paths: Iterable[Text], language: Text) -> TrainingData:
+    paths = list(paths)
+    if not all(os.path.isfile(path) for path in paths):
+        return _ORIGINAL["training_data_from_paths"](paths, language)
+    key = (language, tuple(_file_key(path) for path in paths))
+    # Only the latest file lists: each is the whole data set.
+    return _kept(_file_lists, 2, key, lambda: _ORIGINAL["training_data_from_paths"](paths, language))
 
 
 def validate_yaml_schema(content: Text, schema_path: Text, *args: Any, **kwargs: Any) -> None:
@@ -88,6 +134,8 @@ def on_after_node(
 
 def install() -> None:
     """Idempotent. Only for a process that trains (nlu/training_worker.py), never a server."""
+    nlu_loading.load_data = load_data
+    importer_utils.training_data_from_paths = training_data_from_paths
     rasa_io.read_yaml = read_yaml
     rasa_validation.validate_yaml_schema = validate_yaml_schema
     TrainingHook.on_before_node = on_before_node  # type: ignore[method-assign]
@@ -95,9 +143,13 @@ def install() -> None:
 
 
 def uninstall() -> None:
+    nlu_loading.load_data = _ORIGINAL["load_data"]
+    importer_utils.training_data_from_paths = _ORIGINAL["training_data_from_paths"]
     rasa_io.read_yaml = _ORIGINAL["read_yaml"]
     rasa_validation.validate_yaml_schema = _ORIGINAL["validate_yaml_schema"]
     TrainingHook.on_before_node = _ORIGINAL["on_before_node"]  # type: ignore[method-assign]
     TrainingHook.on_after_node = _ORIGINAL["on_after_node"]  # type: ignore[method-assign]
     _parsed.clear()
+    _files.clear()
+    _file_lists.clear()
     _valid.clear()
