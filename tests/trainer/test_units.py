@@ -137,10 +137,15 @@ def test_a_stock_config_keeps_its_model_when_our_code_changes(tmp_path):
         shutil.copy(PROJECT_ROOT / name, tmp_path / name)
     for name in ("data/nlu", "data/lexicon", "nlu"):
         shutil.copytree(PROJECT_ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    ours, stock = train.model_path(tmp_path), train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-")
+    ours, stock = (
+        train.model_path(tmp_path),
+        train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-"),
+    )
     (tmp_path / "nlu" / "normalize.py").write_text("# changed\n", encoding="utf-8")
     assert train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-") == stock
     assert train.model_path(tmp_path) != ours
     examples = tmp_path / "data" / "nlu" / "greet_more.yml"
-    examples.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - 老板好\n', encoding="utf-8")
+    examples.write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - 老板好\n', encoding="utf-8"
+    )
     assert train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-") != stock
