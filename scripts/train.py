@@ -99,11 +99,11 @@ def train(root: Path, config: str, prefix: str, quiet: bool, worker: bool = Fals
     if worker:
         code = train_in_worker(root, rasa_train_args(root, config, target), quiet)
     else:
-        rasa = Path(sys.executable).with_name("rasa")
-        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+        # `rasa train` in a fresh process, with the worker's speed-ups (nlu/warm_training.py).
+        cmd = [sys.executable, "-m", "nlu.training_worker", "--root", str(root), "--once"]
         out = subprocess.DEVNULL if quiet else None
         code = subprocess.run(
-            [str(rasa), "train", *rasa_train_args(root, config, target)], cwd=root, env=env, stdout=out
+            cmd + rasa_train_args(root, config, target), cwd=root, env=_train_env(root), stdout=out
         ).returncode
     if code != 0 or not target.exists():
         sys.exit(f"train: rasa train failed (exit {code}); run 'make train' to see why")
@@ -111,6 +111,15 @@ def train(root: Path, config: str, prefix: str, quiet: bool, worker: bool = Fals
 
 
 # --- the warm training worker (nlu/training_worker.py) ---------------------------------
+def _train_env(root: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "PYTHONPATH": str(root),
+    }
+
+
 def _worker_module(root: Path):
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
@@ -132,12 +141,7 @@ def _connect(path: Path) -> socket.socket | None:
 def _start_worker(root: Path, path: Path) -> socket.socket:
     log_path = root / "var" / "logs" / "train-worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {
-        **os.environ,
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "2",
-        "PYTHONPATH": str(root),
-    }
+    env = _train_env(root)
     cmd = [sys.executable, "-m", "nlu.training_worker", "--root", str(root)]
     if idle := os.environ.get("SHOP_TRAIN_WORKER_IDLE_S"):
         cmd += ["--idle", idle]
@@ -180,7 +184,9 @@ def train_in_worker(root: Path, argv: list[str], quiet: bool) -> int:
                     elif "model" in answer:
                         return 0
                     elif "error" in answer:
-                        print(f"train: {answer['error']}", file=sys.stderr)
+                        print(
+                            f"train: {answer['error']} (also in var/logs/train-worker.log)", file=sys.stderr
+                        )
                         return 1
                     elif "restart" in answer:
                         print(f"train: restarting the training worker ({answer['restart']})", file=sys.stderr)
