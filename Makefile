@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # pytest exits 5 when it collects nothing; that is not a failure of the suite.
 ALLOW_NO_TESTS := || [ $$? -eq 5 ]
 
-.PHONY: help install lexicon train demo demo-db serve test test-app test-nlu validate \
+.PHONY: help install lexicon train train-worker-stop demo demo-db serve test test-app test-nlu validate \
         test-conversations lint format evaluate bench clean
 
 help: ## list the targets
@@ -27,6 +27,9 @@ lexicon: install ## regenerate the jieba dictionary and lookup tables from the c
 
 train: install ## train the model (only when config, domain, data, responses or nlu/ changed)
 	@$(RASA_PY) scripts/train.py
+
+train-worker-stop: ## stop the trainers' warm training process (it exits by itself after 30 idle minutes)
+	@$(RASA_PY) scripts/train.py --stop-worker
 
 demo-db: install ## build the demo shop database (SQLite by default, DATABASE_URL overrides)
 	@$(APP) -m shop.demo

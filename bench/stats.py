@@ -36,8 +36,10 @@ def summarize(latencies_s: Sequence[float], *, elapsed_s: float, errors: int = 0
     return out
 
 
-def ratio(numerator: float | None, denominator: float | None) -> float | None:
-    """numerator / denominator, rounded; None when either is missing or the denominator is 0."""
+def ratio(numerator: float | None, denominator: float | None, digits: int | None = 2) -> float | None:
+    """numerator / denominator, rounded (`digits=None`: exact); None when either is missing or the
+    denominator is 0."""
     if numerator is None or not denominator:
         return None
-    return round(numerator / denominator, 2)
+    value = numerator / denominator
+    return value if digits is None else round(value, digits)

@@ -95,3 +95,15 @@ def test_run_phase_is_closed_loop_and_counts_errors():
     assert result.errors["RasaUnavailable (ConnectionResetError)"] == 1
     assert result.summary()["no_reply_drafts"] == 3
     assert result.summary()["intent_agreement"] == 1.0
+
+
+def test_a_target_is_judged_on_the_exact_ratio_not_the_rounded_one():
+    from bench.report import targets
+
+    training = {"from_scratch_s": 35.0, "worker_scratch_s": 30.4, "retrain_worker_s": 15.3}
+    [retrain] = [t for t in targets({"training": training}) if t["target"].startswith("retrain")]
+    assert retrain["value"] == 0.503  # 15.3 / 30.4, shown rounded to three places
+    assert retrain["met"] is False
+    training["retrain_worker_s"] = 15.2
+    [retrain] = [t for t in targets({"training": training}) if t["target"].startswith("retrain")]
+    assert retrain["met"] is True
