@@ -1,8 +1,5 @@
 """A warm training process: the trainer's retrains skip importing Rasa and re-reading unchanged data.
 
-(`--once` trains a single time in a fresh process with the same speed-ups:
-`make train`.)
-
 `python scripts/train.py --worker` (what `./trainer.sh train` runs) hands the
 training to this process and starts it when none is running. It serves one
 project, one training at a time, over a Unix socket, and exits after
@@ -16,6 +13,9 @@ Protocol, one JSON object per line. The client sends
 `{"stop": true}`; the worker answers any number of `{"log": "..."}` lines, then
 one of `{"model": "<path>"}`, `{"error": "..."}` or `{"restart": "..."}` (its
 own nlu/ code is older than the client's: it exits, the client starts a new one).
+
+`--once` trains a single time in this process with the same speed-ups, then
+exits: what `make train` runs.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from typing import Any, Dict, Optional
 
 log = logging.getLogger(__name__)
 
-DEFAULT_IDLE_S = (
-    30 * 60.0
-)  # a trainer's session of label, train, evaluate; SHOP_TRAIN_WORKER_IDLE_S overrides
+# A trainer's session of label, train, evaluate; scripts/train.py passes SHOP_TRAIN_WORKER_IDLE_S.
+DEFAULT_IDLE_S = 30 * 60.0
+LOG_FORMAT = "%(asctime)s %(levelname)-8s %(name)s  - %(message)s"  # as Rasa's CLI logs
 
 
 def code_version(root: Path) -> str:
@@ -61,7 +61,7 @@ class _Lines(logging.Handler):
     def __init__(self, conn: socket.socket) -> None:
         super().__init__(logging.INFO)
         self._conn = conn
-        self.setFormatter(logging.Formatter("%(asctime)s %(levelname)-8s %(name)s  - %(message)s"))
+        self.setFormatter(logging.Formatter(LOG_FORMAT))
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -176,9 +176,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     # Rasa's CLI logs to stdout as well; `scripts/train.py --quiet` hides stdout.
-    logging.basicConfig(
-        level=logging.INFO, stream=sys.stdout, format="%(asctime)s %(levelname)-8s %(name)s  - %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, stream=sys.stdout, format=LOG_FORMAT)
     root = args.root.resolve()
     os.chdir(root)
     if str(root) not in sys.path:
