@@ -51,12 +51,16 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 
     add(
         "e2e p50 at 32 buyers <= 2x bare-NLU p50",
-        ratio(_get(results, "ours_sqlite_c32", "p50_ms"), _get(results, "nlu_parse_c32", "p50_ms"), None),
+        ratio(
+            _get(results, "ours_sqlite_c32", "p50_ms"), _get(results, "nlu_parse_c32", "p50_ms"), digits=None
+        ),
         2.0,
     )
     add(
         "e2e p95 at 32 buyers <= 3x bare-NLU p95",
-        ratio(_get(results, "ours_sqlite_c32", "p95_ms"), _get(results, "nlu_parse_c32", "p95_ms"), None),
+        ratio(
+            _get(results, "ours_sqlite_c32", "p95_ms"), _get(results, "nlu_parse_c32", "p95_ms"), digits=None
+        ),
         3.0,
     )
     add(
@@ -64,7 +68,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         ratio(
             _get(results, "ours_sqlite_c32", "throughput_mps"),
             _get(results, "stock_c32", "throughput_mps"),
-            None,
+            digits=None,
         ),
         2.0,
         higher_is_better=True,
@@ -75,7 +79,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     scratch = min((x for x in scratch_times if x is not None), default=None)
     add(
         "retrain after 20 phrasings <= 0.5x from scratch",
-        ratio(training.get("retrain_worker_s"), scratch, None),
+        ratio(training.get("retrain_worker_s"), scratch, digits=None),
         0.5,
         note=f"fresh-process retrain {ratio(training.get('retrain_cached_s'), training.get('from_scratch_s'))}",
     )
@@ -84,7 +88,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         add("promote under load: dropped messages == 0", promote.get("dropped"), 0)
         add(
             "promote under load: p95 during switch <= 2x outside",
-            ratio(promote["during"].get("p95_ms"), promote["outside"].get("p95_ms"), None),
+            ratio(promote["during"].get("p95_ms"), promote["outside"].get("p95_ms"), digits=None),
             2.0,
         )
     else:

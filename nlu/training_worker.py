@@ -108,7 +108,6 @@ def serve(root: Path, sock_path: Path, idle_s: float) -> None:
 
     warm_training.install()
     version = code_version(root)
-    logging.getLogger("rasa").setLevel(logging.INFO)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if sock_path.exists():
         sock_path.unlink()
@@ -157,7 +156,6 @@ def train_once(argv: list) -> int:
     from nlu import warm_training
 
     warm_training.install()
-    logging.getLogger("rasa").setLevel(logging.INFO)
     result = _train(argv)
     if "error" in result:
         print(f"train: {result['error']}", file=sys.stderr)
@@ -177,6 +175,7 @@ def main() -> None:
     args = parser.parse_args()
     # Rasa's CLI logs to stdout as well; `scripts/train.py --quiet` hides stdout.
     logging.basicConfig(level=logging.INFO, stream=sys.stdout, format=LOG_FORMAT)
+    logging.getLogger("rasa").setLevel(logging.INFO)  # "Starting to train component ..." lines
     root = args.root.resolve()
     os.chdir(root)
     if str(root) not in sys.path:

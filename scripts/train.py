@@ -23,7 +23,6 @@ import fcntl
 import hashlib
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -49,7 +48,7 @@ SKIP_PARTS = {"__pycache__", ".pytest_cache"}
 
 
 def uses_our_components(root: Path, config: str) -> bool:
-    return re.search(r"name:\s*[\"']?nlu\.", (root / config).read_text(encoding="utf-8")) is not None
+    return "nlu.components" in (root / config).read_text(encoding="utf-8")  # as nlu/eval_models.py
 
 
 def inputs_hash(root: Path = ROOT, config: str = "config.yml") -> str:
@@ -171,33 +170,35 @@ def train_in_worker(root: Path, argv: list[str], quiet: bool) -> int:
     path = worker.socket_path(root)
     with open(path.with_suffix(".lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one client at a time starts or talks to the worker
-        for _ in range(2):
-            conn = _connect(path) or _start_worker(root, path)
-            with conn:
-                request = {"argv": argv, "code": worker.code_version(root)}
-                conn.sendall((json.dumps(request) + "\n").encode())
-                for line in conn.makefile("r", encoding="utf-8"):
-                    answer = json.loads(line)
-                    if "log" in answer:
-                        if not quiet:
-                            print(answer["log"], flush=True)
-                    elif "model" in answer:
-                        return 0
-                    elif "error" in answer:
-                        print(
-                            f"train: {answer['error']} (also in var/logs/train-worker.log)", file=sys.stderr
-                        )
-                        return 1
-                    elif "restart" in answer:
-                        print(f"train: restarting the training worker ({answer['restart']})", file=sys.stderr)
-                        _wait_gone(path)
-                        break
-                else:
-                    print(
-                        "train: the training worker stopped during the training; see var/logs/train-worker.log",
-                        file=sys.stderr,
-                    )
-                    return 1
+        for _ in range(2):  # a worker with older nlu/ code exits: start a fresh one, once
+            with _connect(path) or _start_worker(root, path) as conn:
+                code = _run_job(conn, {"argv": argv, "code": worker.code_version(root)}, quiet)
+            if code is not None:
+                return code
+            _wait_gone(path)
+    return 1
+
+
+def _run_job(conn: socket.socket, request: dict, quiet: bool) -> int | None:
+    """Sends one training and relays its log; the exit code, or None when the worker asks for a restart."""
+    conn.sendall((json.dumps(request) + "\n").encode())
+    for line in conn.makefile("r", encoding="utf-8"):
+        answer = json.loads(line)
+        if "log" in answer:
+            if not quiet:
+                print(answer["log"], flush=True)
+        elif "model" in answer:
+            return 0
+        elif "error" in answer:
+            print(f"train: {answer['error']} (also in var/logs/train-worker.log)", file=sys.stderr)
+            return 1
+        elif "restart" in answer:
+            print(f"train: restarting the training worker ({answer['restart']})", file=sys.stderr)
+            return None
+    print(
+        "train: the training worker stopped during the training; see var/logs/train-worker.log",
+        file=sys.stderr,
+    )
     return 1
 
 
