@@ -106,6 +106,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _runs(runs: list | None) -> str:
+    """'median of 12.1, 9.8, 10.4 s ' for repeated measurements, '' for one."""
+    if not runs or len(runs) < 2:
+        return ""
+    return f"(median of {', '.join(_fmt(r) for r in runs)} s) "
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "–"
@@ -182,9 +189,10 @@ def markdown(results: dict[str, Any]) -> str:
         f"- retrain after 20 phrasings, fresh process (warm cache): {_fmt(tr.get('retrain_cached_s'))} s "
         f"({tr.get('retrain_cached_status', 'skipped')})",
         f"- from scratch in the training worker (starting it, empty cache): {_fmt(tr.get('worker_scratch_s'))} s "
-        f"({tr.get('worker_scratch_status', 'skipped')})",
+        f"{_runs(tr.get('worker_scratch_runs'))}({tr.get('worker_scratch_status', 'skipped')})",
         f"- the trainer's retrain after 20 phrasings (`./trainer.sh train`, warm worker): "
-        f"{_fmt(tr.get('retrain_worker_s'))} s ({tr.get('retrain_worker_status', 'skipped')})",
+        f"{_fmt(tr.get('retrain_worker_s'))} s {_runs(tr.get('retrain_worker_runs'))}"
+        f"({tr.get('retrain_worker_status', 'skipped')})",
         "",
         "## NLU quality (held-out macro-F1, nlu.evaluate)",
         "",

@@ -188,16 +188,16 @@ class Runner:
         return quick if self.o.quick else full
 
     async def phase(
-        self, key: str, send: Send, *, buyers: int, max_s: float, sequential: bool = False
+        self, key: str, send: Send, *, buyers: int, max_s: float, sequential: bool = False, rounds: int = 1
     ) -> PhaseResult:
-        """`buyers` buyers, one 10-turn conversation each; `sequential`: one buyer at a time."""
+        """`buyers` buyers, `rounds` 10-turn conversations each; `sequential`: one buyer at a time."""
         log(f"phase {key}: {buyers} buyers{' one at a time' if sequential else ''}, at most {max_s:.0f} s")
         result = await run_phase(
             key,
             send,
             self.conversations,
             buyers=buyers,
-            rounds=1,
+            rounds=rounds,
             max_s=max_s,
             run_id=self.run_id,
             concurrency=1 if sequential else None,
@@ -295,9 +295,11 @@ class Runner:
             n = len(self.conversations)  # 1 buyer: every script once, one after the other
             # Latency at 1 and 32 buyers: the floor (bare NLU), ours, the stock setup, side by side in time.
             await self.phase("nlu_parse_c1", nlu, buyers=n, sequential=True, max_s=self.bound(20, 10))
-            await self.phase("nlu_parse_c32", nlu, buyers=32, max_s=self.bound(20, 10))
+            # The two phases of the latency target hold three conversations per buyer: one round
+            # of bare NLU lasts 1.4 s, too short for a steady p50 (its first round is a burst).
+            await self.phase("nlu_parse_c32", nlu, buyers=32, rounds=3, max_s=self.bound(20, 10))
             await self.phase("ours_sqlite_c1", ours, buyers=n, sequential=True, max_s=self.bound(30, 10))
-            await self.phase("ours_sqlite_c32", ours, buyers=32, max_s=self.bound(45, 15))
+            await self.phase("ours_sqlite_c32", ours, buyers=32, rounds=3, max_s=self.bound(45, 15))
             await self.phase("stock_c1", stock, buyers=n, sequential=True, max_s=self.bound(30, 10))
             await self.phase("stock_c32", stock, buyers=32, max_s=self.bound(45, 15))
             # Ours on one server process: the per-process comparison with the stock setup.

@@ -24,6 +24,13 @@ phrasings (docs/benchmarks.md, cProfile of a retrain):
   identical output no longer counts as unchanged downstream, so that node's
   successors retrain (they would have anyway: new phrasings change every
   output).
+- **Merging.** Each of Rasa's importers merges the data it gets into a new
+  object (five merges per training): every example is deep-copied, and then
+  re-fingerprinted to drop duplicates, because stripping the intent's blanks
+  resets the cached fingerprint even when nothing was stripped. Here a message
+  copies itself as the plain data it holds (a generic deep copy costs five
+  times as much), and an unchanged intent keeps the fingerprint. Rasa's
+  merging was 29 % of a warm retrain (py-spy), 11 % now.
 
 Nothing here changes what is trained: a test trains with and without it and
 compares the models' answers.
@@ -42,6 +49,8 @@ import rasa.shared.nlu.training_data.loading as nlu_loading
 import rasa.shared.utils.io as rasa_io
 import rasa.shared.utils.validation as rasa_validation
 from rasa.engine.training.hooks import TrainingHook
+from rasa.shared.nlu.constants import INTENT, RESPONSE
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 _ORIGINAL = {
@@ -51,6 +60,7 @@ _ORIGINAL = {
     "validate_yaml_schema": rasa_validation.validate_yaml_schema,
     "on_before_node": TrainingHook.on_before_node,
     "on_after_node": TrainingHook.on_after_node,
+    "sanitize_examples": TrainingData.sanitize_examples,
 }
 _parsed: Dict[Tuple[bytes, Text], Any] = {}
 _files: "OrderedDict[Any, TrainingData]" = OrderedDict()
@@ -132,6 +142,42 @@ def on_after_node(
     _ORIGINAL["on_after_node"](self, node_name, execution_context, config, output, input_hook_data)
 
 
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def _plain_copy(value: Any, memo: Dict[int, Any]) -> Any:
+    """Deep copy of JSON-like data (what a message read from a file holds); anything
+    else goes to `copy.deepcopy`."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is dict:
+        return {key: _plain_copy(item, memo) for key, item in value.items()}
+    if kind is list:
+        return [_plain_copy(item, memo) for item in value]
+    if kind is set and all(type(item) in _ATOMS for item in value):
+        return set(value)
+    return copy.deepcopy(value, memo)
+
+
+def message_deepcopy(self: Message, memo: Dict[int, Any]) -> Message:
+    new = Message.__new__(Message)
+    memo[id(self)] = new
+    new.__dict__.update({name: _plain_copy(value, memo) for name, value in self.__dict__.items()})
+    return new
+
+
+def sanitize_examples(examples: list) -> list:
+    """Rasa's, except that an annotation already stripped is not set again (setting it
+    drops the message's cached fingerprint, which the de-duplication then recomputes)."""
+    for example in examples:
+        for key in (INTENT, RESPONSE):
+            value = example.get(key)
+            if value and value.strip() != value:
+                example.set(key, value.strip())
+    return list(OrderedDict.fromkeys(examples))
+
+
 def install() -> None:
     """Idempotent. Only for a process that trains (nlu/training_worker.py), never a server."""
     nlu_loading.load_data = load_data
@@ -140,6 +186,8 @@ def install() -> None:
     rasa_validation.validate_yaml_schema = validate_yaml_schema
     TrainingHook.on_before_node = on_before_node  # type: ignore[method-assign]
     TrainingHook.on_after_node = on_after_node  # type: ignore[method-assign]
+    Message.__deepcopy__ = message_deepcopy  # type: ignore[attr-defined]
+    TrainingData.sanitize_examples = staticmethod(sanitize_examples)  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
@@ -149,6 +197,9 @@ def uninstall() -> None:
     rasa_validation.validate_yaml_schema = _ORIGINAL["validate_yaml_schema"]
     TrainingHook.on_before_node = _ORIGINAL["on_before_node"]  # type: ignore[method-assign]
     TrainingHook.on_after_node = _ORIGINAL["on_after_node"]  # type: ignore[method-assign]
+    if "__deepcopy__" in Message.__dict__:
+        del Message.__deepcopy__  # type: ignore[attr-defined]
+    TrainingData.sanitize_examples = staticmethod(_ORIGINAL["sanitize_examples"])  # type: ignore[method-assign]
     _parsed.clear()
     _files.clear()
     _file_lists.clear()

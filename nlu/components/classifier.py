@@ -29,7 +29,9 @@ def sentence_matrix(messages: List[Message]) -> sp.csr_matrix:
         sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
         offset = 0
         for feature in sorted(sentence, key=lambda f: not f.is_sparse()):  # stable: sparse first
-            block = sp.coo_matrix(feature.features)
+            block = feature.features  # Rasa's sparse features are COO already; skip re-wrapping
+            if not sp.isspmatrix_coo(block):
+                block = sp.coo_matrix(block)
             rows.append(np.full(block.nnz, index))
             cols.append(block.col + offset)
             values.append(block.data)

@@ -89,12 +89,19 @@ def retrained(project: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[s
     }
 
 
-def test_a_retrain_in_the_worker_answers_exactly_like_rasa_train(retrained: dict[str, Any]) -> None:
+def test_a_retrain_in_the_worker_answers_like_rasa_train(retrained: dict[str, Any]) -> None:
     worker_model = Path(retrained["second"].stdout.strip().splitlines()[-1])
     once_model = Path(retrained["once"].stdout.strip().splitlines()[-1])
     assert worker_model.name == once_model.name  # same inputs, same name
-    assert answers(worker_model) == answers(retrained["stock"])
-    assert answers(once_model) == answers(retrained["stock"])
+    stock = answers(retrained["stock"])
+    assert answers(once_model) == stock  # one training in a fresh process: Rasa's model exactly
+    # The retrain's classifier started from the first fit (nlu/warm_classifier.py): the same
+    # optimum, reached from elsewhere, so equal to the solver's tolerance.
+    assert "starting from the previous fit" in retrained["second"].stdout
+    worker = answers(worker_model)
+    assert [[name for name, _ in ranking] for ranking in worker] == [[name for name, _ in r] for r in stock]
+    differences = [abs(a[1] - b[1]) for w, s in zip(worker, stock) for a, b in zip(w, s)]
+    assert len(differences) == len(QUESTIONS) * len(stock[0]) and max(differences) < 1e-3
 
 
 def test_the_retrain_reuses_the_warm_process_and_the_cache(project: Path, retrained: dict[str, Any]) -> None:

@@ -33,7 +33,12 @@ SERVER_MODULES = [
     "tracker_store.py",
 ]
 # What `scripts/train.py --worker` (the trainer's `train`) runs.
-TRAINING_MODULES = ["training_worker.py", "warm_training.py"]
+TRAINING_MODULES = [
+    "training_worker.py",
+    "warm_training.py",
+    "batched_features.py",
+    "warm_classifier.py",
+]
 CONFIG = """\
 recipe: default.v1
 language: zh
