@@ -37,6 +37,7 @@ TRAINING_MODULES = [
     "training_worker.py",
     "warm_training.py",
     "batched_features.py",
+    "regex_memo.py",
     "warm_classifier.py",
 ]
 CONFIG = """\
