@@ -6,7 +6,7 @@ and a changed dictionary or pattern file always gives a new one; Rasa's graph
 cache (.rasa/cache) then retrains only the components whose inputs changed.
 It trains in the project's training worker (nlu/training_worker.py, `--worker`),
 which stays for 30 idle minutes, so retraining after a few new phrasings takes
-about 15 s instead of 30-45 s (docs/benchmarks.md).
+about 7-8 s instead of 15-20 s from scratch (docs/benchmarks.md).
 Rasa's output goes to var/trainer/train.log; the screen gets one progress line.
 """
 

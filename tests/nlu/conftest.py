@@ -100,3 +100,15 @@ def model_storage(tmp_path: Path) -> Any:
     storage = tmp_path / "storage"
     storage.mkdir()
     return LocalModelStorage(storage)
+
+
+@pytest.fixture()
+def whitespace_tokenize(model_storage: Any, execution_context: Any) -> Any:
+    """Tokenizes training data in place, on whitespace (texts written with spaces between words)."""
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
+
+    tokenizer = WhitespaceTokenizer.create(
+        WhitespaceTokenizer.get_default_config(), model_storage, Resource("tokenizer"), execution_context
+    )
+    return tokenizer.process_training_data

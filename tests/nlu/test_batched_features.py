@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 from typing import Any
 
 import pytest
-from rasa.engine.graph import ExecutionContext, GraphSchema
-from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -34,9 +30,7 @@ def _training_data() -> TrainingData:
     return TrainingData(messages)
 
 
-def _featurizer(tmp_path: Path, name: str, **config: Any) -> CountVectorsFeaturizer:
-    storage = LocalModelStorage(tmp_path)
-    context = ExecutionContext(GraphSchema({}), "test")
+def _featurizer(storage: Any, context: Any, name: str, **config: Any) -> CountVectorsFeaturizer:
     full = {**CountVectorsFeaturizer.get_default_config(), **config}
     return CountVectorsFeaturizer.create(full, storage, Resource(name), context)
 
@@ -53,16 +47,12 @@ def _features(data: TrainingData) -> list:
     [{"analyzer": "word"}, {"analyzer": "char_wb", "min_ngram": 1, "max_ngram": 4}],
     ids=["word", "char_wb"],
 )
-def test_bulk_features_equal_rasas_per_message_features(tmp_path: Path, config: dict) -> None:
+def test_bulk_features_equal_rasas_per_message_features(
+    config: dict, model_storage: Any, execution_context: Any, whitespace_tokenize: Any
+) -> None:
     data = _training_data()
-    tokenizer = WhitespaceTokenizer.create(
-        WhitespaceTokenizer.get_default_config(),
-        LocalModelStorage(tmp_path),
-        Resource("tok"),
-        ExecutionContext(GraphSchema({}), "test"),
-    )
-    tokenizer.process_training_data(data)
-    featurizer = _featurizer(tmp_path, "cvf", **config)
+    whitespace_tokenize(data)
+    featurizer = _featurizer(model_storage, execution_context, "cvf", **config)
     featurizer.train(data)
 
     rasas, ours = copy.deepcopy(data), copy.deepcopy(data)
@@ -87,8 +77,10 @@ def test_bulk_features_equal_rasas_per_message_features(tmp_path: Path, config: 
             assert matrix.data.tolist() == reference.data.tolist()
 
 
-def test_an_untrained_featurizer_still_says_so(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    featurizer = _featurizer(tmp_path, "untrained")
+def test_an_untrained_featurizer_still_says_so(
+    model_storage: Any, execution_context: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    featurizer = _featurizer(model_storage, execution_context, "untrained")
     featurizer.vectorizers = None  # as Rasa leaves it when there was nothing to learn
     batched_features.install()
     try:

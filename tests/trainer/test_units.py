@@ -111,13 +111,18 @@ def _train_module():
     return module
 
 
+def _copy_training_inputs(target):
+    """What scripts/train.py hashes for config.yml and the baseline (rules and stories aside)."""
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(PROJECT_ROOT / name, target / name)
+    for name in ("data/nlu", "data/lexicon", "nlu"):
+        shutil.copytree(PROJECT_ROOT / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+
+
 def test_a_changed_dictionary_or_pattern_file_names_a_new_model(tmp_path):
     """scripts/train.py hashes the lexicon and the term list: a new model, never a stale cached one."""
     train = _train_module()
-    for name in ("config.yml", "domain.yml"):
-        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
-    for name in ("data/nlu", "data/lexicon", "nlu"):
-        shutil.copytree(PROJECT_ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    _copy_training_inputs(tmp_path)
     first = train.model_path(tmp_path)
     userdict = tmp_path / "data" / "lexicon" / "jieba" / "userdict.txt"
     userdict.write_text(userdict.read_text(encoding="utf-8") + "显瘦款 10 n\n", encoding="utf-8")
@@ -133,10 +138,7 @@ def test_a_changed_dictionary_or_pattern_file_names_a_new_model(tmp_path):
 def test_a_stock_config_keeps_its_model_when_our_code_changes(tmp_path):
     """The evaluation's baseline uses no component of ours: nlu/ changes must not force its 20-minute retrain."""
     train = _train_module()
-    for name in ("config.yml", "domain.yml"):
-        shutil.copy(PROJECT_ROOT / name, tmp_path / name)
-    for name in ("data/nlu", "data/lexicon", "nlu"):
-        shutil.copytree(PROJECT_ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    _copy_training_inputs(tmp_path)
     ours, stock = (
         train.model_path(tmp_path),
         train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-"),
