@@ -53,7 +53,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         """The exact ratio of one measurement in two phases."""
         return ratio(_get(results, phase, key), _get(results, reference, key), digits=None)
 
-    add("e2e p50 at 32 buyers <= 2x bare-NLU p50", phases("ours_sqlite_c32", "nlu_parse_c32", "p50_ms"), 2.0)
+    noop = phases("turn_noop_c32", "nlu_parse_c32", "p50_ms")
+    add(
+        "e2e p50 at 32 buyers <= 2x bare-NLU p50",
+        phases("ours_sqlite_c32", "nlu_parse_c32", "p50_ms"),
+        2.0,
+        note="" if noop is None else f"a turn whose actions do nothing: {noop:.3f}",
+    )
     add("e2e p95 at 32 buyers <= 3x bare-NLU p95", phases("ours_sqlite_c32", "nlu_parse_c32", "p95_ms"), 3.0)
     add(
         "throughput at 32 buyers >= 2x stock Rasa",
@@ -92,6 +98,63 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# The latency target's turn, built up from the floor (all at 32 buyers, three conversations each).
+RASA_SHARE = (
+    ("nlu_parse_c32", "bare NLU, `POST /model/parse` (the floor)"),
+    (
+        "turn_noop_c32",
+        "a whole turn through our channel, actions that do nothing: Rasa's and rasa-sdk's share",
+    ),
+    ("turn_sqlite_c32", "+ our actions on the SQLite demo shop"),
+    ("ours_sqlite_c32", "+ the gateway's work: buyer look-up, policy check, routing (the e2e of the target)"),
+)
+
+
+def rasa_share(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each rung: its p50 and throughput, and both against the floor's."""
+    rows = []
+    for phase, what in RASA_SHARE:
+        p50, mps = _get(results, phase, "p50_ms"), _get(results, phase, "throughput_mps")
+        if p50 is None:
+            continue
+        rows.append(
+            {
+                "phase": phase,
+                "what": what,
+                "throughput_mps": mps,
+                "p50_ms": p50,
+                "p50_vs_floor": ratio(p50, _get(results, "nlu_parse_c32", "p50_ms")),
+                # the floor's messages per second over this rung's: the CPU a message costs, relative
+                "cost_vs_floor": ratio(_get(results, "nlu_parse_c32", "throughput_mps"), mps),
+            }
+        )
+    return rows
+
+
+def _rasa_share_lines(results: dict[str, Any]) -> list[str]:
+    rows = rasa_share(results)
+    if not any(r["phase"] == "turn_noop_c32" for r in rows):
+        return []  # a run from before these phases
+    lines = [
+        "## What is Rasa's (32 buyers, p50 against bare NLU)",
+        "",
+        "| phase | what it measures | msg/s | p50 ms | p50 / floor | floor msg/s / msg/s |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['phase']} | {r['what']} | {_fmt(r['throughput_mps'])} | {_fmt(r['p50_ms'])} | "
+            f"{_fmt(r['p50_vs_floor'])} | {_fmt(r['cost_vs_floor'])} |"
+        )
+    one = ratio(_get(results, "turn_noop_c1", "p50_ms"), _get(results, "nlu_parse_c1", "p50_ms"))
+    if one is not None:
+        lines += [
+            "",
+            f"One buyer at a time (no queueing): a turn whose actions do nothing takes {one}x a bare parse (p50).",
+        ]
+    return lines + [""]
 
 
 def _runs(runs: list | None) -> str:
@@ -145,6 +208,7 @@ def markdown(results: dict[str, Any]) -> str:
             f"{_fmt(p.get('p99_ms'))} | {_fmt(p.get('max_ms'))} | {_fmt(p.get('intent_agreement'))} |"
         )
     lines += ["", f"p95 crosses 1 s at: {results.get('p95_crosses_1s_at', '–')} concurrent buyers.", ""]
+    lines += _rasa_share_lines(results)
     promote = results.get("promote")
     if promote:
         lines += ["## Promote under load", ""]

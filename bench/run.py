@@ -19,7 +19,7 @@ import yaml
 
 from bench.conversations import domain_intents, load_conversations
 from bench.load import PhaseResult, Send, conversation_for, run_phase
-from bench.senders import gateway_sender, nlu_sender, stock_sender
+from bench.senders import channel_sender, gateway_sender, nlu_sender, stock_sender
 from bench.stack import BenchStack
 from bench.stats import summarize
 from bench.training import measure_training, run_group
@@ -130,27 +130,29 @@ def train_model(config: str, prefix: str, log_dir: Path) -> Path:
     return found
 
 
+def read_quality_report(path: Path, ours: Path, baseline: Path) -> dict[str, Any] | None:
+    """The held-out macro-F1 of an nlu.evaluate report, if it is for exactly these two models."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pipes = data["pipelines"]
+        if pipes["ours"]["model"] != ours.name or pipes["baseline"]["model"] != baseline.name:
+            return None
+        inside = path.resolve().is_relative_to(PROJECT_ROOT)  # `--out` may be anywhere
+        return {
+            "source": str(path.resolve().relative_to(PROJECT_ROOT) if inside else path),
+            "date": data.get("date"),
+            "heldout_messages": data.get("heldout_messages"),
+            "ours_macro_f1": round(pipes["ours"]["heldout"]["intent"]["macro_f1"], 4),
+            "baseline_macro_f1": round(pipes["baseline"]["heldout"]["intent"]["macro_f1"], 4),
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def nlu_quality(ours: Path, baseline: Path, out_dir: Path, timeout_s: float) -> dict[str, Any]:
     """Held-out macro-F1 from nlu.evaluate: its latest report when it is for these models, else a --quick run."""
     report = PROJECT_ROOT / "var" / "results" / "nlu" / "report.json"
-
-    def read(path: Path) -> dict[str, Any] | None:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            pipes = data["pipelines"]
-            if pipes["ours"]["model"] != ours.name or pipes["baseline"]["model"] != baseline.name:
-                return None
-            return {
-                "source": str(path.relative_to(PROJECT_ROOT)),
-                "date": data.get("date"),
-                "heldout_messages": data.get("heldout_messages"),
-                "ours_macro_f1": round(pipes["ours"]["heldout"]["intent"]["macro_f1"], 4),
-                "baseline_macro_f1": round(pipes["baseline"]["heldout"]["intent"]["macro_f1"], 4),
-            }
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    found = read(report)
+    found = read_quality_report(report, ours, baseline)
     if found:
         found["reused"] = True
         return found
@@ -165,7 +167,7 @@ def nlu_quality(ours: Path, baseline: Path, out_dir: Path, timeout_s: float) -> 
         )
     except subprocess.TimeoutExpired:
         return {"status": f"nlu.evaluate timed out after {timeout_s:.0f} s"}
-    found = read(target / "report.json")
+    found = read_quality_report(target / "report.json", ours, baseline)
     return (
         {**found, "reused": False}
         if found
@@ -300,6 +302,7 @@ class Runner:
             await self.phase("nlu_parse_c32", nlu, buyers=32, rounds=3, max_s=self.bound(20, 10))
             await self.phase("ours_sqlite_c1", ours, buyers=n, sequential=True, max_s=self.bound(30, 10))
             await self.phase("ours_sqlite_c32", ours, buyers=32, rounds=3, max_s=self.bound(45, 15))
+            await self.rasa_share_phases(stack, both)
             await self.phase("stock_c1", stock, buyers=n, sequential=True, max_s=self.bound(30, 10))
             await self.phase("stock_c32", stock, buyers=32, max_s=self.bound(45, 15))
             # Ours on one server process: the per-process comparison with the stock setup.
@@ -343,6 +346,21 @@ class Runner:
             await both.aclose()
             await one.aclose()
             await http.aclose()
+
+    async def rasa_share_phases(self, stack: BenchStack, client: RasaClient) -> None:
+        """What is Rasa's in the latency target: the same turns sent straight to our channel
+        (no gateway work), first with our actions, then with actions that do nothing."""
+        channel = channel_sender(client, stack)
+        await self.phase("turn_sqlite_c32", channel, buyers=32, rounds=3, max_s=self.bound(45, 15))
+        stack.start_action_server("sqlite", actions="bench.noop_actions")
+        try:
+            await self.warm_up(channel, "turn_noop")
+            n = len(self.conversations)
+            await self.phase("turn_noop_c1", channel, buyers=n, sequential=True, max_s=self.bound(20, 10))
+            await self.phase("turn_noop_c32", channel, buyers=32, rounds=3, max_s=self.bound(45, 15))
+        finally:
+            stack.start_action_server("sqlite")
+        await self.warm_up(channel, "turn_sqlite")  # a fresh action server compiles its queries
 
     async def promote_phase(self, stack: BenchStack, db) -> dict[str, Any]:
         """A steady stream of 16 buyers while trainer.bluegreen switches our servers to a copy of the model."""

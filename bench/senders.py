@@ -49,6 +49,21 @@ def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: R
     return send
 
 
+def channel_sender(client: RasaClient, stack: BenchStack) -> Send:
+    """Straight to our channel, as the gateway calls it (the same chat, so the actions see the
+    same linked buyer), but without the gateway's own work: no buyer look-up, no policy
+    check, no routing. What Rasa and the actions cost on their own."""
+
+    async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
+        metadata = {"channel": CHANNEL, "user_id": stack.user_id(slot)}
+        turn = await client.send(conversation_id, conversation.turns[index].text, metadata)
+        if not any(m.get("text") for m in turn.messages):
+            raise NoReply(turn.intent)
+        return turn.intent
+
+    return send
+
+
 def stock_sender(http: httpx.AsyncClient, url: str, stack: BenchStack) -> Send:
     """The stock setup: Rasa's REST channel, bot messages back, nothing else."""
 

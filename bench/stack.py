@@ -142,13 +142,14 @@ class BenchStack:
         return db
 
     # --- servers ---------------------------------------------------------------
-    def start_action_server(self, backend: str) -> None:
-        """(Re)starts the action server on its fixed port against `backend`'s shop."""
+    def start_action_server(self, backend: str, actions: str = "actions") -> None:
+        """(Re)starts the action server on its fixed port against `backend`'s shop; `actions`:
+        the module it serves (`bench.noop_actions`: actions that do nothing)."""
         if self.action_proc is not None:
             stop([self.action_proc])
         os.environ["DATABASE_URL"] = self.dbs[backend].url  # the server inherits our environment
         before = len(self.processes)
-        self.action_url = start_action_server(self.settings, self.processes)
+        self.action_url = start_action_server(self.settings, self.processes, actions)
         self.action_proc = self.processes[before]
 
     def start_rasa(self, ours_model: Path, stock_model: Path | None, ours_count: int) -> None:

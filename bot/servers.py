@@ -208,7 +208,10 @@ def server_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_action_server(settings: Settings, processes: list[subprocess.Popen]) -> str:
+def start_action_server(
+    settings: Settings, processes: list[subprocess.Popen], actions: str = "actions"
+) -> str:
+    """rasa-sdk serving the `actions` module (the benchmark swaps in `bench.noop_actions`)."""
     port = _choose_port(settings.action_port, "action server", "ACTION_PORT")
     log_file = settings.log_dir / "actions.log"
     cmd = [
@@ -216,7 +219,7 @@ def start_action_server(settings: Settings, processes: list[subprocess.Popen]) -
         "-m",
         "rasa_sdk",
         "--actions",
-        "actions",
+        actions,
         "--port",
         str(port),
     ]

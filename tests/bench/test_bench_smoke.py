@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,79 @@ def test_a_target_is_judged_on_the_exact_ratio_not_the_rounded_one():
     training["retrain_worker_s"] = 15.2
     [retrain] = [t for t in targets({"training": training}) if t["target"].startswith("retrain")]
     assert retrain["met"] is True
+
+
+def test_noop_actions_answer_every_custom_action_of_the_domain_at_once():
+    from rasa_sdk import Action, Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+    from rasa_sdk.utils import all_subclasses
+
+    from bench.noop_actions import NOOP_ACTIONS, REPLY, custom_action_names
+
+    names = custom_action_names()
+    assert "action_order_status" in names and "action_listen" not in names
+    assert sorted(cls().name() for cls in NOOP_ACTIONS) == sorted(names)
+    assert set(NOOP_ACTIONS) <= set(all_subclasses(Action))  # what rasa-sdk registers
+    # Sanic's worker process gets the registered `run` methods pickled.
+    runs = [cls().run for cls in NOOP_ACTIONS]
+    assert [m.__self__.name() for m in pickle.loads(pickle.dumps(runs))] == names
+    tracker = Tracker("c1", {}, {}, [], False, None, {}, "action_listen")
+    for cls in NOOP_ACTIONS:
+        dispatcher = CollectingDispatcher()
+        assert asyncio.run(cls().run(dispatcher, tracker, {})) == []
+        assert [m["text"] for m in dispatcher.messages] == [REPLY]
+
+
+def test_the_report_builds_the_e2e_turn_up_from_the_floor():
+    from bench.report import markdown, rasa_share, targets
+
+    phases = {
+        "nlu_parse_c1": {"p50_ms": 8.0, "throughput_mps": 120.0},
+        "nlu_parse_c32": {"p50_ms": 100.0, "throughput_mps": 250.0},
+        "turn_noop_c1": {"p50_ms": 14.0, "throughput_mps": 70.0},
+        "turn_noop_c32": {"p50_ms": 230.0, "throughput_mps": 125.0},
+        "turn_sqlite_c32": {"p50_ms": 280.0, "throughput_mps": 100.0},
+        "ours_sqlite_c32": {"p50_ms": 320.0, "throughput_mps": 90.0},
+    }
+    rows = rasa_share({"phases": phases})
+    assert [r["phase"] for r in rows] == [
+        "nlu_parse_c32",
+        "turn_noop_c32",
+        "turn_sqlite_c32",
+        "ours_sqlite_c32",
+    ]
+    assert [r["p50_vs_floor"] for r in rows] == [1.0, 2.3, 2.8, 3.2]
+    assert rows[1]["cost_vs_floor"] == 2.0  # 250 / 125 msg/s
+    [p50] = [t for t in targets({"phases": phases}) if t["target"].startswith("e2e p50")]
+    assert p50["met"] is False and p50["note"] == "a turn whose actions do nothing: 2.300"
+    text = markdown({"phases": phases})
+    assert "## What is Rasa's" in text and "takes 1.75x a bare parse" in text
+    # Without the extra phases (an older run, or --quick): no section, no note.
+    del phases["turn_noop_c32"], phases["turn_sqlite_c32"], phases["turn_noop_c1"]
+    assert "What is Rasa's" not in markdown({"phases": phases})
+
+
+def test_a_quality_report_is_read_for_its_own_models_wherever_it_was_written(tmp_path: Path):
+    from bench.run import read_quality_report
+
+    def pipeline(model: str, f1: float) -> dict:
+        return {"model": model, "heldout": {"intent": {"macro_f1": f1}}}
+
+    report = tmp_path / "nlu" / "report.json"  # `--out` outside the project
+    report.parent.mkdir()
+    data = {"date": "d", "heldout_messages": 398, "pipelines": {}}
+    data["pipelines"] = {
+        "ours": pipeline("ours-1.tar.gz", 0.95391),
+        "baseline": pipeline("b-1.tar.gz", 0.9187),
+    }
+    report.write_text(json.dumps(data), encoding="utf-8")
+    found = read_quality_report(report, Path("models/ours-1.tar.gz"), Path("models/b-1.tar.gz"))
+    assert found == {
+        "source": str(report),
+        "date": "d",
+        "heldout_messages": 398,
+        "ours_macro_f1": 0.9539,
+        "baseline_macro_f1": 0.9187,
+    }
+    assert read_quality_report(report, Path("models/ours-2.tar.gz"), Path("models/b-1.tar.gz")) is None
+    assert read_quality_report(tmp_path / "missing.json", Path("o"), Path("b")) is None
