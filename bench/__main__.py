@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         help="train the stock reference with N epochs (busy machine; same inference cost)",
     )
+    parser.add_argument(
+        "--full-stock",
+        action="store_true",
+        help="train the true stock reference if missing (DIET 300 epochs: about 20 min on 2 cores)",
+    )
     parser.add_argument("--train-budget", type=float, default=420, help="time for the four trainings, s")
     parser.add_argument(
         "--only-training", action="store_true", help="only the training phase: <out>/training.json"
@@ -73,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         stock_model=args.stock_model.resolve() if args.stock_model else None,
         train_budget_s=args.train_budget,
         stock_epochs=args.stock_epochs,
+        full_stock=args.full_stock,
     )
     args.out.mkdir(parents=True, exist_ok=True)
     if args.only_training:
@@ -84,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     results = Runner(options).run()
     results["mode"] = "quick" if args.quick else "full"
     results["machine"] = machine()
-    results["notes"] = list(args.note)
+    results["notes"] = results.get("notes", []) + list(args.note)
     write_results(args.out, "quick" if args.quick else "latest", results)
     return 0
 

@@ -185,3 +185,44 @@ def test_a_quality_report_is_read_for_its_own_models_wherever_it_was_written(tmp
     }
     assert read_quality_report(report, Path("models/ours-2.tar.gz"), Path("models/b-1.tar.gz")) is None
     assert read_quality_report(tmp_path / "missing.json", Path("o"), Path("b")) is None
+
+
+def test_the_stock_reference_is_the_true_one_when_trained_else_one_that_fits_the_run(monkeypatch, tmp_path):
+    import bench.run as run
+
+    trained: set[str] = set()
+    calls: list[str] = []
+
+    def write_stock_config(epochs=None):
+        return ("stock.yml", "stock-") if epochs is None else (f"stock_e{epochs}.yml", f"stock-e{epochs}-")
+
+    def model_if_trained(config, prefix):
+        return Path(f"models/{prefix}x.tar.gz") if config in trained else None
+
+    def train_model(config, prefix, log_dir):
+        calls.append(config)
+        trained.add(config)
+        return Path(f"models/{prefix}x.tar.gz")
+
+    monkeypatch.setattr(run, "write_stock_config", write_stock_config)
+    monkeypatch.setattr(run, "model_if_trained", model_if_trained)
+    monkeypatch.setattr(run, "train_model", train_model)
+
+    # A fresh clone: nothing trained. The 300-epoch stock model would not fit in 15 minutes.
+    stock, baseline, notes = run.reference_models(run.Options(out=tmp_path), tmp_path)
+    assert calls == [f"stock_e{run.FRESH_STOCK_EPOCHS}.yml"]
+    assert stock.name.startswith(f"stock-e{run.FRESH_STOCK_EPOCHS}-") and baseline is None
+    assert "--full-stock" in notes[0]
+
+    # --full-stock: the baseline first (the stock model reuses its NLU), then the true stock model.
+    calls.clear()
+    stock, baseline, notes = run.reference_models(run.Options(out=tmp_path, full_stock=True), tmp_path)
+    assert calls == [run.BASELINE[0], "stock.yml"]
+    assert stock.name == "stock-x.tar.gz" and baseline is not None and notes == []
+
+    # Once trained, every run uses the true one; an explicit --stock-epochs still wins.
+    calls.clear()
+    stock, _, notes = run.reference_models(run.Options(out=tmp_path), tmp_path)
+    assert calls == [] and stock.name == "stock-x.tar.gz" and notes == []
+    stock, _, notes = run.reference_models(run.Options(out=tmp_path, stock_epochs=5), tmp_path)
+    assert calls == ["stock_e5.yml"] and "5 epochs" in notes[0]
