@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full-stock",
         action="store_true",
-        help="train the true stock reference if missing (DIET 300 epochs: about 20 min on 2 cores)",
+        help="train the true stock reference if missing (DIET 100 epochs: about 20 min on 2 cores)",
     )
     parser.add_argument("--train-budget", type=float, default=420, help="time for the four trainings, s")
     parser.add_argument(
