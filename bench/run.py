@@ -75,7 +75,7 @@ def write_stock_config(epochs: int | None = None) -> tuple[str, str]:
 
 # Epochs of the stock reference when the true one is not trained yet: its DIET's 100 epochs
 # (nlu/baseline_config.yml) take about 20 minutes on 2 cores, 13 s each, more than a whole
-# run may take; 5 take about a minute.
+# run may take; with 5 the whole stock training takes about 2 minutes.
 FRESH_STOCK_EPOCHS = 5
 
 
