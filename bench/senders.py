@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bench.conversations import Conversation
 from bench.load import NoReply, Send
 from bench.stack import CHANNEL, BenchStack, ShopDb
-from bot.pipeline import draft_reply
+from bot.pipeline import draft_reply, split_messages
 from bot.rasa_client import RasaClient, sticky_index
 from bot.routing import RoutingConfig
 from shop.db import make_engine
@@ -57,7 +57,8 @@ def channel_sender(client: RasaClient, stack: BenchStack) -> Send:
     async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
         metadata = {"channel": CHANNEL, "user_id": stack.user_id(slot)}
         turn = await client.send(conversation_id, conversation.turns[index].text, metadata)
-        if not any(m.get("text") for m in turn.messages):
+        texts, _ = split_messages(turn.messages)  # what the gateway's draft would hold
+        if not texts:
             raise NoReply(turn.intent)
         return turn.intent
 

@@ -15,13 +15,13 @@ message at a time anyway.
 
 from __future__ import annotations
 
+import functools
 from typing import List, Optional, Text, Tuple
 
 import numpy as np
 import scipy.sparse
 from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 _ORIGINAL = CountVectorsFeaturizer.process_training_data
 Matrices = List[Optional[scipy.sparse.spmatrix]]
@@ -64,8 +64,9 @@ def features_for_all(
     return sequences, sentences
 
 
-def process_training_data(self, training_data: TrainingData) -> TrainingData:  # type: ignore[no-untyped-def]
-    # (`self` unannotated: Rasa validates annotated parameters as inputs of the graph node)
+# `functools.wraps`: Rasa checks the signature and type hints of a component's method.
+@functools.wraps(_ORIGINAL)
+def process_training_data(self, training_data):  # type: ignore[no-untyped-def]
     if self.vectorizers is None:
         return _ORIGINAL(self, training_data)  # logs why there are no features
     messages = training_data.training_examples

@@ -26,8 +26,10 @@ import numpy as np
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
-from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from nlu.components.classifier import sentence_features
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +69,7 @@ def column_names(messages: List[Message]) -> Optional[List[ColumnName]]:
     or None when the messages' feature layouts differ or a featurizer's names are unknown."""
     layouts = set()
     for message in messages:
-        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
-        layouts.add(tuple((f.origin, f.features.shape[1], f.is_sparse()) for f in sentence))
+        layouts.add(tuple((f.origin, f.features.shape[1], f.is_sparse()) for f in sentence_features(message)))
         if len(layouts) > 1:
             return None
     if not layouts:

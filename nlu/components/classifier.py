@@ -17,18 +17,24 @@ import scipy.sparse as sp
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
 
+def sentence_features(message: Message) -> List[Features]:
+    """A message's sentence features in the order of the classifier's columns: the sparse
+    ones in the order Rasa combines them (the order they were added), then the dense ones."""
+    sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
+    return sorted(sentence, key=lambda f: not f.is_sparse())  # stable: sparse first
+
+
 def sentence_matrix(messages: List[Message]) -> sp.csr_matrix:
-    """One row per message: its sparse sentence features side by side, in the order Rasa
-    combines them (the order they were added), then its dense ones."""
+    """One row per message: its sentence features side by side (`sentence_features`)."""
     rows, cols, values = [], [], []
     width = 0
     for index, message in enumerate(messages):
-        sentence = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SENTENCE]
         offset = 0
-        for feature in sorted(sentence, key=lambda f: not f.is_sparse()):  # stable: sparse first
+        for feature in sentence_features(message):
             block = feature.features  # Rasa's sparse features are COO already; skip re-wrapping
             if not sp.isspmatrix_coo(block):
                 block = sp.coo_matrix(block)

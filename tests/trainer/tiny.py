@@ -39,6 +39,8 @@ TRAINING_MODULES = [
     "batched_features.py",
     "regex_memo.py",
     "warm_classifier.py",
+    "components/__init__.py",
+    "components/classifier.py",  # the classifier's column order, for warm_classifier
 ]
 CONFIG = """\
 recipe: default.v1
@@ -94,6 +96,7 @@ def make_tiny_project(root: Path, examples: dict[str, list[str]] | None = None) 
         (root / env).symlink_to(PROJECT_ROOT / env)
     (root / "nlu").mkdir()
     for module in SERVER_MODULES + TRAINING_MODULES:
+        (root / "nlu" / module).parent.mkdir(exist_ok=True)
         shutil.copy(PROJECT_ROOT / "nlu" / module, root / "nlu" / module)
     (root / "nlu" / "__init__.py").write_text("", encoding="utf-8")
     return root
