@@ -27,7 +27,9 @@ EVENTS_SEARCHED = 200
 class AnsweredMessages:
     """The last answers per sender, by message id; only successful answers are kept."""
 
-    def __init__(self, *, per_sender: int = 8, senders: int = 20_000) -> None:
+    # The gateway has one message per chat at Rasa at a time, so a retry is of the
+    # sender's latest message or the one before: a few answers per sender suffice.
+    def __init__(self, *, per_sender: int = 2, senders: int = 5_000) -> None:
         self._per_sender = per_sender
         self._senders = senders
         self._answers: "OrderedDict[Text, OrderedDict[Text, asyncio.Future]]" = OrderedDict()

@@ -143,6 +143,10 @@ class InspectRestInput(RestInput):
         text: Text,
         message_id: Optional[Text],
     ) -> Answer:
+        is_ready = getattr(request.app.ctx.agent, "is_ready", None)
+        if is_ready is not None and not is_ready():
+            # Rasa would ignore the message and we would answer with the previous verdict.
+            return 503, {"error": "model_not_loaded"}
         if message_id is not None:
             tracker = await self._tracker(request, sender_id)
             handled = messages_from_tracker(tracker, message_id) if tracker is not None else None

@@ -49,6 +49,7 @@ class StandInRasa:
         self.action = RemoteAction("action_greet", EndpointConfig(action_url))
         self.handled: list[str] = []
         self.gate: asyncio.Event | None = None  # set: a turn waits for it (a slow turn)
+        self.ready = True  # False: no model loaded yet (Rasa ignores the message)
 
     async def on_new_message(self, message: UserMessage) -> None:
         self.handled.append(message.text)
@@ -116,7 +117,7 @@ class Channel:
 
     async def start(self) -> None:
         app = Sanic(f"channel_test_{next(_apps)}")
-        app.ctx.agent = SimpleNamespace(tracker_store=self.rasa.store)
+        app.ctx.agent = SimpleNamespace(tracker_store=self.rasa.store, is_ready=lambda: self.rasa.ready)
         app.blueprint(InspectRestInput().blueprint(self.rasa.on_new_message), url_prefix="/webhooks/inspect")
         self._server = await app.create_server(
             host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
@@ -252,5 +253,17 @@ def test_a_message_handled_before_a_restart_is_answered_from_the_tracker() -> No
         assert again[1]["messages"] == first[1]["messages"]  # the draft metadata too
         assert again[1]["intent"] == first[1]["intent"]
         assert (channel.rasa.handled, actions.calls) == (["你好"], 1)
+
+    run(scenario)
+
+
+def test_a_server_without_a_model_is_an_outage() -> None:
+    async def scenario(channel: Channel, actions: ActionServer) -> None:
+        channel.rasa.ready = False
+        status, answer = await channel.post({"sender": "tg-1", "message": "你好", "message_id": "m1"})
+        assert (status, answer["error"]) == (503, "model_not_loaded")
+        channel.rasa.ready = True
+        status, answer = await channel.post({"sender": "tg-1", "message": "你好", "message_id": "m1"})
+        assert (status, _texts(answer)) == (200, ["亲，您好～"])
 
     run(scenario)
