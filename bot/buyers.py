@@ -22,6 +22,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 from bot import cards, linking_flow, texts
 from bot.delivery import BuyerBlocked
 from bot.gateway import CHANNEL, Gateway
+from bot.message_text import is_blank
 from bot.pipeline import Draft as PipelineDraft
 from bot.pipeline import draft_reply
 from bot.rasa_client import RasaUnavailable
@@ -33,7 +34,9 @@ from shop.policy_context import ShopWideCache, context_for
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 3  # tries of a message that fails for reasons other than Rasa being down
+# Tries of a message that fails for reasons other than Rasa being down (Rasa failing
+# on it, a bug); counted in the stored `attempts`, so restarts do not reset it.
+MAX_ATTEMPTS = 3
 MEDIA_SENDERS = {
     "photo": "send_photo",
     "voice": "send_voice",
@@ -193,6 +196,7 @@ class Job:
     """One unfinished message and what is known about its chat."""
 
     inbound_id: int
+    message_id: str  # stable per stored message: Rasa answers a retry without handling it twice
     chat_id: str
     user_id: str
     kind: str
@@ -212,6 +216,8 @@ def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCac
     inbound = desk_store.next_inbound(CHANNEL, chat_id, session=session)
     if inbound is None:
         return None
+    # Read before marking: the ORM update also refreshes `inbound.attempts` in the session.
+    attempts = inbound.attempts + 1
     channel_store.mark_inbound(inbound.id, "processing", session=session, now=now)
     conv = channel_store.ensure_conversation(CHANNEL, chat_id, inbound.user_id, session=session, now=now)
     buyer = buyer_for_chat(CHANNEL, inbound.user_id, session=session)
@@ -219,12 +225,14 @@ def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCac
     last = desk_store.last_draft(conv.id, session=session)
     return Job(
         inbound_id=inbound.id,
+        # The receive time keeps ids apart when a reset database reuses row ids.
+        message_id=f"{CHANNEL}-{inbound.id}-{int(inbound.received_at.timestamp() * 1000)}",
         chat_id=chat_id,
         user_id=inbound.user_id,
         kind=inbound.kind,
         text=inbound.text or "",
         file_id=inbound.file_id,
-        attempts=inbound.attempts + 1,
+        attempts=attempts,
         conversation_id=conv.id,
         human_mode=conv.mode == "human",
         blocked=conv.blocked,
@@ -333,6 +341,11 @@ def backoff(gw: Gateway, attempts: int) -> float:
 
 
 async def _draft(gw: Gateway, job: Job) -> None:
+    if is_blank(job.text):
+        # Nothing to classify (Rasa's classifier fails on it): the buyer is asked what they need.
+        await gw.db(_done, job.inbound_id, gw.clock())
+        await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("blank_message"))
+        return
     try:
         draft = await draft_reply(
             gw.rasa,
@@ -344,6 +357,8 @@ async def _draft(gw: Gateway, job: Job) -> None:
             check_context=job.check_context,
             agents_on_duty=job.agents_on_duty > 0,
             now=gw.clock(),
+            message_id=job.message_id,
+            max_chars=gw.settings.rasa_max_chars,
         )
     except RasaUnavailable as exc:
         await _rasa_down(gw, job, exc)
@@ -362,6 +377,10 @@ async def _draft(gw: Gateway, job: Job) -> None:
 
 async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
     log.warning("Rasa could not handle a message of chat %s (attempt %s): %s", job.chat_id, job.attempts, exc)
+    if job.attempts >= gw.settings.rasa_max_attempts:
+        # Retried for long enough: an agent answers it, and the chat's next messages move on.
+        await _to_agent(gw, job, texts.text("route_reasons.rasa_unavailable", attempts=job.attempts))
+        return
     await gw.db(lambda s: channel_store.mark_inbound(job.inbound_id, "pending", session=s, now=gw.clock()))
     if job.chat_id not in gw.outage_notified:
         # Once per outage: the buyer hears we are on it, the agents see the raw message.

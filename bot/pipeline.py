@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from bot.message_text import MODEL_MAX_CHARS, for_model, is_blank
 from bot.rasa_client import RasaClient, RasaTurn
 from bot.routing import RouteDecision, RoutingConfig, decide
 from shop.policy import CheckContext, Violation, check_text
@@ -115,13 +116,26 @@ async def draft_reply(
     human_mode: bool = False,
     agents_on_duty: bool = True,
     now: datetime | None = None,
+    message_id: str | None = None,
+    max_chars: int = MODEL_MAX_CHARS,
 ) -> Draft:
     """Sends the buyer's message to Rasa and returns the routed draft.
 
-    Raises `RasaUnavailable` when Rasa cannot answer now (the caller keeps the
-    message and retries; nothing is lost).
+    Only `bot.message_text.for_model(text)` reaches Rasa; the draft keeps the
+    whole `text`. Raises `RasaUnavailable` when Rasa cannot answer now (the
+    caller keeps the message and retries; nothing is lost), `RasaMessageFailed`
+    when Rasa failed on this message, `ValueError` for a text with nothing to
+    classify (`is_blank`: callers answer those themselves).
     """
-    turn = await client.send(conversation_id, text, {"channel": channel, "user_id": user_id})
+    if is_blank(text):
+        raise ValueError("a text with nothing to classify never goes to Rasa")
+    turn = await client.send(
+        conversation_id,
+        for_model(text, max_chars=max_chars),
+        {"channel": channel, "user_id": user_id},
+        message_id=message_id,
+    )
+    turn.text = text
     return build_draft(
         turn,
         routing=routing,

@@ -28,6 +28,10 @@ class RasaUnavailable(Exception):
     """Rasa (or the action server behind it) could not handle the message now."""
 
 
+class RasaMessageFailed(Exception):
+    """Rasa is up but failed on this message (HTTP 500): trying it again may not help."""
+
+
 @dataclass
 class RasaTurn:
     """What Rasa made of one buyer message."""
@@ -70,15 +74,24 @@ class RasaClient:
         urls = self.urls
         return urls[sticky_index(conversation_id, len(urls))]
 
-    async def send(self, conversation_id: str, text: str, metadata: dict[str, Any]) -> RasaTurn:
+    async def send(
+        self, conversation_id: str, text: str, metadata: dict[str, Any], *, message_id: str | None = None
+    ) -> RasaTurn:
+        """`message_id`: stable per stored message, so a retry is answered, not handled twice."""
         url = self.url_for(conversation_id) + WEBHOOK
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
+        if message_id is not None:
+            body["message_id"] = message_id
         try:
             resp = await self._http.post(url, json=body)
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"{type(exc).__name__} at {url}") from exc
-        if resp.status_code >= 500:
-            raise RasaUnavailable(f"HTTP {resp.status_code} at {url}")
+        if resp.status_code == 500:
+            # Our channel answers 500 when handling this message raised; an outage
+            # (Rasa starting, the action server down, a proxy) is 502/503/504.
+            raise RasaMessageFailed(f"HTTP 500 at {url}: {resp.text[:200]}")
+        if resp.status_code > 500:
+            raise RasaUnavailable(f"HTTP {resp.status_code} at {url}: {resp.text[:200]}")
         resp.raise_for_status()
         data = resp.json()
         intent = data.get("intent") or {}

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.message_text import MODEL_MAX_CHARS
 from shop.paths import PROJECT_ROOT, VAR_DIR
 
 
@@ -40,6 +41,10 @@ class Settings:
     # Rasa down: retry a kept message after base, 2*base, ... up to max seconds.
     rasa_retry_base_s: float = 1.0
     rasa_retry_max_s: float = 60.0
+    # A message Rasa cannot answer (down, unreachable action server) goes to an agent
+    # after this many stored attempts; one Rasa fails on (HTTP 500) after MAX_ATTEMPTS.
+    rasa_max_attempts: int = 30
+    rasa_max_chars: int = MODEL_MAX_CHARS  # what the model classifies of one message
     # Telegram's limits: about one message a second per chat, 20 a minute per group.
     chat_send_interval_s: float = 1.0
     group_send_interval_s: float = 3.0
@@ -88,6 +93,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=env.get("DATABASE_URL") or None,
         rasa_retry_base_s=float(env.get("RASA_RETRY_SECONDS", "1")),
         rasa_retry_max_s=float(env.get("RASA_RETRY_MAX_SECONDS", "60")),
+        rasa_max_attempts=int(env.get("RASA_MAX_ATTEMPTS", "30")),
+        rasa_max_chars=int(env.get("RASA_MAX_CHARS", str(MODEL_MAX_CHARS))),
         chat_send_interval_s=float(env.get("CHAT_SEND_INTERVAL_SECONDS", "1")),
         group_send_interval_s=float(env.get("GROUP_SEND_INTERVAL_SECONDS", "3")),
         routing_file=Path(env.get("ROUTING_FILE", str(PROJECT_ROOT / "responses" / "routing.yml"))),

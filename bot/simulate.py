@@ -22,7 +22,7 @@ from typing import TextIO
 
 from bot import agent_texts
 from bot.pipeline import Draft, draft_reply
-from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from bot.routing import load_routing
 from bot.servers import StartError, running_stack
 from bot.settings import Settings, load_settings
@@ -110,7 +110,7 @@ class Session:
                 routing=self.routing,
                 check_context=self.check_context,
             )
-        except RasaUnavailable as exc:
+        except (RasaUnavailable, RasaMessageFailed, ValueError) as exc:
             print(f"simulate: Rasa did not answer ({exc})", file=sys.stderr)
             return None
 

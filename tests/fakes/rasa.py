@@ -2,7 +2,12 @@
 
 The test scripts what Rasa "understood" per buyer text: intent, confidence,
 reply texts and the action's draft metadata, so gateway tests need no trained
-model. `down = True` makes it answer 503 (Rasa or its action server is down).
+model. `down = True` makes it answer 503 (Rasa or its action server is down);
+`actions_down = True` answers what nlu/channel.py answers when Rasa could not
+reach the action server; texts in `failing` get the channel's 500 (handling the
+message raised, e.g. the classifier on a text without features); texts in
+`drop_once` are read and the connection closed without an answer, once (a reset
+after Rasa got the message).
 """
 
 from __future__ import annotations
@@ -50,6 +55,10 @@ class FakeRasa:
         self.default = Turn(intent="nlu_fallback", confidence=0.3, replies=[])
         self.down = False
         self.broken: set[str] = set()  # texts answered with HTTP 400 (a bug, not an outage)
+        self.failing: set[str] = set()  # texts answered with HTTP 500, as the channel does
+        self.actions_down = False
+        self.drop_once: set[str] = set()
+        self.requests: list[dict[str, Any]] = []  # every request, answered or not
         self.received: list[dict[str, Any]] = []  # every request that got an answer
         self.on_request: Callable[[dict[str, Any]], None] | None = None
         self._lock = threading.Lock()
@@ -86,8 +95,18 @@ class FakeRasa:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
+                with fake._lock:
+                    fake.requests.append(body)
                 if fake.down or not self.path.startswith("/webhooks/inspect/webhook"):
                     return self._send(503, {"error": "down"})
+                if body.get("message") in fake.drop_once:
+                    fake.drop_once.discard(body.get("message"))
+                    self.close_connection = True
+                    return None
+                if fake.actions_down:
+                    return self._send(503, {"error": "action_server_unavailable"})
+                if body.get("message") in fake.failing:
+                    return self._send(500, {"error": "handling failed"})
                 if body.get("message") in fake.broken:
                     return self._send(400, {"error": "bad request"})
                 turn = fake.script.get(body.get("message"), fake.default)
