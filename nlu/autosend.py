@@ -9,7 +9,10 @@ a draft back, so this is the most that could go out).
 An intent's threshold is the lowest one at which the auto-sent messages of that
 intent are right at least `precision` of the time, none of them is a harmful
 confusion, and at least `min_support` messages back the estimate; otherwise the
-intent is never auto-sent (None).
+intent is never auto-sent (None). An optional `gate` set of predictions (real
+messages: the analysis half of the real-buyer file) must meet the same precision
+with no harmful confusion too, because cross-validation on our own phrasings is
+more confident than real buyers deserve.
 """
 
 from __future__ import annotations
@@ -53,20 +56,28 @@ def choose_threshold(
     *,
     precision: float = TARGET_PRECISION,
     min_support: int = MIN_SUPPORT,
+    gate: Iterable[Prediction] = (),
 ) -> float | None:
     """The lowest grid threshold meeting the rule for `intent`, or None (never auto-send)."""
     if intent in ALWAYS_AGENT:
         return None
     mine = [(gold, conf) for gold, name, conf in predictions if name == intent]
+    gated = [(gold, conf) for gold, name, conf in gate if name == intent]
     for threshold in GRID:
         sent = [gold for gold, conf in mine if conf >= threshold]
         if len(sent) < min_support:
             return None  # higher thresholds only send fewer
-        right = sum(gold == intent for gold in sent)
-        harmful = any(is_harmful(gold, intent) for gold in sent)
-        if not harmful and right >= precision * len(sent):
+        if _safe(intent, sent, precision) and _safe(
+            intent, [g for g, c in gated if c >= threshold], precision
+        ):
             return threshold
     return None
+
+
+def _safe(intent: str, sent: list[str], precision: float) -> bool:
+    """No harmful confusion among the sent golds, and at least `precision` of them right."""
+    right = sum(gold == intent for gold in sent)
+    return not any(is_harmful(gold, intent) for gold in sent) and right >= precision * len(sent)
 
 
 def choose_thresholds(
@@ -75,10 +86,11 @@ def choose_thresholds(
     *,
     precision: float = TARGET_PRECISION,
     min_support: int = MIN_SUPPORT,
+    gate: Sequence[Prediction] = (),
 ) -> dict[str, float | None]:
     """A threshold (or None) for every intent."""
     return {
-        intent: choose_threshold(intent, predictions, precision=precision, min_support=min_support)
+        intent: choose_threshold(intent, predictions, precision=precision, min_support=min_support, gate=gate)
         for intent in intents
     }
 

@@ -5,9 +5,12 @@
 Out-of-fold predictions of N-fold cross-validation on data/nlu (the evaluation's
 fold code and cache) choose each intent's threshold: the lowest at which the
 intent's auto-sent answers are >= 99% right with no harmful confusion
-(nlu.autosend), else never. The chosen thresholds are then checked on a
-labelled file (the real-buyer set by default) with the project's model. Prints
-the diff of the routing file for review; `--dry-run` prints it without writing.
+(nlu.autosend), else never. A labelled file of real messages (the real-buyer
+set by default, `--tsv` for a shop's own) is parsed with the project's model:
+its analysis half must pass the same rule at the chosen threshold (`--no-gate`:
+cross-validation alone), its check half and the whole file report what the new
+thresholds would do. Prints the diff of the routing file for review;
+`--dry-run` prints it without writing.
 """
 
 from __future__ import annotations
@@ -86,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tsv", type=Path, default=None, help=f"labelled check file (default {REAL_BUYERS})")
     parser.add_argument("--precision", type=float, default=autosend.TARGET_PRECISION)
     parser.add_argument("--min-support", type=int, default=autosend.MIN_SUPPORT)
+    parser.add_argument(
+        "--no-gate", action="store_true", help="do not hold thresholds to the file's analysis half"
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     quiet_rasa_logging(logging.INFO)
@@ -94,26 +100,27 @@ def main(argv: list[str] | None = None) -> int:
     old_text = args.routing.read_text(encoding="utf-8")
     current = read_thresholds(old_text, intents)
     oof = cv_predictions(args.folds)
-    chosen = autosend.choose_thresholds(oof, intents, precision=args.precision, min_support=args.min_support)
-    report = [
-        *table_lines(
-            f"cross-validation ({args.folds} folds), current thresholds",
-            autosend.autosend_table(oof, current),
-        )
-    ]
-    report += table_lines("cross-validation, new thresholds", autosend.autosend_table(oof, chosen))
     check = args.tsv or (REAL_BUYERS if REAL_BUYERS.exists() else None)
+    texts, rows = file_predictions(check) if check is not None else ([], [])
+    halves = split_halves([{"text": t} for t in texts])
+    gate = [] if args.no_gate else [rows[i] for i in halves["analysis"]]
+    chosen = autosend.choose_thresholds(
+        oof, intents, precision=args.precision, min_support=args.min_support, gate=gate
+    )
+    report = table_lines(
+        f"cross-validation ({args.folds} folds), current thresholds", autosend.autosend_table(oof, current)
+    )
+    report += table_lines("cross-validation, new thresholds", autosend.autosend_table(oof, chosen))
     if check is not None:
-        texts, rows = file_predictions(check)
-        halves = split_halves([{"text": t} for t in texts])
         for name, new_or_old in (("current", current), ("new", chosen)):
             report += table_lines(
                 f"{check.name}, whole file, {name} thresholds", autosend.autosend_table(rows, new_or_old)
             )
         for half, idx in halves.items():
-            sub = [rows[i] for i in idx]
+            gated = " (held to it)" if half == "analysis" and gate else ""
             report += table_lines(
-                f"{check.name}, {half} half, new thresholds", autosend.autosend_table(sub, chosen)
+                f"{check.name}, {half} half{gated}, new thresholds",
+                autosend.autosend_table([rows[i] for i in idx], chosen),
             )
     print("\n".join(report))
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nlu import autosend, thresholds
+from nlu.eval_tsv import half_of
 from nlu.routing_file import read_thresholds, update_text
 
 
@@ -155,6 +156,18 @@ def test_update_adds_an_unlisted_intent_and_keeps_comments() -> None:
     assert read_thresholds(new, ["ask_invoice", "greet"]) == {"ask_invoice": 0.5, "greet": 0.6}
 
 
+def test_gate_of_real_messages_raises_or_removes_a_threshold() -> None:
+    greet = [p for p in SYNTHETIC if p[1] == "greet"]
+    assert autosend.choose_threshold("greet", greet) == 0.46
+    # Real messages: a goodbye answered as greet at 0.60 pushes the threshold above it...
+    real = [("greet", "greet", 0.9), ("goodbye", "greet", 0.6)]
+    assert autosend.choose_threshold("greet", greet, gate=real) == 0.61
+    # ...and one harmful confusion above every threshold forbids auto-sending greet at all.
+    assert autosend.choose_threshold("greet", greet, gate=[*real, ("complain", "greet", 1.0)]) is None
+    # A gate with no prediction of the intent changes nothing.
+    assert autosend.choose_threshold("greet", greet, gate=[("thank", "thank", 0.99)]) == 0.46
+
+
 def _fake_data(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(thresholds, "cv_predictions", lambda folds: SYNTHETIC)
     monkeypatch.setattr(
@@ -174,7 +187,7 @@ def test_command_prints_a_diff_and_dry_run_writes_nothing(
     check = tmp_path / "check.tsv"
     check.write_text("text\tlabel\n", encoding="utf-8")
 
-    assert thresholds.main(["--dry-run", "--routing", str(routing), "--tsv", str(check)]) == 0
+    assert thresholds.main(["--dry-run", "--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
     out = capsys.readouterr().out
     assert "-  greet:            {auto_send: true,  threshold: 0.60}   # greeting" in out
     assert "+  greet:            {auto_send: true,  threshold: 0.46}   # greeting" in out
@@ -185,11 +198,29 @@ def test_command_prints_a_diff_and_dry_run_writes_nothing(
     )
     assert routing.read_text(encoding="utf-8") == ROUTING
 
-    assert thresholds.main(["--routing", str(routing), "--tsv", str(check)]) == 0
+    assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
     assert read_thresholds(routing.read_text(encoding="utf-8"), ["greet", "thank"]) == {
         "greet": 0.46,
         "thank": None,
     }
     assert "# How drafts are routed (a comment that must survive)." in routing.read_text(encoding="utf-8")
-    assert thresholds.main(["--routing", str(routing), "--tsv", str(check)]) == 0
+    assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
     assert "no change" in capsys.readouterr().out
+
+
+def test_command_holds_thresholds_to_the_analysis_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_data(monkeypatch)
+    analysis = next(t for t in (f"m{i}" for i in range(100)) if half_of(t) == "analysis")
+    check_half = next(t for t in (f"m{i}" for i in range(100)) if half_of(t) == "check")
+    # The same harmful answer in the check half would not change the choice; in the analysis half it does.
+    rows = [("greet", "greet", 0.9), ("complain", "greet", 0.9)]
+    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([analysis, check_half], rows))
+    routing = tmp_path / "routing.yml"
+    routing.write_text(ROUTING, encoding="utf-8")
+    assert thresholds.main(["--dry-run", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]) == 0
+    assert "+  greet:            {auto_send: true,  threshold: 0.46}" in capsys.readouterr().out
+    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([check_half, analysis], rows))
+    assert thresholds.main(["--dry-run", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]) == 0
+    assert "+  greet:            {auto_send: false, threshold: 1.0}   # greeting" in capsys.readouterr().out
