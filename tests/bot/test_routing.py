@@ -102,6 +102,12 @@ def test_routing_file_can_not_make_complaints_auto_send():
     assert not _decide(config, intent="complain").auto_send
 
 
+@pytest.mark.parametrize("intent", ["change_address", "affirm", "deny"])
+def test_routing_file_can_not_make_agent_intents_auto_send(intent):
+    config = parse_routing({"mode": "bot_first", "intents": {intent: {"auto_send": True, "threshold": 0.1}}})
+    assert not _decide(config, intent=intent, confidence=1.0).auto_send
+
+
 @pytest.mark.parametrize(
     "raw, message",
     [
