@@ -22,7 +22,7 @@ def write_confusion_png(table: dict[str, Any], path: Path, title: str) -> None:
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("predicted (served)")
     ax.set_ylabel("gold")
-    ax.set_title(f"held-out intent confusion: {title}")
+    ax.set_title(f"intent confusion: {title}")
     peak = max((v for row in matrix for v in row), default=0)
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):

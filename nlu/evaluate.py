@@ -226,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     for name, result in report["pipelines"].items():
-        write_confusion_png(result["heldout"]["confusion"], args.out / f"confusion-{name}.png", name)
+        write_confusion_png(
+            result["heldout"]["confusion"], args.out / f"confusion-{name}.png", f"held-out, {name}"
+        )
         if "labelled" in result:
             stem = Path(result["labelled"]["file"]).stem
             write_confusion_png(
