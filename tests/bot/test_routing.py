@@ -130,3 +130,11 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
     for code in REASONS:
         shown = route_reason(RouteDecision(False, code, params))
         assert shown and not shown.isascii(), f"{code} is shown to agents as {shown!r}"
+
+
+def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
+    # nlu.autosend is pure Python (no Rasa): both envs can read it.
+    from bot.routing import NEVER_AUTO
+    from nlu.autosend import ALWAYS_AGENT
+
+    assert NEVER_AUTO == ALWAYS_AGENT

@@ -317,3 +317,49 @@ def test_evaluate_stops_on_a_bad_file_before_training(
     path.write_text("你好\tgreet\n退货\treturn_please\n", encoding="utf-8")
     assert evaluate.main(["--quick", "--tsv", str(path), "--out", str(tmp_path / "out")]) == 2
     assert f"error: {path}, line 2: unknown label 'return_please'" in capsys.readouterr().err
+
+
+def test_evaluate_scores_a_shop_export_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make evaluate QUICK=1 TSV=...` wiring, with a scripted model instead of a trained one."""
+    import json
+
+    from nlu import evaluate
+
+    answers = {"你好": ("greet", 0.97), "谢谢": ("greet", 0.9), "衣服破了": ("greet", 0.99)}
+
+    class ScriptedParser:
+        def __init__(self, model: object) -> None:
+            pass
+
+        def predict(self, texts: list[str]) -> list[dict]:
+            out = []
+            for text in texts:
+                intent, conf = answers.get(text, ("nlu_fallback", 0.3))
+                out.append(
+                    {"intent": intent, "confidence": conf, "ranking": [(intent, conf)], "entities": []}
+                )
+            return out
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(evaluate, "model_for", lambda config, prefix: (tmp_path / "m.tar.gz", {}))
+    monkeypatch.setattr(evaluate, "Parser", ScriptedParser)
+    routing = tmp_path / "routing.yml"
+    routing.write_text("intents:\n  greet: {auto_send: true, threshold: 0.95}\n", encoding="utf-8")
+    monkeypatch.setattr(evaluate, "ROUTING", routing)
+    export = tmp_path / "shop.tsv"
+    export.write_text("text\tlabel\n你好\tgreet\n谢谢\tthank\n衣服破了\tcomplain\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert evaluate.main(["--quick", "--no-baseline", "--tsv", str(export), "--out", str(out)]) == 0
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    whole = report["pipelines"]["ours"]["labelled"]["whole"]
+    assert whole["intent"]["accuracy"] == pytest.approx(1 / 3)
+    # greet >= 0.95: the greeting and the complaint go out, the complaint is harmful.
+    assert whole["autosend"]["overall"] | {"coverage": 0} == {
+        "messages": 3, "sent": 2, "wrong": 1, "harmful": 1, "coverage": 0, "wrong_rate": 0.5
+    }  # fmt: skip
+    assert [e["text"] for e in whole["errors"]] == ["谢谢", "衣服破了"]  # a shop's own file: every error
+    assert (out / "confusion-shop-ours.png").stat().st_size > 0
+    assert "## Labelled file:" in (out / "report.md").read_text(encoding="utf-8")
