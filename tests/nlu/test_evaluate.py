@@ -192,11 +192,11 @@ INTENTS = ["greet", "thank", "complain", "ask_size"]
 
 def test_tsv_loads_with_or_without_header_and_source(tmp_path: Path) -> None:
     path = tmp_path / "shop.tsv"
-    path.write_text("text\tlabel\tsource\n你好\tgreet\tshop@1\n\n谢谢啦\tthank\n", encoding="utf-8")
+    path.write_text("text\tlabel\tsource\n你好\tgreet\tshop@1\n\n多谢掌柜\tthank\n", encoding="utf-8")
     examples = load_tsv(path, INTENTS)
     assert [(e["text"], e["intent"], e["source"], e["line"]) for e in examples] == [
         ("你好", "greet", "shop@1", 2),
-        ("谢谢啦", "thank", "", 4),
+        ("多谢掌柜", "thank", "", 4),
     ]
     path.write_text("你好\tgreet\n", encoding="utf-8")
     assert [e["intent"] for e in load_tsv(path, INTENTS)] == ["greet"]
