@@ -14,7 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 ALLOW_NO_TESTS := || [ $$? -eq 5 ]
 
 .PHONY: help install lexicon train train-worker-stop demo demo-db serve test test-app test-nlu validate \
-        test-conversations lint format evaluate bench clean
+        test-conversations lint format evaluate thresholds bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-20s %s\n", $$1, $$2}'
@@ -56,8 +56,12 @@ test-conversations: train ## conversation tests (rasa test) on tests/conversatio
 	$(RASA) test core --stories tests/conversations --model $$($(RASA_PY) scripts/train.py --check) \
 	    --fail-on-prediction-errors --out var/results/conversations
 
-evaluate: install ## NLU evaluation vs the baseline (held-out, Traditional, 5-fold CV; QUICK=1 skips CV)
-	$(RASA_PY) -m nlu.evaluate $(if $(QUICK),--quick) $(if $(FOLDS),--folds $(FOLDS))
+evaluate: install ## NLU evaluation vs the baseline (held-out, Traditional, real buyers or TSV=path, 5-fold CV; QUICK=1 skips CV, BASELINE=0 skips the baseline)
+	$(RASA_PY) -m nlu.evaluate $(if $(QUICK),--quick) $(if $(FOLDS),--folds $(FOLDS)) \
+	    $(if $(TSV),--tsv $(TSV)) $(if $(filter 0,$(BASELINE)),--no-baseline)
+
+thresholds: install ## recompute the auto-send thresholds from cross-validation into responses/routing.yml (prints the diff; DRY_RUN=1 only prints)
+	$(RASA_PY) -m nlu.thresholds $(if $(DRY_RUN),--dry-run) $(if $(FOLDS),--folds $(FOLDS)) $(if $(TSV),--tsv $(TSV))
 
 bench: install ## benchmarks (latency, throughput, memory, training, vs stock Rasa): bench/results/latest.md; BENCH_ARGS=--quick
 	$(APP) -m bench $(BENCH_ARGS)

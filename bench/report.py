@@ -246,7 +246,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{_fmt(tr.get('retrain_worker_s'))} s {_runs(tr.get('retrain_worker_runs'))}"
         f"({tr.get('retrain_worker_status', 'skipped')})",
         "",
-        "## NLU quality (held-out macro-F1, nlu.evaluate)",
+        "## NLU quality (held-out and real-buyer macro-F1, nlu.evaluate)",
         "",
     ]
     q = results.get("nlu_quality") or {}
@@ -255,6 +255,14 @@ def markdown(results: dict[str, Any]) -> str:
             f"ours {q['ours_macro_f1']}, stock baseline {q['baseline_macro_f1']} "
             f"({q.get('heldout_messages')} held-out messages; {'reused ' + q['source'] if q.get('reused') else 'fresh --quick run'})."
         )
+        if "labelled_macro_f1_large" in q:
+            lines.append(
+                f"Real buyers ({q['labelled_file']}, {q['labelled_messages']} messages), ours: macro-F1 over the "
+                f"intents with >= {q['labelled_min_rows']} rows {q['labelled_macro_f1_large']} "
+                f"(check half {q['labelled_check_macro_f1_large']}), accuracy {q['labelled_accuracy']}; "
+                f"auto-sent {q['labelled_autosend_coverage']:.1%} of messages, "
+                f"{q['labelled_autosend_wrong_rate']:.1%} of them wrong, {q['labelled_autosend_harmful']} harmful."
+            )
     else:
         lines.append(str(q.get("status", "not measured")))
     lines += ["", "## Phase durations (s)", ""]

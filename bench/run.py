@@ -160,6 +160,25 @@ def reference_models(o: Options, raw: Path) -> tuple[Path, Path | None, list[str
     return train_model(*write_stock_config(epochs), raw), model_if_trained(*BASELINE), [note]
 
 
+def labelled_quality(labelled: dict[str, Any] | None) -> dict[str, Any]:
+    """Our scores on the evaluation's labelled file (real buyers by default), if it had one."""
+    if not labelled:
+        return {}
+    whole = labelled["whole"]
+    sent = (whole.get("autosend") or {}).get("overall") or {}
+    return {
+        "labelled_file": Path(labelled["file"]).name,
+        "labelled_messages": labelled["messages"],
+        "labelled_min_rows": labelled["min_rows"],
+        "labelled_macro_f1_large": round(whole["macro_f1_large"], 4),
+        "labelled_check_macro_f1_large": round(labelled["check"]["macro_f1_large"], 4),
+        "labelled_accuracy": round(whole["intent"]["accuracy"], 4),
+        "labelled_autosend_coverage": round(sent.get("coverage", 0.0), 4),
+        "labelled_autosend_wrong_rate": round(sent.get("wrong_rate", 0.0), 4),
+        "labelled_autosend_harmful": sent.get("harmful"),
+    }
+
+
 def read_quality_report(path: Path, ours: Path, baseline: Path) -> dict[str, Any] | None:
     """The held-out macro-F1 of an nlu.evaluate report, if it is for exactly these two models."""
     try:
@@ -174,6 +193,7 @@ def read_quality_report(path: Path, ours: Path, baseline: Path) -> dict[str, Any
             "heldout_messages": data.get("heldout_messages"),
             "ours_macro_f1": round(pipes["ours"]["heldout"]["intent"]["macro_f1"], 4),
             "baseline_macro_f1": round(pipes["baseline"]["heldout"]["intent"]["macro_f1"], 4),
+            **labelled_quality(pipes["ours"].get("labelled")),
         }
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -408,7 +408,9 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -
     ):
         # Never answer a later message before an earlier one an agent still holds.
         decision = RouteDecision(False, "earlier_waiting")
-    meta: dict[str, Any] = {**draft.meta, "intent_ranking": draft.intent_ranking[:3]}
+    # The card's candidates: a fallback's ranking starts with nlu_fallback, which is no candidate.
+    ranking = [r for r in draft.intent_ranking if r.get("name") != "nlu_fallback"][: cards.CANDIDATES]
+    meta: dict[str, Any] = {**draft.meta, "intent_ranking": ranking}
     row = channel_store.record_draft(
         conversation_id=job.conversation_id,
         inbound_id=job.inbound_id,

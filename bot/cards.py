@@ -19,7 +19,6 @@ from bot import texts
 from shop import desk_store
 from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
-from shop.trainer_inbox import runner_up
 
 # The intents an agent can pick after rejecting (docs/architecture.md).
 INTENTS = (
@@ -28,6 +27,8 @@ INTENTS = (
     "ask_shipping_fee", "change_address", "ask_invoice", "complain", "request_human", "out_of_scope",
 )  # fmt: skip
 CONTEXT_MESSAGES = 3
+# The model's best guesses an agent sees, so an unsure or unplaced message is one tap from its intent.
+CANDIDATES = 3
 FACTS_CHARS = 300
 
 
@@ -45,7 +46,7 @@ class CardView:
     context: list[str]
     intent: str | None
     confidence: float | None
-    runner_up: tuple[str | None, float | None]
+    candidates: list[tuple[str, float]]
     meta: dict[str, Any]
     route_reason: str | None
     replies: list[str]
@@ -84,7 +85,7 @@ def load_card(session: Session, draft_id: int, channel: str) -> CardView | None:
         context=context,
         intent=draft.intent,
         confidence=draft.confidence,
-        runner_up=runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent),
+        candidates=top_candidates((draft.meta or {}).get("intent_ranking") or []),
         meta=draft.meta or {},
         route_reason=draft.route_reason,
         replies=list(draft.texts or []),
@@ -96,6 +97,16 @@ def load_card(session: Session, draft_id: int, channel: str) -> CardView | None:
         conversation_id=conv.id,
         blocked=conv.blocked,
     )
+
+
+def top_candidates(intent_ranking: list[dict[str, Any]]) -> list[tuple[str, float]]:
+    """The classifier's best intents with confidences; nlu_fallback is a verdict, not a candidate."""
+    ranked = [
+        (str(r["name"]), float(r.get("confidence") or 0.0))
+        for r in intent_ranking or []
+        if r.get("name") and r["name"] != "nlu_fallback"
+    ]
+    return ranked[:CANDIDATES]
 
 
 def _facts_line(meta: dict[str, Any]) -> list[str]:
@@ -134,11 +145,10 @@ def render(view: CardView, status: str | None = None) -> str:
     if view.text:
         lines.append(texts.agent("card_message", text=view.text))
     if view.intent:
-        intent = texts.agent("card_intent", intent=view.intent, confidence=view.confidence or 0.0)
-        second, second_conf = view.runner_up
-        if second:
-            intent += texts.agent("card_runner_up", intent=second, confidence=second_conf or 0.0)
-        lines.append(intent)
+        lines.append(texts.agent("card_intent", intent=view.intent, confidence=view.confidence or 0.0))
+    if view.candidates:
+        shown = " · ".join(f"{name} {conf:.2f}" for name, conf in view.candidates)
+        lines.append(texts.agent("card_candidates", candidates=shown))
     lines += _facts_line(view.meta)
     if view.route_reason:
         lines.append(texts.agent("card_route", reason=view.route_reason))

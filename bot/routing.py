@@ -16,8 +16,20 @@ import yaml
 MODES = ("assist", "bot_first", "human_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # These never go out on their own, whatever the file says: the issue's defaults
-# are a safety rule, not a preference.
-NEVER_AUTO = frozenset({"complain", "request_return", "request_human", "out_of_scope", "nlu_fallback"})
+# are a safety rule, not a preference. An address change needs an agent's check,
+# and a bare yes/no only makes sense in context (issue 17; nlu.autosend.ALWAYS_AGENT).
+NEVER_AUTO = frozenset(
+    {
+        "complain",
+        "request_return",
+        "request_human",
+        "change_address",
+        "affirm",
+        "deny",
+        "out_of_scope",
+        "nlu_fallback",
+    }
+)
 
 
 @dataclass(frozen=True)

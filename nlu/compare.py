@@ -44,7 +44,7 @@ def evaluate_model(
     report = intent_report(gold, predicted)
     table = confusion(gold, predicted)
     png = png_dir / f"confusion_{name}.png"
-    write_confusion_png(table, png, f"{name}: {model.name}")
+    write_confusion_png(table, png, f"held-out, {name}: {model.name}")
     return {
         "model": str(model),
         "macro_f1": report["macro_f1"],

@@ -22,7 +22,7 @@ def write_confusion_png(table: dict[str, Any], path: Path, title: str) -> None:
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("predicted (served)")
     ax.set_ylabel("gold")
-    ax.set_title(f"held-out intent confusion: {title}")
+    ax.set_title(f"intent confusion: {title}")
     peak = max((v for row in matrix for v in row), default=0)
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
@@ -126,6 +126,86 @@ def _sweep_rows(sweep: list[dict[str, Any]]) -> list[str]:
     return rows
 
 
+def autosend_rows(table: dict[str, Any]) -> list[str]:
+    """Per intent acted on and overall: threshold, auto-sent, coverage, wrong, harmful."""
+    rows = [
+        "| intent | threshold | auto-sent | coverage % | wrong | wrong % | harmful |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for intent, r in table["per_intent"].items():
+        rows.append(
+            f"| {intent} | {r['threshold']:.2f} | {r['sent']} | {_pct(r['coverage'])} | {r['wrong']} "
+            f"| {_pct(r['wrong_rate'])} | {r['harmful']} |"
+        )
+    o = table["overall"]
+    rows.append(
+        f"| **all** ({o['messages']} messages) | | {o['sent']} | {_pct(o['coverage'])} | {o['wrong']} "
+        f"| {_pct(o['wrong_rate'])} | {o['harmful']} |"
+    )
+    if table.get("harmful_pairs"):
+        rows += [
+            "",
+            "Harmful auto-sends (gold -> answered as): "
+            + ", ".join(f"{pair}: {n}" for pair, n in table["harmful_pairs"].items()),
+        ]
+    return rows
+
+
+def _labelled_lines(report: dict[str, Any]) -> list[str]:
+    """The labelled file's section: summary per pipeline and half, then ours in detail."""
+    first = next((r["labelled"] for r in report["pipelines"].values() if "labelled" in r), None)
+    if first is None:
+        return []
+    name = Path(first["file"]).name
+    lines = [
+        "",
+        f"## Labelled file: {first['file']} ({first['messages']} messages)",
+        "",
+        f"Halves by md5(text) % 2: analysis {first['analysis']['messages']}, check {first['check']['messages']}. "
+        f"Large intents (>= {first['min_rows']} rows): {len(first['large_intents'])}; rows per intent: "
+        + ", ".join(f"{k} {v}" for k, v in first["rows_per_intent"].items())
+        + ".",
+        "",
+        f"| pipeline | part | messages | macro-F1, all intents | macro-F1, intents >= {first['min_rows']} rows "
+        "| accuracy | auto-sent % | wrong among auto-sent % | harmful auto-sent |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for pipeline, result in report["pipelines"].items():
+        labelled = result.get("labelled")
+        if not labelled:
+            continue
+        for part in ("whole", "analysis", "check"):
+            r = labelled[part]
+            sent = (r.get("autosend") or {}).get("overall")
+            cells = (
+                f"{_pct(sent['coverage'])} | {_pct(sent['wrong_rate'])} | {sent['harmful']}"
+                if sent
+                else "– | – | –"
+            )
+            lines.append(
+                f"| {pipeline} | {part} | {r['intent']['n']} | {_pct(r['macro_f1_all'])} | {_pct(r['macro_f1_large'])} "
+                f"| {_pct(r['intent']['accuracy'])} | {cells} |"
+            )
+    ours = report["pipelines"].get("ours", {}).get("labelled")
+    if ours:
+        whole = ours["whole"]
+        lines += ["", f"### Per-intent scores on {name} (ours, whole file)", ""]
+        lines += ["| intent | support | P | R | F1 |", "|---|---|---|---|---|"]
+        for intent, r in whole["intent"]["per_intent"].items():
+            small = "" if intent in ours["large_intents"] else " (too few rows)"
+            lines.append(
+                f"| {intent}{small} | {r['support']} | {_pct(r['precision'])} | {_pct(r['recall'])} | {_pct(r['f1'])} |"
+            )
+        for part in ("whole", "analysis", "check"):
+            if "autosend" in ours[part]:
+                lines += ["", f"### Auto-send with responses/routing.yml's thresholds ({name}, {part})", ""]
+                lines += autosend_rows(ours[part]["autosend"])
+        lines += ["", f"Most frequent confusions on {name} (gold → served):"]
+        lines += [f"- {g} → {p}: {n}" for g, p, n in top_confusions(whole["confusion"])] or ["- none"]
+        lines += ["", "```", confusion_text(whole["confusion"]), "```"]
+    return lines
+
+
 def write_markdown(report: dict[str, Any]) -> str:
     """The whole report as Markdown (numbers in percent)."""
     lines = [
@@ -146,6 +226,7 @@ def write_markdown(report: dict[str, Any]) -> str:
         "## Per-intent scores (held-out, Simplified)",
         "",
         *_per_intent_rows(report),
+        *_labelled_lines(report),
     ]
     for name, result in report["pipelines"].items():
         held = result["heldout"]
@@ -164,4 +245,12 @@ def write_markdown(report: dict[str, Any]) -> str:
         lines += ["Most frequent confusions (gold → served): "]
         lines += [f"- {g} → {p}: {n}" for g, p, n in top_confusions(held["confusion"])] or ["- none"]
         lines += ["", "```", confusion_text(held["confusion"]), "```"]
+        cv_autosend = (result.get("cross_validation") or {}).get("autosend")
+        if cv_autosend:
+            lines += [
+                "",
+                "Auto-send with responses/routing.yml's thresholds, on the out-of-fold CV predictions:",
+                "",
+            ]
+            lines += autosend_rows(cv_autosend)
     return "\n".join(lines) + "\n"

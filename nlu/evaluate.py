@@ -1,13 +1,17 @@
 """Evaluate the intent model and the rule entities against a stock Rasa baseline.
 
-    .venv-rasa/bin/python -m nlu.evaluate [--quick] [--folds N]      (make evaluate)
+    .venv-rasa/bin/python -m nlu.evaluate [--quick] [--folds N] [--tsv PATH] [--no-baseline]
+    (make evaluate [QUICK=1] [FOLDS=N] [TSV=PATH] [BASELINE=0])
 
 For our pipeline (config.yml) and the baseline (nlu/baseline_config.yml), in one
 run: intent precision/recall/F1, macro-F1 and confusion matrix on the held-out
 file, on the same file converted to Traditional script, and by N-fold
 cross-validation on data/nlu (`--quick` skips it); entity exact match per type;
-parse latency p50/p95; a FallbackClassifier threshold analysis. Writes
-var/results/nlu/report.json, report.md and confusion-matrix PNGs.
+parse latency p50/p95; a FallbackClassifier threshold analysis. Also, for a
+labelled TSV (`--tsv`; by default the real-buyer set ../shared/real-buyers/dev.tsv
+when it exists): the same intent scores on the whole file and on its two fixed
+halves, and what the routing file's thresholds would auto-send (nlu.autosend).
+Writes var/results/nlu/report.json, report.md and confusion-matrix PNGs.
 
 The headline intent is the *served* one: nlu_fallback counts as out_of_scope,
 because the bot handles it that way. The classifier's own top intent (ignoring
@@ -22,19 +26,25 @@ import json
 import logging
 import os
 import platform
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from nlu import autosend
 from nlu import eval_metrics as m
 from nlu.eval_data import Example, load_examples, stratified_folds, traditional_examples, training_extras
+from nlu.eval_labelled import score_labelled
 from nlu.eval_models import ROOT, Parser, cv_fold_predictions, model_for, quiet_rasa_logging
 from nlu.eval_report import write_confusion_png, write_markdown
+from nlu.eval_tsv import REAL_BUYERS, LabelledFileError, load_tsv
+from nlu.routing_file import read_thresholds
 
 HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
 TRAINING = ROOT / "data" / "nlu"
 PIPELINES = {"ours": ("config.yml", ""), "baseline": ("nlu/baseline_config.yml", "baseline-")}
+ROUTING = ROOT / "responses" / "routing.yml"
 SWEEP = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]
 logger = logging.getLogger("nlu.evaluate")
 
@@ -81,8 +91,13 @@ def threshold_sweep(examples: list[Example], predictions: list[dict[str, Any]], 
 
 def cross_validate(config: Path, examples: list[Example], folds: int, extras: str = "") -> dict[str, Any]:
     """Pooled and per-fold intent scores of N-fold cross-validation on the training data
-    (`extras`: its lookup tables, as YAML, given to every fold)."""
+    (`extras`: its lookup tables, as YAML, given to every fold).
+
+    `predictions` holds every training example's out-of-fold `[gold, intent, confidence]`
+    (intent as the pipeline returned it, nlu_fallback included): the threshold chooser's input.
+    """
     gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0
+    pooled_predictions: list[list[Any]] = []
     for k, test_idx in enumerate(stratified_folds(examples, folds)):
         held = set(test_idx)
         train = [e for i, e in enumerate(examples) if i not in held]
@@ -95,6 +110,9 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
         seconds.append(round(result["train_seconds"], 1))
         cpu.append(round(result.get("train_cpu_seconds", 0.0), 1))
         cached += result["cached"]
+        pooled_predictions += [
+            [g, p["intent"], p["confidence"]] for g, p in zip(fold_gold, result["predictions"], strict=True)
+        ]
         gold += fold_gold
         served += fold_served
     pooled = m.intent_report(gold, served)
@@ -109,17 +127,29 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
         "fold_train_seconds": seconds,
         "fold_train_cpu_seconds": cpu,
         "folds_from_cache": cached,
+        "predictions": pooled_predictions,
     }
 
 
-def evaluate_pipeline(name: str, heldout: list[Example], traditional: list[Example]) -> dict[str, Any]:
-    """Held-out (Simplified and Traditional) scores of one pipeline's project model."""
+def current_thresholds() -> dict[str, float | None]:
+    """The thresholds the gateway applies today (responses/routing.yml)."""
+    from nlu.thresholds import routed_intents
+
+    return read_thresholds(ROUTING.read_text(encoding="utf-8"), routed_intents())
+
+
+def evaluate_pipeline(
+    name: str, heldout: list[Example], traditional: list[Example], labelled: tuple[Path, list[Example]] | None
+) -> dict[str, Any]:
+    """Held-out (Simplified and Traditional) scores of one pipeline's project model, and
+    its scores on the labelled file if any."""
     config, prefix = PIPELINES[name]
     model, timing = model_for(config, prefix)
     parser = Parser(model)
     try:
         simplified = parser.predict([e["text"] for e in heldout])
         converted = parser.predict([e["text"] for e in traditional])
+        on_file = parser.predict([e["text"] for e in labelled[1]]) if labelled else None
     finally:
         parser.close()
     result = {
@@ -133,6 +163,13 @@ def evaluate_pipeline(name: str, heldout: list[Example], traditional: list[Examp
     if settings:
         result["fallback_config"] = {"threshold": settings[0], "ambiguity_threshold": settings[1]}
         result["threshold_sweep"] = threshold_sweep(heldout, simplified, settings[1])
+    if labelled and on_file is not None:
+        path, examples = labelled
+        # Auto-send applies to our model only: the routing file's thresholds are calibrated on it.
+        thresholds = current_thresholds() if name == "ours" else None
+        result["labelled"] = score_labelled(
+            path, examples, on_file, thresholds, show_all_errors=path.resolve() != REAL_BUYERS.resolve()
+        )
     return result
 
 
@@ -142,9 +179,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip cross-validation")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "results" / "nlu")
+    parser.add_argument(
+        "--tsv",
+        type=Path,
+        help=f"labelled messages: text<TAB>label[<TAB>source] (default {REAL_BUYERS}, if present)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="evaluate our pipeline only")
     args = parser.parse_args(argv)
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     quiet_rasa_logging(logging.INFO)  # our progress lines at INFO, Rasa's at WARNING
+
+    tsv = args.tsv or (REAL_BUYERS if REAL_BUYERS.exists() else None)
+    try:  # a bad file stops the run before any training
+        labelled = (tsv, load_tsv(tsv)) if tsv else None
+    except LabelledFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    pipelines = ["ours"] if args.no_baseline else list(PIPELINES)
 
     heldout = load_examples(HELDOUT)
     traditional = traditional_examples(heldout)
@@ -155,27 +206,53 @@ def main(argv: list[str] | None = None) -> int:
         "traditional_entities_dropped": sum(e["entities_dropped"] for e in traditional),
         "pipelines": {},
     }
-    for name in PIPELINES:
-        logger.info("held-out: %s", name)
-        report["pipelines"][name] = evaluate_pipeline(name, heldout, traditional)
+    if labelled:
+        report["labelled_file"] = str(labelled[0])
+    for name in pipelines:
+        logger.info("held-out%s: %s", " and labelled file" if labelled else "", name)
+        report["pipelines"][name] = evaluate_pipeline(name, heldout, traditional, labelled)
     if not args.quick:
         training = load_examples(TRAINING)
         extras = training_extras(TRAINING)
         report["training_examples"] = len(training)
-        for name, (config, _) in PIPELINES.items():
-            report["pipelines"][name]["cross_validation"] = cross_validate(
-                ROOT / config, training, args.folds, extras
-            )
+        for name in pipelines:
+            cv = cross_validate(ROOT / PIPELINES[name][0], training, args.folds, extras)
+            predictions = cv.pop("predictions")  # thousands of rows: the table is what the report needs
+            if name == "ours":
+                cv["autosend"] = autosend.autosend_table(
+                    [(g, i, float(c)) for g, i, c in predictions], current_thresholds()
+                )
+            report["pipelines"][name]["cross_validation"] = cv
 
     args.out.mkdir(parents=True, exist_ok=True)
     for name, result in report["pipelines"].items():
-        write_confusion_png(result["heldout"]["confusion"], args.out / f"confusion-{name}.png", name)
+        write_confusion_png(
+            result["heldout"]["confusion"], args.out / f"confusion-{name}.png", f"held-out, {name}"
+        )
+        if "labelled" in result:
+            stem = Path(result["labelled"]["file"]).stem
+            write_confusion_png(
+                result["labelled"]["whole"]["confusion"],
+                args.out / f"confusion-{stem}-{name}.png",
+                f"{stem}: {name}",
+            )
     (args.out / "report.json").write_text(
         json.dumps(report, ensure_ascii=False, indent=2, default=float), encoding="utf-8"
     )
     (args.out / "report.md").write_text(write_markdown(report), encoding="utf-8")
-    ours, base = (report["pipelines"][n]["heldout"]["intent"]["macro_f1"] for n in ("ours", "baseline"))
-    print(f"held-out macro-F1: ours {ours:.3f}, baseline {base:.3f}; report: {args.out / 'report.md'}")
+    scores = ", ".join(
+        f"{n} {r['heldout']['intent']['macro_f1']:.3f}" for n, r in report["pipelines"].items()
+    )
+    print(f"held-out macro-F1: {scores}; report: {args.out / 'report.md'}")
+    ours = report["pipelines"]["ours"].get("labelled")
+    if ours:
+        whole, sent = ours["whole"], ours["whole"]["autosend"]["overall"]
+        print(
+            f"{Path(ours['file']).name} (ours, {whole['intent']['n']} messages): macro-F1 {whole['macro_f1_all']:.3f}, "
+            f"over the {len(ours['large_intents'])} intents with >= {ours['min_rows']} rows {whole['macro_f1_large']:.3f}, "
+            f"accuracy {whole['intent']['accuracy']:.3f}; auto-send {100 * sent['coverage']:.1f}% of messages, "
+            f"{100 * sent['wrong_rate']:.1f}% of them wrong, {sent['harmful']} harmful"
+        )
     return 0
 
 

@@ -187,6 +187,42 @@ def test_a_quality_report_is_read_for_its_own_models_wherever_it_was_written(tmp
     assert read_quality_report(tmp_path / "missing.json", Path("o"), Path("b")) is None
 
 
+def test_the_nlu_quality_line_shows_the_real_buyer_figures(tmp_path: Path):
+    from bench.report import markdown
+    from bench.run import read_quality_report
+
+    def part(large: float, accuracy: float) -> dict:
+        return {"macro_f1_large": large, "intent": {"accuracy": accuracy}}
+
+    whole = {
+        **part(0.6421, 0.654),
+        "autosend": {"overall": {"coverage": 0.1165, "wrong_rate": 0.0115, "harmful": 0}},
+    }
+    labelled = {
+        "file": "/x/dev.tsv",
+        "messages": 1494,
+        "min_rows": 20,
+        "whole": whole,
+        "check": part(0.654, 0.66),
+    }
+    data = {
+        "date": "d",
+        "heldout_messages": 398,
+        "pipelines": {
+            "ours": {"model": "o.tar.gz", "heldout": {"intent": {"macro_f1": 0.954}}, "labelled": labelled},
+            "baseline": {"model": "b.tar.gz", "heldout": {"intent": {"macro_f1": 0.919}}},
+        },
+    }
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(data), encoding="utf-8")
+    found = read_quality_report(report, Path("o.tar.gz"), Path("b.tar.gz"))
+    text = markdown({"nlu_quality": {**found, "reused": True}})
+    assert (
+        "Real buyers (dev.tsv, 1494 messages), ours: macro-F1 over the intents with >= 20 rows 0.6421 "
+        "(check half 0.654), accuracy 0.654; auto-sent 11.7% of messages, 1.1% of them wrong, 0 harmful."
+    ) in text
+
+
 def test_the_stock_reference_is_the_true_one_when_trained_else_one_that_fits_the_run(monkeypatch, tmp_path):
     import bench.run as run
 

@@ -15,6 +15,7 @@ import itertools
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,6 +32,8 @@ from shop.demo import load_demo
 from tests.fakes.bot_api import BOT_USER, FakeBotApi
 from tests.fakes.rasa import FakeRasa
 
+# Fixed thresholds: `make thresholds` rewrites responses/routing.yml from data.
+ROUTING_FILE = Path(__file__).with_name("routing.yml")
 AGENT_CHAT = -1001234
 AGENTS = (11, 12)
 SUPERVISOR = 99
@@ -235,6 +238,7 @@ def settings(fake_api: FakeBotApi, fake_rasa: FakeRasa, sqlite_url: str) -> Sett
         rasa_retry_max_s=0.2,
         chat_send_interval_s=0.0,
         group_send_interval_s=0.0,
+        routing_file=ROUTING_FILE,
     )
 
 

@@ -1,10 +1,11 @@
 """The auto-send decision: every condition, each mode, and the recorded reason."""
 
+import dataclasses
 from datetime import datetime, timezone
 
 import pytest
 
-from bot.routing import RoutingConfig, RoutingConfigError, decide, load_routing, parse_routing
+from bot.routing import IntentRoute, RoutingConfig, RoutingConfigError, decide, load_routing, parse_routing
 from shop.paths import RESPONSES_DIR
 
 # Tuesday 2026-11-24 12:00 in Shanghai is 04:00 UTC: business hours.
@@ -17,7 +18,28 @@ HOLIDAY = datetime(2026, 10, 1, 4, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(scope="module")
 def shop_routing() -> RoutingConfig:
-    return load_routing(RESPONSES_DIR / "routing.yml")
+    # The shop's mode, hours and holidays with fixed thresholds: `make thresholds` rewrites the file's.
+    config = load_routing(RESPONSES_DIR / "routing.yml")
+    fixed = {**config.intents, "ask_size": IntentRoute(True, 0.60), "greet": IntentRoute(True, 0.60)}
+    return dataclasses.replace(config, intents=fixed)
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "request_return",
+        "complain",
+        "request_human",
+        "change_address",
+        "affirm",
+        "deny",
+        "out_of_scope",
+        "nlu_fallback",
+    ],
+)
+def test_shipped_thresholds_send_agent_intents_to_an_agent(intent):
+    shipped = load_routing(RESPONSES_DIR / "routing.yml")
+    assert not _decide(shipped, intent=intent, confidence=1.0, agents_on_duty=False).auto_send
 
 
 def _decide(config, **overrides):
@@ -80,6 +102,12 @@ def test_routing_file_can_not_make_complaints_auto_send():
     assert not _decide(config, intent="complain").auto_send
 
 
+@pytest.mark.parametrize("intent", ["change_address", "affirm", "deny"])
+def test_routing_file_can_not_make_agent_intents_auto_send(intent):
+    config = parse_routing({"mode": "bot_first", "intents": {intent: {"auto_send": True, "threshold": 0.1}}})
+    assert not _decide(config, intent=intent, confidence=1.0).auto_send
+
+
 @pytest.mark.parametrize(
     "raw, message",
     [
@@ -102,3 +130,11 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
     for code in REASONS:
         shown = route_reason(RouteDecision(False, code, params))
         assert shown and not shown.isascii(), f"{code} is shown to agents as {shown!r}"
+
+
+def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
+    # nlu.autosend is pure Python (no Rasa): both envs can read it.
+    from bot.routing import NEVER_AUTO
+    from nlu.autosend import ALWAYS_AGENT
+
+    assert NEVER_AUTO == ALWAYS_AGENT

@@ -298,3 +298,43 @@ async def test_message_too_long_from_telegram_is_split_finer_and_sent(harness: H
     await harness.start()
     harness.buyer_says("你好")
     await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="sent after the refusal")
+
+
+async def test_a_message_the_model_cannot_place_goes_to_an_agent_with_the_top_candidates(
+    harness: Harness,
+) -> None:
+    # Rasa's FallbackClassifier answers nlu_fallback and puts it first in the ranking.
+    harness.rasa.script["这个咋整"] = Turn(
+        "nlu_fallback",
+        0.3,
+        ["亲，稍等，马上为您转接客服～"],
+        ranking=[
+            ("nlu_fallback", 0.3),
+            ("ask_size", 0.26),
+            ("ask_stock", 0.22),
+            ("bargain", 0.12),
+            ("greet", 0.05),
+        ],
+    )
+    await harness.start()
+    harness.buyer_says("这个咋整")
+    await harness.wait_card()
+    await harness.idle()
+    assert harness.to_buyer() == []  # never answered on its own
+    draft = harness.db(lambda s: s.scalars(select(Draft)).one())
+    assert (draft.state, draft.auto_send) != ("sent", True)
+    card = harness.cards()[0].text
+    assert texts.agent("card_candidates", candidates="ask_size 0.26 · ask_stock 0.22 · bargain 0.12") in card
+    assert "greet 0.05" not in card  # three candidates, not the whole ranking
+
+
+async def test_an_unsure_answer_shows_its_candidates_to_the_agent(harness: Harness) -> None:
+    harness.rasa.script["这个呢"] = Turn(
+        "ask_size", 0.41, ["亲，建议您选M码哦～"], ranking=[("ask_size", 0.41), ("ask_stock", 0.3)]
+    )
+    await harness.start()
+    harness.buyer_says("这个呢")
+    await harness.wait_card()
+    assert harness.to_buyer() == []
+    card = harness.cards()[0].text
+    assert texts.agent("card_candidates", candidates="ask_size 0.41 · ask_stock 0.30") in card

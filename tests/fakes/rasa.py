@@ -30,6 +30,8 @@ class Turn:
     meta: dict[str, Any] = field(default_factory=dict)
     runner_up: tuple[str, float] | None = None
     delay_s: float = 0.0  # a slow model: makes per-chat ordering observable
+    # The whole intent_ranking, as Rasa sends it (a fallback puts nlu_fallback first); overrides runner_up.
+    ranking: list[tuple[str, float]] | None = None
 
 
 def _body(turn: Turn, text: str) -> dict[str, Any]:
@@ -38,6 +40,8 @@ def _body(turn: Turn, text: str) -> dict[str, Any]:
     ranking = [{"name": turn.intent, "confidence": turn.confidence}]
     if turn.runner_up:
         ranking.append({"name": turn.runner_up[0], "confidence": turn.runner_up[1]})
+    if turn.ranking is not None:
+        ranking = [{"name": name, "confidence": conf} for name, conf in turn.ranking]
     return {
         "messages": [*({"recipient_id": "x", "text": r} for r in turn.replies), {"custom": {"draft": meta}}],
         "intent": {"name": turn.intent, "confidence": turn.confidence},

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from nlu.eval_data import (
     training_extras,
     write_nlu_yaml,
 )
+from nlu.eval_labelled import score_labelled
 from nlu.eval_report import write_markdown
+from nlu.eval_tsv import LabelledFileError, load_tsv, split_halves
 
 GOLD = ["a", "a", "a", "b", "b", "c"]
 PRED = ["a", "a", "b", "b", "c", "c"]
@@ -179,3 +183,183 @@ def test_markdown_report_renders_without_cross_validation() -> None:
     }
     text = write_markdown(report)
     assert "| ours | 65.6 | 66.7 | 65.6 | skipped | skipped | 1.0 / 2.0 | 0 (0) |" in text
+
+
+# --- labelled TSV files (real buyers, a shop's own export) ---------------------------------
+
+INTENTS = ["greet", "thank", "complain", "ask_size"]
+
+
+def test_tsv_loads_with_or_without_header_and_source(tmp_path: Path) -> None:
+    path = tmp_path / "shop.tsv"
+    path.write_text("text\tlabel\tsource\n你好\tgreet\tshop@1\n\n多谢掌柜\tthank\n", encoding="utf-8")
+    examples = load_tsv(path, INTENTS)
+    assert [(e["text"], e["intent"], e["source"], e["line"]) for e in examples] == [
+        ("你好", "greet", "shop@1", 2),
+        ("多谢掌柜", "thank", "", 4),
+    ]
+    path.write_text("你好\tgreet\n", encoding="utf-8")
+    assert [e["intent"] for e in load_tsv(path, INTENTS)] == ["greet"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("text\tlabel\n你好\tgreet\n衣服破了\tcomplaint\n", "line 3: unknown label 'complaint'"),
+        ("你好\tgreet\n衣服破了\n", "line 2: expected 2 or 3 tab-separated columns"),
+        (
+            "你好\tgreet\ta\tb\n",
+            "line 1: expected 2 or 3 tab-separated columns (text, label[, source]), found 4",
+        ),
+        ("你好\tgreet\n\tthank\n", "line 2: the text is empty"),
+        ("text\tlabel\n", "no labelled rows"),
+    ],
+)
+def test_tsv_errors_name_the_row(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LabelledFileError, match=re.escape(message)):
+        load_tsv(path, INTENTS)
+
+
+def test_tsv_labels_default_to_the_domain_intents(tmp_path: Path) -> None:
+    path = tmp_path / "shop.tsv"
+    path.write_text("在吗\tgreet\n能便宜点吗\tbargain\n", encoding="utf-8")
+    assert len(load_tsv(path)) == 2
+    path.write_text("在吗\tnlu_fallback\n", encoding="utf-8")  # not a label anyone can be scored on
+    with pytest.raises(LabelledFileError, match="line 1"):
+        load_tsv(path)
+
+
+def test_halves_follow_the_md5_rule_and_partition() -> None:
+    examples = [{"text": f"消息{i}"} for i in range(40)]
+    halves = split_halves(examples)
+    assert sorted(halves["analysis"] + halves["check"]) == list(range(40))
+    assert halves["analysis"] and halves["check"]
+    for name, parity in (("analysis", 0), ("check", 1)):
+        for i in halves[name]:
+            assert int(hashlib.md5(examples[i]["text"].encode("utf-8")).hexdigest(), 16) % 2 == parity
+
+
+def _prediction(intent: str, confidence: float) -> dict:
+    return {"intent": intent, "confidence": confidence, "ranking": [], "entities": []}
+
+
+def test_labelled_scores_large_intents_halves_and_autosend() -> None:
+    examples = (
+        [{"text": f"你好{i}", "intent": "greet", "entities": []} for i in range(20)]
+        + [{"text": f"衣服破了{i}", "intent": "complain", "entities": []} for i in range(20)]
+        + [{"text": "谢谢", "intent": "thank", "entities": []}]
+    )
+    predictions = (
+        [_prediction("greet", 0.9)] * 20
+        + [_prediction("complain", 0.9)] * 10
+        + [_prediction("greet", 0.95)] * 5  # complaints answered as a greeting: harmful
+        + [_prediction("nlu_fallback", 0.2)] * 5  # served as out_of_scope
+        + [_prediction("greet", 0.9)]
+    )
+    result = score_labelled(Path("x.tsv"), examples, predictions, {"greet": 0.6}, show_all_errors=False)
+    whole = result["whole"]
+    assert result["large_intents"] == ["complain", "greet"]
+    greet_f1 = 2 * (20 / 26) * 1.0 / (20 / 26 + 1.0)
+    complain_f1 = 2 * 1.0 * 0.5 / 1.5
+    assert whole["macro_f1_large"] == pytest.approx((greet_f1 + complain_f1) / 2)
+    assert whole["macro_f1_all"] == pytest.approx((greet_f1 + complain_f1 + 0.0) / 3)
+    assert whole["intent"]["accuracy"] == pytest.approx(30 / 41)
+    assert whole["autosend"]["overall"]["sent"] == 26 and whole["autosend"]["overall"]["harmful"] == 5
+    assert result["analysis"]["messages"] + result["check"]["messages"] == 41
+    # The check half's error texts are never written; the analysis half's are.
+    assert "errors" not in result["check"] and "errors" not in whole and "errors" in result["analysis"]
+    assert all("text" not in c for c in result["check"]["autosend"]["harmful_cases"])
+    text = write_markdown(
+        {
+            "date": "d",
+            "machine": {"cpus": 2},
+            "heldout_messages": 1,
+            "pipelines": {"ours": {"labelled": result, **_minimal_pipeline()}},
+        }
+    )
+    assert "## Labelled file: x.tsv (41 messages)" in text
+    assert "Harmful auto-sends (gold -> answered as): complain -> greet: 5" in text
+
+
+def _minimal_pipeline() -> dict:
+    held = {
+        "intent": m.intent_report(GOLD, PRED),
+        "confusion": m.confusion(GOLD, PRED),
+        "entities": m.entity_report([[]], [[]]),
+        "fallbacks": {"count": 0, "classifier_wrong": 0},
+    }
+    return {"config": "c.yml", "model": "x", "heldout": held, "heldout_traditional": held}
+
+
+def test_shop_export_lists_every_error(tmp_path: Path) -> None:
+    examples = [
+        {"text": "你好", "intent": "greet", "entities": []},
+        {"text": "谢谢", "intent": "thank", "entities": []},
+    ]
+    predictions = [_prediction("thank", 0.7), _prediction("thank", 0.7)]
+    result = score_labelled(tmp_path / "shop.tsv", examples, predictions, None, show_all_errors=True)
+    assert [e["text"] for e in result["whole"]["errors"]] == ["你好"]
+    assert "autosend" not in result["whole"]
+
+
+def test_evaluate_stops_on_a_bad_file_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from nlu import evaluate
+
+    def no_training(*args: object) -> None:
+        raise AssertionError("a bad labelled file must stop the run before any model is loaded")
+
+    monkeypatch.setattr(evaluate, "model_for", no_training)
+    path = tmp_path / "shop.tsv"
+    path.write_text("你好\tgreet\n退货\treturn_please\n", encoding="utf-8")
+    assert evaluate.main(["--quick", "--tsv", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert f"error: {path}, line 2: unknown label 'return_please'" in capsys.readouterr().err
+
+
+def test_evaluate_scores_a_shop_export_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make evaluate QUICK=1 TSV=...` wiring, with a scripted model instead of a trained one."""
+    import json
+
+    from nlu import evaluate
+
+    answers = {"你好": ("greet", 0.97), "谢谢": ("greet", 0.9), "衣服破了": ("greet", 0.99)}
+
+    class ScriptedParser:
+        def __init__(self, model: object) -> None:
+            pass
+
+        def predict(self, texts: list[str]) -> list[dict]:
+            out = []
+            for text in texts:
+                intent, conf = answers.get(text, ("nlu_fallback", 0.3))
+                out.append(
+                    {"intent": intent, "confidence": conf, "ranking": [(intent, conf)], "entities": []}
+                )
+            return out
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(evaluate, "model_for", lambda config, prefix: (tmp_path / "m.tar.gz", {}))
+    monkeypatch.setattr(evaluate, "Parser", ScriptedParser)
+    routing = tmp_path / "routing.yml"
+    routing.write_text("intents:\n  greet: {auto_send: true, threshold: 0.95}\n", encoding="utf-8")
+    monkeypatch.setattr(evaluate, "ROUTING", routing)
+    export = tmp_path / "shop.tsv"
+    export.write_text("text\tlabel\n你好\tgreet\n谢谢\tthank\n衣服破了\tcomplain\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert evaluate.main(["--quick", "--no-baseline", "--tsv", str(export), "--out", str(out)]) == 0
+
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    whole = report["pipelines"]["ours"]["labelled"]["whole"]
+    assert whole["intent"]["accuracy"] == pytest.approx(1 / 3)
+    # greet >= 0.95: the greeting and the complaint go out, the complaint is harmful.
+    assert whole["autosend"]["overall"] | {"coverage": 0} == {
+        "messages": 3, "sent": 2, "wrong": 1, "harmful": 1, "coverage": 0, "wrong_rate": 0.5
+    }  # fmt: skip
+    assert [e["text"] for e in whole["errors"]] == ["谢谢", "衣服破了"]  # a shop's own file: every error
+    assert (out / "confusion-shop-ours.png").stat().st_size > 0
+    assert "## Labelled file:" in (out / "report.md").read_text(encoding="utf-8")
