@@ -107,7 +107,7 @@ def run(settings: Settings) -> int:
             return _run_bot(build_application(app_settings), settings)
         print("starting the action server and a Rasa server (about half a minute) ...", file=sys.stderr)
         with running_stack(settings) as stack:
-            app_settings = replace(settings, rasa_urls=(stack.rasa_url,))
+            app_settings = replace(settings, rasa_urls=(stack.rasa_url,), rasa_token=stack.rasa_token)
             return _run_bot(build_application(app_settings), app_settings)
     except StartError as exc:
         print(f"serve: {exc}", file=sys.stderr)
