@@ -30,7 +30,7 @@ To run the Telegram gateway:
   4. Start:
        TELEGRAM_BOT_TOKEN=123:ABC AGENT_CHAT_ID=-100123 AGENT_IDS=111,222 \\
        SUPERVISOR_IDS=111 make serve
-Optional: RASA_URL (running Rasa servers, comma-separated), WEBHOOK_URL (public https base;
+Optional: RASA_URL (running Rasa servers, comma-separated) with their RASA_TOKEN, WEBHOOK_URL (public https base;
 Telegram posts to WEBHOOK_URL/telegram) with WEBHOOK_PORT (default 8443), WEBHOOK_LISTEN
 (default 0.0.0.0) and WEBHOOK_SECRET (default: a random one per run),
 HOLDING_AFTER_SECONDS (default 90), DATABASE_URL (default var/shop.db)."""

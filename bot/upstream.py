@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,9 @@ def servers_running(data: dict[str, Any]) -> bool:
         return False
 
 
+LIVENESS_CHECK_S = 1.0
+
+
 @dataclass(frozen=True)
 class Upstream:
     """Where to send a message now and the token those servers accept."""
@@ -89,6 +93,8 @@ class UpstreamFollower:
         self._seen: tuple[int, int, int] | None = None
         self._current: Upstream | None = None
         self._servers: dict[str, Any] = {}
+        self._running = False
+        self._checked_at = float("-inf")
 
     def current(self) -> Upstream:
         try:
@@ -104,8 +110,14 @@ class UpstreamFollower:
                 self._current = Upstream(urls, data.get("token") or self.fallback.token)
                 self._servers = data
                 self._seen = stamp
-        # Checked on every request (a few microseconds): the stack may die while the file stays.
-        if self._current is None or not servers_running(self._servers):
+                self._checked_at = float("-inf")
+        # The stack may die while the file stays: its servers are looked at again at least every
+        # LIVENESS_CHECK_S (reading /proc costs ~0.1 ms on a busy machine: not on every message).
+        now = time.monotonic()
+        if now - self._checked_at >= LIVENESS_CHECK_S:
+            self._running = servers_running(self._servers)
+            self._checked_at = now
+        if self._current is None or not self._running:
             return self.fallback
         return self._current
 

@@ -8,6 +8,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -212,6 +213,20 @@ def test_a_stale_upstream_file_is_ignored(tmp_path):
     assert follower.urls() == ["http://configured:5005"]
     # A file that names no servers (a hand-made or older one) is not trusted either.
     path.write_text(json.dumps({"urls": ["http://127.0.0.1:9"]}), encoding="utf-8")
+    assert follower.urls() == ["http://configured:5005"]
+
+
+def test_an_upstream_file_is_dropped_when_its_server_dies_later(tmp_path):
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    path = tmp_path / "run" / "upstream.json"
+    write_upstream(path, ["http://127.0.0.1:9"], pids=[server.pid])
+    follower = UpstreamFollower(path, ["http://configured:5005"])
+    assert follower.urls() == ["http://127.0.0.1:9"]
+    server.kill()
+    server.wait()
+    deadline = time.monotonic() + 30  # looked at again within LIVENESS_CHECK_S
+    while follower.urls() != ["http://configured:5005"] and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert follower.urls() == ["http://configured:5005"]
 
 
