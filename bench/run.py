@@ -329,13 +329,13 @@ class Runner:
     async def load_phases(self, stack: BenchStack) -> None:
         o = self.o
         http = httpx.AsyncClient(timeout=30, trust_env=False, limits=CONNECTIONS)  # as the gateway's
-        both = RasaClient(stack.ours, timeout_s=30)
-        one = RasaClient(stack.ours[:1], timeout_s=30)
+        both = RasaClient(stack.ours, timeout_s=30, token=stack.rasa_token)
+        one = RasaClient(stack.ours[:1], timeout_s=30, token=stack.rasa_token)
         try:
             t = time.monotonic()
             sqlite = stack.dbs["sqlite"]
             ours = gateway_sender(both, stack, sqlite, self.routing)
-            nlu = nlu_sender(http, stack.ours)
+            nlu = nlu_sender(http, stack.ours, stack.rasa_token)
             stock = stock_sender(http, stack.stock, stack)
             for key, send in (("ours", ours), ("stock", stock)):
                 await self.warm_up(send, key)
@@ -432,8 +432,9 @@ class Runner:
         promoted = bench_var_dir / "models" / f"promoted-{model.name}"
         promoted.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(model, promoted)
-        write_upstream(upstream, list(stack.ours), model=str(model))
-        client = RasaClient(stack.ours, timeout_s=30, upstream_file=upstream)
+        pids = [proc.pid for proc in stack.ours_procs]
+        write_upstream(upstream, list(stack.ours), pids=pids, token=stack.rasa_token, model=str(model))
+        client = RasaClient(stack.ours, timeout_s=30, upstream_file=upstream, token=stack.rasa_token)
         send = gateway_sender(client, stack, db, self.routing)
         window: dict[str, float] = {}
         switch_info: dict[str, Any] = {}

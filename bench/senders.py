@@ -83,12 +83,13 @@ def stock_sender(http: httpx.AsyncClient, url: str, stack: BenchStack) -> Send:
     return send
 
 
-def nlu_sender(http: httpx.AsyncClient, urls: list[str]) -> Send:
+def nlu_sender(http: httpx.AsyncClient, urls: list[str], token: str) -> Send:
     """The floor: `POST /model/parse` on our server(s), spread like the gateway spreads chats."""
 
     async def send(conversation_id: str, slot: int, conversation: Conversation, index: int) -> str | None:
         url = urls[sticky_index(conversation_id, len(urls))]
-        resp = await http.post(url + "/model/parse", json={"text": conversation.turns[index].text})
+        text = conversation.turns[index].text
+        resp = await http.post(url + "/model/parse", json={"text": text}, params={"token": token})
         resp.raise_for_status()
         return (resp.json().get("intent") or {}).get("name")
 

@@ -11,7 +11,6 @@ the shop database. All servers listen on 127.0.0.1 only.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import threading
 import zlib
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from bot.servers import free_port, start_action_server, start_rasa_server, stop, stop_recorded
+from bot.servers import free_port, new_secret, start_action_server, start_rasa_server, stop, stop_recorded
 from bot.settings import Settings, load_settings
 from shop.db import dispose_engine, make_engine
 from shop.demo import ensure_demo_loaded
@@ -90,6 +89,9 @@ class BenchStack:
         self.settings: Settings = replace(
             load_settings({}), var_dir=self.tmp / "var", project_root=PROJECT_ROOT, action_port=free_port()
         )
+        # Every server of the run accepts these (Rasa's API and channel; the action server).
+        self.rasa_token = new_secret()
+        self.action_secret = new_secret()
         self.action_url = ""
         self.action_proc: subprocess.Popen | None = None
         self.ours: list[str] = []  # our Rasa servers
@@ -147,9 +149,9 @@ class BenchStack:
         the module it serves (`bench.noop_actions`: actions that do nothing)."""
         if self.action_proc is not None:
             stop([self.action_proc])
-        os.environ["DATABASE_URL"] = self.dbs[backend].url  # the server inherits our environment
+        settings = replace(self.settings, database_url=self.dbs[backend].url)
         before = len(self.processes)
-        self.action_url = start_action_server(self.settings, self.processes, actions)
+        self.action_url = start_action_server(settings, self.processes, actions, secret=self.action_secret)
         self.action_proc = self.processes[before]
 
     def start_rasa(self, ours_model: Path, stock_model: Path | None, ours_count: int) -> None:
@@ -163,7 +165,15 @@ class BenchStack:
             try:
                 port = free_port()
                 url = start_rasa_server(
-                    self.settings, model, self.action_url, procs, port=port, start_timeout_s=600, **kwargs
+                    self.settings,
+                    model,
+                    self.action_url,
+                    procs,
+                    port=port,
+                    start_timeout_s=600,
+                    token=self.rasa_token,
+                    action_secret=self.action_secret,
+                    **kwargs,
                 )
                 results[key] = (url, procs[0])
             except BaseException as exc:  # noqa: BLE001 - re-raised below

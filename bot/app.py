@@ -95,6 +95,7 @@ def build_application(
             settings.rasa_urls,
             timeout_s=settings.rasa_timeout_s,
             upstream_file=settings.run_dir / "upstream.json",
+            token=settings.rasa_token,
         ),
         routing=load_routing(settings.routing_file),
         delivery=Delivery(

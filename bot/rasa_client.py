@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from bot.upstream import UpstreamFollower
+from bot.upstream import Upstream, UpstreamFollower
 
 WEBHOOK = "/webhooks/inspect/webhook"
 # Every chat in flight keeps its connection open between messages (httpx keeps
@@ -22,6 +22,11 @@ WEBHOOK = "/webhooks/inspect/webhook"
 # message), and lets it go after 2 s idle, far inside the 120 s keep-alive
 # `rasa run` gives Sanic, so the server never closes one under a request.
 CONNECTIONS = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=2.0)
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    """The header our channel checks (nlu/channel.py); none without a token."""
+    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class RasaUnavailable(Exception):
@@ -58,17 +63,24 @@ class RasaClient:
         *,
         timeout_s: float = 30.0,
         upstream_file: Path | None = None,
+        token: str | None = None,
     ) -> None:
-        """`upstream_file` (var/run/upstream.json): follow promotions; `urls` until it exists."""
+        """`upstream_file` (var/run/upstream.json): follow promotions; `urls` until it exists.
+
+        `token` (RASA_TOKEN): what our channel requires; the upstream file may name another.
+        """
         if not urls:
             raise ValueError("at least one Rasa URL is needed")
-        self._urls = [u.rstrip("/") for u in urls]
-        self._upstream = UpstreamFollower(upstream_file, self._urls) if upstream_file else None
+        self._static = Upstream([u.rstrip("/") for u in urls], token)
+        self._upstream = UpstreamFollower(upstream_file, self._static.urls, token) if upstream_file else None
         self._http = httpx.AsyncClient(timeout=timeout_s, trust_env=False, limits=CONNECTIONS)
+
+    def _current(self) -> Upstream:
+        return self._upstream.current() if self._upstream else self._static
 
     @property
     def urls(self) -> list[str]:
-        return self._upstream.urls() if self._upstream else self._urls
+        return self._current().urls
 
     def url_for(self, conversation_id: str) -> str:
         urls = self.urls
@@ -78,12 +90,13 @@ class RasaClient:
         self, conversation_id: str, text: str, metadata: dict[str, Any], *, message_id: str | None = None
     ) -> RasaTurn:
         """`message_id`: stable per stored message, so a retry is answered, not handled twice."""
-        url = self.url_for(conversation_id) + WEBHOOK
+        upstream = self._current()
+        url = upstream.urls[sticky_index(conversation_id, len(upstream.urls))] + WEBHOOK
         body = {"sender": conversation_id, "message": text, "metadata": metadata}
         if message_id is not None:
             body["message_id"] = message_id
         try:
-            resp = await self._http.post(url, json=body)
+            resp = await self._http.post(url, json=body, headers=bearer(upstream.token))
         except httpx.HTTPError as exc:
             raise RasaUnavailable(f"{type(exc).__name__} at {url}") from exc
         if resp.status_code == 500:
@@ -92,6 +105,9 @@ class RasaClient:
             raise RasaMessageFailed(f"HTTP 500 at {url}: {resp.text[:200]}")
         if resp.status_code > 500:
             raise RasaUnavailable(f"HTTP {resp.status_code} at {url}: {resp.text[:200]}")
+        if resp.status_code in (401, 403):
+            # Kept and retried like an outage: a restart with the right RASA_TOKEN delivers it.
+            raise RasaUnavailable(f"HTTP {resp.status_code} at {url}: Rasa refused our token (RASA_TOKEN)")
         resp.raise_for_status()
         data = resp.json()
         intent = data.get("intent") or {}
@@ -106,8 +122,11 @@ class RasaClient:
 
     async def healthy(self, url: str | None = None) -> bool:
         """True when the server answers on our channel (its model is loaded)."""
+        upstream = self._current()
         try:
-            resp = await self._http.get((url or self.urls[0]) + "/webhooks/inspect/", timeout=3)
+            resp = await self._http.get(
+                (url or upstream.urls[0]) + "/webhooks/inspect/", timeout=3, headers=bearer(upstream.token)
+            )
         except httpx.HTTPError:
             return False
         return resp.status_code == 200

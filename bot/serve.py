@@ -30,7 +30,7 @@ To run the Telegram gateway:
   4. Start:
        TELEGRAM_BOT_TOKEN=123:ABC AGENT_CHAT_ID=-100123 AGENT_IDS=111,222 \\
        SUPERVISOR_IDS=111 make serve
-Optional: RASA_URL (running Rasa servers, comma-separated), WEBHOOK_URL (public https base;
+Optional: RASA_URL (running Rasa servers, comma-separated) with their RASA_TOKEN, WEBHOOK_URL (public https base;
 Telegram posts to WEBHOOK_URL/telegram) with WEBHOOK_PORT (default 8443), WEBHOOK_LISTEN
 (default 0.0.0.0) and WEBHOOK_SECRET (default: a random one per run),
 HOLDING_AFTER_SECONDS (default 90), DATABASE_URL (default var/shop.db)."""
@@ -107,7 +107,7 @@ def run(settings: Settings) -> int:
             return _run_bot(build_application(app_settings), settings)
         print("starting the action server and a Rasa server (about half a minute) ...", file=sys.stderr)
         with running_stack(settings) as stack:
-            app_settings = replace(settings, rasa_urls=(stack.rasa_url,))
+            app_settings = replace(settings, rasa_urls=(stack.rasa_url,), rasa_token=stack.rasa_token)
             return _run_bot(build_application(app_settings), app_settings)
     except StartError as exc:
         print(f"serve: {exc}", file=sys.stderr)

@@ -9,12 +9,19 @@ Each Rasa server leaves `var/run/rasa-<port>.pid` and the stack writes
 `var/run/upstream.json` (bot/upstream.py), so a separate process (the trainer's
 blue/green promote) can start a replacement on the same endpoints, switch the
 gateway over and stop the old server.
+
+Both servers listen on BIND_HOST (127.0.0.1) and check a secret (docs/architecture.md,
+"Between the processes"): Rasa's API and our channel a token (RASA_TOKEN), the action
+server the secret Rasa sends from the endpoints file (ACTION_SERVER_SECRET); a stack
+generates both when they are not set. Each process gets only the environment it
+needs (bot/process_env.py); files with secrets are owner-only and removed at exit.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -27,6 +34,9 @@ from pathlib import Path
 
 import httpx
 
+from bot import rasa_api
+from bot.private_files import private_dir, write_private
+from bot.process_env import action_env, rasa_env
 from bot.settings import Settings
 from bot.upstream import read_upstream, write_upstream
 
@@ -98,9 +108,18 @@ def find_model(settings: Settings) -> Path:
 OUR_TRACKER_STORE = "nlu.tracker_store.CachedSQLTrackerStore"
 
 
-def endpoints_yaml(settings: Settings, action_url: str, tracker_store: str = OUR_TRACKER_STORE) -> str:
-    """Rasa's endpoints: our action server, an SQL tracker store, the lock store."""
-    lines = ["action_endpoint:", f'  url: "{action_url}"', "tracker_store:", f"  type: {tracker_store}"]
+def endpoints_yaml(
+    settings: Settings,
+    action_url: str,
+    tracker_store: str = OUR_TRACKER_STORE,
+    *,
+    action_secret: str | None = None,
+) -> str:
+    """Rasa's endpoints: our action server (with the secret it checks), an SQL tracker store, the lock store."""
+    lines = ["action_endpoint:", f'  url: "{action_url}"']
+    if action_secret:
+        lines += ["  headers:", f'    Authorization: "Bearer {action_secret}"']
+    lines += ["tracker_store:", f"  type: {tracker_store}"]
     if settings.tracker_db_url:
         url = httpx.URL(settings.tracker_db_url.replace("postgresql+psycopg", "postgresql"))
         lines += [
@@ -128,6 +147,16 @@ class Stack:
     action_url: str
     model: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
+    rasa_token: str = field(default="", repr=False)  # what Rasa's API and our channel require
+
+
+def reach_host(bind_host: str) -> str:
+    """The address to connect to a server listening on `bind_host`."""
+    return "127.0.0.1" if bind_host in ("0.0.0.0", "", "::") else bind_host
+
+
+def url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host else host
 
 
 def _spawn(cmd: list[str], log_file: Path, env: dict[str, str], cwd: Path) -> subprocess.Popen:
@@ -171,13 +200,14 @@ def _wait_healthy(
     log_file: Path,
     timeout_s: float,
     ready: Callable[[httpx.Response], bool] = lambda resp: resp.status_code == 200,
+    token: str | None = None,
 ) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise StartError(f"the {what} exited while starting (exit {proc.returncode}): see {log_file}")
         try:
-            resp = httpx.get(url, timeout=2, trust_env=False)
+            resp = rasa_api.get(url, "", token, timeout=2)
         except httpx.HTTPError:
             resp = None
         if resp is not None and ready(resp):
@@ -201,32 +231,34 @@ def _model_loaded(model: Path, log_file: Path) -> Callable[[httpx.Response], boo
     return ready
 
 
-def server_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
-    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
-    env["PYTHONPATH"] = str(settings.project_root)
-    return env
+def new_secret() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def start_action_server(
-    settings: Settings, processes: list[subprocess.Popen], actions: str = "actions"
+    settings: Settings, processes: list[subprocess.Popen], actions: str = "actions", *, secret: str
 ) -> str:
-    """rasa-sdk serving the `actions` module (the benchmark swaps in `bench.noop_actions`)."""
+    """Our rasa-sdk server (actions/server.py) serving the `actions` module (the benchmark swaps in
+    `bench.noop_actions`); it answers only requests that carry `secret`."""
     port = _choose_port(settings.action_port, "action server", "ACTION_PORT")
     log_file = settings.log_dir / "actions.log"
     cmd = [
         str(settings.project_root / ".venv" / "bin" / "python"),
         "-m",
-        "rasa_sdk",
+        "actions.server",
         "--actions",
         actions,
+        "--host",
+        settings.bind_host,
         "--port",
         str(port),
     ]
-    proc = _spawn(cmd, log_file, server_env(settings), settings.project_root)
+    env = action_env(str(settings.project_root), action_secret=secret, database_url=settings.database_url)
+    proc = _spawn(cmd, log_file, env, settings.project_root)
     processes.append(proc)
-    _wait_healthy(proc, f"http://127.0.0.1:{port}/health", "action server", log_file, 60)
-    return f"http://127.0.0.1:{port}/webhook"
+    base = f"http://{url_host(reach_host(settings.bind_host))}:{port}"
+    _wait_healthy(proc, f"{base}/health", "action server", log_file, 60)
+    return f"{base}/webhook"
 
 
 def start_rasa_server(
@@ -241,8 +273,14 @@ def start_rasa_server(
     credentials: Path | None = None,
     tracker_store: str = OUR_TRACKER_STORE,
     start_timeout_s: float = 240,
+    token: str,
+    action_secret: str | None = None,
 ) -> str:
-    """Starts `rasa run`; `endpoints_from`: copy another server's endpoints (same stores).
+    """Starts `rasa run` (through nlu/server.py); `endpoints_from`: copy another server's
+    endpoints (same stores, same action server secret).
+
+    `token`: what Rasa's API and our channel will require (RASA_TOKEN); `action_secret`:
+    what Rasa sends the action server (written into the owner-only endpoints file).
 
     `credentials`: another channel file than credentials.yml (the benchmark's stock
     reference server serves only Rasa's REST channel; `tracker_store="SQL"` gives it
@@ -250,17 +288,20 @@ def start_rasa_server(
     machine (the benchmark starts three servers at once) needs more than 240 s.
     """
     port = port or _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
-    settings.run_dir.mkdir(parents=True, exist_ok=True)
-    endpoints = settings.run_dir / f"endpoints-{port}.yml"
+    private_dir(settings.run_dir)
+    endpoints = endpoints_file(settings, port)
     text = endpoints_from.read_text(encoding="utf-8") if endpoints_from else None
-    endpoints.write_text(text or endpoints_yaml(settings, action_url, tracker_store), encoding="utf-8")
+    write_private(
+        endpoints, text or endpoints_yaml(settings, action_url, tracker_store, action_secret=action_secret)
+    )
     log_file = settings.log_dir / f"{name}.log"
     cmd = [
-        str(settings.project_root / ".venv-rasa" / "bin" / "rasa"),
-        "run",
+        str(settings.project_root / ".venv-rasa" / "bin" / "python"),
+        "-m",
+        "nlu.server",  # `rasa run`, the token from the environment, buyer text kept out of the log
         "--enable-api",
         "-i",
-        "127.0.0.1",
+        settings.bind_host,
         "-p",
         str(port),
         "-m",
@@ -270,29 +311,37 @@ def start_rasa_server(
         "--endpoints",
         str(endpoints),
     ]
-    env = server_env(settings)
+    env = rasa_env(str(settings.project_root), rasa_token=token)
     if settings.redis_url and settings.rasa_workers > 1:
         env["SANIC_WORKERS"] = str(settings.rasa_workers)
     proc = _spawn(cmd, log_file, env, settings.project_root)
     processes.append(proc)
     pid_file(settings, port).write_text(str(proc.pid), encoding="utf-8")
+    base = f"http://{url_host(reach_host(settings.bind_host))}:{port}"
     try:
         _wait_healthy(
             proc,
-            f"http://127.0.0.1:{port}/status",
+            f"{base}/status",
             "Rasa server",
             log_file,
             start_timeout_s,
             ready=_model_loaded(model, log_file),
+            token=token,
         )
     except StartError:
         pid_file(settings, port).unlink(missing_ok=True)
+        endpoints.unlink(missing_ok=True)
         raise
-    return f"http://127.0.0.1:{port}"
+    return base
 
 
 def pid_file(settings: Settings, port: int) -> Path:
     return settings.run_dir / f"rasa-{port}.pid"
+
+
+def endpoints_file(settings: Settings, port: int) -> Path:
+    """Rasa's endpoints of the server on `port`: the tracker DB password, the action secret."""
+    return settings.run_dir / f"endpoints-{port}.yml"
 
 
 def _alive(pid: int) -> bool:
@@ -322,7 +371,7 @@ def stop_recorded(settings: Settings, port: int, grace_s: float = 10.0) -> None:
         if not _alive(pid):
             break
     path.unlink(missing_ok=True)
-    (settings.run_dir / f"endpoints-{port}.yml").unlink(missing_ok=True)
+    endpoints_file(settings, port).unlink(missing_ok=True)
 
 
 def _stop_switched(settings: Settings, own_url: str) -> None:
@@ -346,15 +395,32 @@ def running_stack(settings: Settings) -> Iterator[Stack]:
     # A SIGTERM to us must still stop the servers: turn it into an exception.
     if previous in (signal.SIG_DFL, None):
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Per run unless configured (several hosts): never logged, only in owner-only files.
+    token = settings.rasa_token or new_secret()
+    action_secret = settings.action_secret or new_secret()
+    rasa_port = 0
     try:
-        action_url = start_action_server(settings, processes)
-        rasa_url = start_rasa_server(settings, model, action_url, processes)
-        write_upstream(settings.run_dir / "upstream.json", [rasa_url], model=str(model))
-        yield Stack(rasa_url=rasa_url, action_url=action_url, model=model, processes=processes)
+        action_url = start_action_server(settings, processes, secret=action_secret)
+        rasa_port = _choose_port(settings.rasa_port, "Rasa server", "RASA_PORT")
+        rasa_url = start_rasa_server(
+            settings, model, action_url, processes, port=rasa_port, token=token, action_secret=action_secret
+        )
+        write_upstream(
+            settings.run_dir / "upstream.json",
+            [rasa_url],
+            pids=[processes[-1].pid],
+            token=token,
+            model=str(model),
+        )
+        yield Stack(
+            rasa_url=rasa_url, action_url=action_url, model=model, processes=processes, rasa_token=token
+        )
     finally:
         stop(processes)
         if rasa_url:
             _stop_switched(settings, rasa_url)
-            pid_file(settings, httpx.URL(rasa_url).port or 0).unlink(missing_ok=True)
+        if rasa_port:
+            pid_file(settings, rasa_port).unlink(missing_ok=True)
+            endpoints_file(settings, rasa_port).unlink(missing_ok=True)
         if previous in (signal.SIG_DFL, None):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -22,22 +22,30 @@ class Settings:
     rasa_timeout_s: float = 30.0
     action_port: int = 0  # 0: a free port
     rasa_port: int = 0
-    tracker_db_url: str | None = None  # None: SQLite file var/rasa_tracker.db
+    tracker_db_url: str | None = field(default=None, repr=False)  # None: SQLite var/rasa_tracker.db
     redis_url: str | None = None  # lock store for several Rasa workers
     rasa_workers: int = 1
     model_path: Path | None = None  # None: the model trained from the current data
-    telegram_token: str | None = None
+    # The address the action server and the Rasa server listen on; another host
+    # reaching them needs it changed, and the secrets below guard them either way.
+    bind_host: str = "127.0.0.1"
+    # Gateway/trainer -> Rasa: Rasa's HTTP API (--auth-token) and our inspect channel.
+    # Rasa -> action server: the bearer secret on /webhook. None: a stack generates both per run.
+    rasa_token: str | None = field(default=None, repr=False)
+    action_secret: str | None = field(default=None, repr=False)
+    telegram_token: str | None = field(default=None, repr=False)
     telegram_base_url: str | None = None  # a Bot API stand-in in tests
     webhook_url: str | None = None  # set: webhook instead of polling
     webhook_port: int = 8443
     webhook_listen: str = "0.0.0.0"  # the address the webhook server binds
-    webhook_secret: str | None = None  # None: bot.serve generates one per run
+    webhook_secret: str | None = field(default=None, repr=False)  # None: bot.serve generates one per run
     agent_chat_id: int | None = None
     agent_ids: frozenset[int] = frozenset()
     supervisor_ids: frozenset[int] = frozenset()
     trainer_ids: frozenset[int] = frozenset()
     holding_after_s: float = 90.0
-    database_url: str | None = None  # None: shop.settings (DATABASE_URL or var/shop.db)
+    # None: shop.settings (DATABASE_URL or var/shop.db)
+    database_url: str | None = field(default=None, repr=False)
     # Rasa down: retry a kept message after base, 2*base, ... up to max seconds.
     rasa_retry_base_s: float = 1.0
     rasa_retry_max_s: float = 60.0
@@ -79,6 +87,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("REDIS_URL") or None,
         rasa_workers=int(env.get("RASA_WORKERS", "1")),
         model_path=Path(model) if model else None,
+        bind_host=env.get("BIND_HOST") or "127.0.0.1",
+        rasa_token=env.get("RASA_TOKEN") or None,
+        action_secret=env.get("ACTION_SERVER_SECRET") or None,
         telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
         telegram_base_url=env.get("TELEGRAM_BASE_URL") or None,
         webhook_url=env.get("WEBHOOK_URL") or None,

@@ -18,6 +18,7 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TextIO
 
 from bot import agent_texts
@@ -60,7 +61,7 @@ def prepare_buyer(buyer: str) -> CheckContext:
 
 def rasa_reachable(settings: Settings) -> bool:
     async def probe() -> bool:
-        client = RasaClient(settings.rasa_urls, timeout_s=3)
+        client = RasaClient(settings.rasa_urls, timeout_s=3, token=settings.rasa_token)
         try:
             return all([await client.healthy(url) for url in client.urls])
         finally:
@@ -70,15 +71,15 @@ def rasa_reachable(settings: Settings) -> bool:
 
 
 @contextmanager
-def rasa_urls(settings: Settings, *, quiet: bool) -> Iterator[tuple[str, ...]]:
-    """The Rasa servers to use: those at RASA_URL, or ones started for this run."""
+def rasa_urls(settings: Settings, *, quiet: bool) -> Iterator[Settings]:
+    """The settings to reach Rasa with: RASA_URL (and RASA_TOKEN), or servers started for this run."""
     if rasa_reachable(settings):
-        yield settings.rasa_urls
+        yield settings
         return
     if not quiet:
         print(agent_texts.STARTING, file=sys.stderr, flush=True)
     with running_stack(settings) as stack:
-        yield (stack.rasa_url,)
+        yield replace(settings, rasa_urls=(stack.rasa_url,), rasa_token=stack.rasa_token)
 
 
 class Session:
@@ -86,7 +87,7 @@ class Session:
 
     def __init__(self, settings: Settings, buyer: str, urls: tuple[str, ...], check_context: CheckContext):
         self.buyer = buyer
-        self.client = RasaClient(urls, timeout_s=settings.rasa_timeout_s)
+        self.client = RasaClient(urls, timeout_s=settings.rasa_timeout_s, token=settings.rasa_token)
         self.routing = load_routing(settings.routing_file)
         self.check_context = check_context
         self._token = secrets.token_hex(4)
@@ -208,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     try:
         check_context = prepare_buyer(args.buyer)
-        with rasa_urls(settings, quiet=args.json) as urls:
-            session = Session(settings, args.buyer, urls, check_context)
+        with rasa_urls(settings, quiet=args.json) as reachable:
+            session = Session(reachable, args.buyer, reachable.rasa_urls, check_context)
             if args.json:
                 run_json(session, sys.stdin, sys.stdout)
             else:

@@ -10,7 +10,12 @@ that tracker is still in memory; with any other store it is read again.
 Loading this channel also installs three fixes of Rasa's action calls, so every
 server of ours gets them: the action-result validator compiled once
 (`nlu.action_validation`), a kept-open connection (`nlu.action_http`) and a
-domain sent without its reply templates (`nlu.action_payload`).
+domain sent without its reply templates (`nlu.action_payload`), and keeps buyer
+text out of the server's log (`nlu.log_privacy`).
+
+Every route requires `Authorization: Bearer <token>` (credentials.yml: `token:
+${RASA_TOKEN}`, the token of Rasa's own API): the metadata's channel and user id
+say who the buyer is, and only the gateway may say that.
 
 What Rasa gets is also made safe here, whoever sent it: a text starting with
 "/" never reaches Rasa as a command (its `/intent{json}` and `/restart`), a
@@ -22,6 +27,7 @@ outage (`nlu.action_outage`), not 200 without a reply.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
@@ -33,7 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from nlu import action_http, action_outage, action_payload, action_validation
+from nlu import action_http, action_outage, action_payload, action_validation, log_privacy
 from nlu.answered import Answer, AnsweredMessages, messages_from_tracker
 
 log = logging.getLogger(__name__)
@@ -56,6 +62,10 @@ def neutralise_command(text: Text) -> Text:
     if not stripped.startswith(COMMAND_PREFIX):
         return text
     return text[: len(text) - len(stripped)] + SAFE_PREFIX + stripped[len(COMMAND_PREFIX) :]
+
+
+def _unauthorized() -> HTTPResponse:
+    return response.json({"error": "unauthorized"}, status=401)
 
 
 def verdict_from_parse_data(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -90,24 +100,45 @@ def _answer_of(task: "asyncio.Task[Answer]") -> Answer:
 class InspectRestInput(RestInput):
     """`POST /webhooks/inspect/webhook` with `{sender, message, metadata}`."""
 
+    def __init__(self, token: Optional[Text] = None) -> None:
+        # No token configured: every request is refused (fail closed), and the log says why.
+        self._expected = f"Bearer {token}".encode() if token else None
+
     @classmethod
     def name(cls) -> Text:
         return "inspect"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "InspectRestInput":
+        return cls(token=str((credentials or {}).get("token") or ""))
+
+    def authorized(self, request: Request) -> bool:
+        given = (request.headers.get("authorization") or "").encode()
+        return self._expected is not None and hmac.compare_digest(given, self._expected)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         action_validation.install()
         action_http.install()
         action_payload.install()
         action_outage.install()
+        log_privacy.install()
         answered = AnsweredMessages()
+        if self._expected is None:
+            log.error(
+                "no token for the inspect channel (credentials.yml: token: ${RASA_TOKEN}): refusing all"
+            )
         hook = Blueprint("inspect_webhook", __name__)
 
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
+            if not self.authorized(request):
+                return _unauthorized()
             return response.json({"status": "ok"})
 
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.authorized(request):
+                return _unauthorized()
             body = request.json or {}
             sender_id = body.get("sender")
             text = body.get("message")

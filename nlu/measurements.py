@@ -85,7 +85,7 @@ class _Parser:
         if isinstance(value, (int, float)):
             low, high = PLAUSIBLE[entity]
             if not low <= value <= high:
-                logger.info(
+                logger.debug(  # not INFO: the span is the buyer's words
                     "dropped implausible %s=%s from %r",
                     entity,
                     value,
@@ -174,7 +174,7 @@ def _parse(text: str) -> list[Span]:
     def metres(m: re.Match) -> None:
         value = _metres(m.group(1), m.group(2))
         if value is None or m.group(2) is None:
-            logger.info("dropped whole-metre height %r", m.group())
+            logger.debug("dropped whole-metre height %r", m.group())  # buyer's words: not INFO
             p.claim(m.start(), m.end())
             return
         p.emit("height", value, m.start(), m.end())

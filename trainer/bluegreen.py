@@ -22,9 +22,11 @@ from pathlib import Path
 
 import httpx
 
-from bot.servers import StartError, free_port, pid_file, start_rasa_server, stop_recorded
+from bot import rasa_api
+from bot.rasa_client import bearer
+from bot.servers import StartError, endpoints_file, free_port, pid_file, start_rasa_server, stop_recorded
 from bot.settings import Settings, load_settings
-from bot.upstream import read_upstream, write_upstream
+from bot.upstream import read_upstream, servers_running, write_upstream
 from trainer.settings import Project
 
 
@@ -89,10 +91,10 @@ def drain(ports: list[int], max_s: float, min_s: float = 2.0, quiet_s: float = 1
     return time.monotonic() - started
 
 
-def _serves(url: str, model: Path) -> bool:
+def _serves(url: str, model: Path, token: str | None) -> bool:
     try:
-        status = httpx.get(url + "/status", timeout=5, trust_env=False).json()
-        channel = httpx.get(url + "/webhooks/inspect/", timeout=5, trust_env=False)
+        status = rasa_api.get(url, "/status", token).json()
+        channel = httpx.get(url + "/webhooks/inspect/", timeout=5, trust_env=False, headers=bearer(token))
     except (httpx.HTTPError, ValueError):
         return False
     return Path(str(status.get("model_file") or "")).name == model.name and channel.status_code == 200
@@ -103,6 +105,8 @@ def switch_to(project: Project, model: Path, *, drain_max_s: float | None = None
     settings = server_settings(project)
     upstream_file = settings.run_dir / "upstream.json"
     upstream = read_upstream(upstream_file)
+    if upstream is not None and not servers_running(upstream):
+        upstream = None  # left by a stack that is gone: nothing to switch
     old_urls = list(upstream["urls"]) if upstream else []
     ports = [httpx.URL(u).port or 0 for u in old_urls]
     managed = [p for p in ports if _pid_alive(pid_file(settings, p))]
@@ -113,29 +117,37 @@ def switch_to(project: Project, model: Path, *, drain_max_s: float | None = None
         raise StartError(
             "some Rasa servers in upstream.json were not started by this project; restart them instead"
         )
+    # The running servers' token (the stack's own, or RASA_TOKEN): the gateway keeps using it.
+    token = (upstream or {}).get("token") or settings.rasa_token
+    if not token:
+        raise StartError("the running Rasa servers' token is unknown: set RASA_TOKEN as for the gateway")
     started = time.monotonic()
     new_urls: list[str] = []
+    new_pids: list[int] = []
     try:
         for port in ports:
             new_port = free_port()
+            started_procs: list = []
             url = start_rasa_server(
                 settings,
                 model,
                 "",
-                [],
+                started_procs,
                 port=new_port,
                 name=f"rasa-{new_port}",
-                endpoints_from=settings.run_dir / f"endpoints-{port}.yml",
+                endpoints_from=endpoints_file(settings, port),
+                token=token,
             )
             new_urls.append(url)
-            if not _serves(url, model):
+            new_pids.append(started_procs[0].pid)
+            if not _serves(url, model, token):
                 raise StartError(f"the new server at {url} does not report {model.name}")
     except BaseException:
         for url in new_urls:
             stop_recorded(settings, httpx.URL(url).port or 0)
         raise
     ready = time.monotonic()
-    write_upstream(upstream_file, new_urls, model=str(model))
+    write_upstream(upstream_file, new_urls, pids=new_pids, token=token, model=str(model))
     switched = time.monotonic()
     waited = drain(ports, project.drain_s if drain_max_s is None else drain_max_s)
     for port in ports:

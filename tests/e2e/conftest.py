@@ -62,7 +62,9 @@ def demo_env(tmp_path_factory, trained_model) -> dict[str, str]:
 def stack(demo_env):
     """One action server + Rasa server for the whole session (starting Rasa takes ~30 s)."""
     saved = dict(os.environ)
-    os.environ.update(demo_env)  # the servers inherit our environment (DATABASE_URL)
+    os.environ.update(demo_env)
+    # As under `make serve`: secrets the servers must not be given (test_security checks).
+    os.environ.update(TELEGRAM_BOT_TOKEN="123:e2e-not-a-token", WEBHOOK_SECRET="e2e-not-a-secret")
     try:
         settings = replace(load_settings(demo_env), var_dir=Path(demo_env["E2E_VAR_DIR"]))
         with running_stack(settings) as running:
@@ -91,7 +93,8 @@ def simulate(stack, demo_env):
     """Runs `bot.simulate --json` against the session's servers; returns the records."""
 
     def run(lines: list[str], *, buyer: str = "tb_linlin") -> list[dict]:
-        result = run_simulator({**demo_env, "RASA_URL": stack.rasa_url}, lines, buyer=buyer)
+        env = {**demo_env, "RASA_URL": stack.rasa_url, "RASA_TOKEN": stack.rasa_token}
+        result = run_simulator(env, lines, buyer=buyer)
         assert result.returncode == 0, result.stderr
         return [json.loads(line) for line in result.stdout.splitlines()]
 

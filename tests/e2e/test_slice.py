@@ -1,6 +1,7 @@
 """The foundation slice end to end: simulator → Rasa → actions → demo DB."""
 
 import json
+import re
 import subprocess
 
 import pytest
@@ -52,9 +53,13 @@ def test_simulator_starts_and_stops_its_own_servers(demo_env, tmp_path):
     result = run_simulator(env, ["你好"])
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[0])["intent"] == "greet"
-    [endpoints] = (tmp_path / "run").glob("endpoints-*.yml")
-    rasa_port = int(endpoints.stem.split("-")[1])
-    assert not port_in_use(rasa_port)
-    leftovers = subprocess.run(["pgrep", "-f", str(endpoints)], capture_output=True, text=True)
+    # The endpoints file (it holds the tracker database password) goes with the servers.
+    assert not list((tmp_path / "run").glob("endpoints-*.yml"))
+    started = re.search(
+        r"Starting Rasa server on http://[^:]+:(\d+)", (tmp_path / "logs" / "rasa.log").read_text()
+    )
+    assert started, "the Rasa log does not say where it listened"
+    assert not port_in_use(int(started.group(1)))
+    leftovers = subprocess.run(["pgrep", "-f", str(tmp_path / "run")], capture_output=True, text=True)
     assert leftovers.stdout.strip() == "", "a Rasa server of the simulator is still running"
     assert (tmp_path / "logs" / "rasa.log").exists() and (tmp_path / "logs" / "actions.log").exists()

@@ -52,11 +52,12 @@ def test_promote_during_a_stream_loses_no_message(tiny_with_model):
     )
     processes = []
     try:
+        token = "promote-test-token"
         old_url = start_rasa_server(
-            settings, old_model, "http://127.0.0.1:9/webhook", processes, port=free_port()
+            settings, old_model, "http://127.0.0.1:9/webhook", processes, port=free_port(), token=token
         )
         upstream = settings.run_dir / "upstream.json"
-        write_upstream(upstream, [old_url])
+        write_upstream(upstream, [old_url], pids=[processes[0].pid], token=token)
 
         async def scenario():
             client = RasaClient(["http://127.0.0.1:1"], timeout_s=30, upstream_file=upstream)
@@ -78,7 +79,7 @@ def test_promote_during_a_stream_loses_no_message(tiny_with_model):
         assert not pid_file(settings, old_port).exists()
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", old_port)) != 0  # the old server is gone
-        status = httpx.get(switch.new_urls[0] + "/status", trust_env=False).json()
+        status = httpx.get(switch.new_urls[0] + "/status", params={"token": token}, trust_env=False).json()
         assert status["model_file"].endswith("candidate-b.tar.gz")
         assert st.load(project.trainer_dir).live == "models/candidate-b.tar.gz"
         print(

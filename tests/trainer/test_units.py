@@ -37,9 +37,9 @@ def test_upstream_follower_sees_atomic_switches(tmp_path):
     path = tmp_path / "run" / "upstream.json"
     follower = UpstreamFollower(path, ["http://a"])
     assert follower.urls() == ["http://a"]  # no file: the configured servers
-    write_upstream(path, ["http://b/"])
+    write_upstream(path, ["http://b/"], pids=[os.getpid()])
     assert follower.urls() == ["http://b"]
-    write_upstream(path, ["http://c", "http://d"])
+    write_upstream(path, ["http://c", "http://d"], pids=[os.getpid()])
     assert follower.urls() == ["http://c", "http://d"]
     path.write_text("{broken", encoding="utf-8")
     assert follower.urls() == ["http://c", "http://d"]  # a broken file keeps the last good list

@@ -26,6 +26,8 @@ HELDOUT = {
 }
 # What our Rasa servers load besides the model: the channel (and the fixes it installs), the tracker store.
 SERVER_MODULES = [
+    "server.py",
+    "log_privacy.py",
     "channel.py",
     "action_http.py",
     "action_payload.py",
