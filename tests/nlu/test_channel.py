@@ -31,6 +31,9 @@ from sanic import Sanic
 from nlu import action_http, action_outage, action_payload, action_validation
 from nlu.channel import InspectRestInput
 
+TOKEN = "test-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 _apps = itertools.count()
 
 
@@ -118,7 +121,9 @@ class Channel:
     async def start(self) -> None:
         app = Sanic(f"channel_test_{next(_apps)}")
         app.ctx.agent = SimpleNamespace(tracker_store=self.rasa.store, is_ready=lambda: self.rasa.ready)
-        app.blueprint(InspectRestInput().blueprint(self.rasa.on_new_message), url_prefix="/webhooks/inspect")
+        app.blueprint(
+            InspectRestInput(token=TOKEN).blueprint(self.rasa.on_new_message), url_prefix="/webhooks/inspect"
+        )
         self._server = await app.create_server(
             host="127.0.0.1", port=self.port, return_asyncio_server=True, access_log=False
         )
@@ -132,7 +137,9 @@ class Channel:
     async def post(self, body: dict[str, Any], timeout: float = 10) -> tuple[int, dict[str, Any]]:
         url = f"http://127.0.0.1:{self.port}/webhooks/inspect/webhook"
         async with aiohttp.ClientSession() as http:
-            async with http.post(url, json=body, timeout=aiohttp.ClientTimeout(total=timeout)) as resp:
+            async with http.post(
+                url, json=body, headers=AUTH, timeout=aiohttp.ClientTimeout(total=timeout)
+            ) as resp:
                 return resp.status, await resp.json()
 
 
