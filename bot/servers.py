@@ -148,6 +148,7 @@ class Stack:
     model: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
     rasa_token: str = field(default="", repr=False)  # what Rasa's API and our channel require
+    action_secret: str = field(default="", repr=False)  # what the action server requires of Rasa
 
 
 def reach_host(bind_host: str) -> str:
@@ -413,7 +414,12 @@ def running_stack(settings: Settings) -> Iterator[Stack]:
             model=str(model),
         )
         yield Stack(
-            rasa_url=rasa_url, action_url=action_url, model=model, processes=processes, rasa_token=token
+            rasa_url=rasa_url,
+            action_url=action_url,
+            model=model,
+            processes=processes,
+            rasa_token=token,
+            action_secret=action_secret,
         )
     finally:
         stop(processes)

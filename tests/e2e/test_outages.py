@@ -38,14 +38,18 @@ def test_no_action_server_is_an_outage_and_a_retry_runs_the_turn_once(stack, dem
         return await client.send(sender, "你好", metadata, message_id=message_id)
 
     async def scenario() -> tuple[RasaTurn, RasaTurn]:
-        client = RasaClient([stack.rasa_url], timeout_s=60)
+        client = RasaClient([stack.rasa_url], timeout_s=60, token=stack.rasa_token)
         try:
             stop([action_server])
             try:
                 with pytest.raises(RasaUnavailable, match="action_server_unavailable"):
                     await send(client, "m1")
             finally:  # the other e2e tests need it back
-                start_action_server(replace(settings, action_port=action_port), stack.processes)
+                restarted: list = []
+                start_action_server(
+                    replace(settings, action_port=action_port), restarted, secret=stack.action_secret
+                )
+                stack.processes[0] = restarted[0]  # the stack's first process stays its action server
             first = await send(client, "m1")  # the gateway's retry, the action server back
             again = await send(client, "m1")  # the same message once more (a reset answer)
             return first, again
