@@ -292,14 +292,16 @@ def _unlink(session: Session, job: Job, now: datetime) -> str:
 
 
 async def _link(gw: Gateway, job: Job, args: str) -> None:
-    def work(session: Session) -> str:
+    def work(session: Session) -> linking_flow.LinkReply:
         _done(session, job.inbound_id, gw.clock())
         return linking_flow.link_reply(
             session, CHANNEL, job.user_id, args, now=gw.clock(), timezone=gw.routing.timezone
         )
 
     reply = await gw.db(work)
-    await send_to_buyer(gw, job.chat_id, job.conversation_id, reply)
+    await send_to_buyer(gw, job.chat_id, job.conversation_id, reply.text)
+    if reply.desk_notice and gw.agent_chat is not None and gw.bot is not None:
+        await gw.delivery.send_text(gw.bot, gw.agent_chat, reply.desk_notice)
 
 
 def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -> int:
