@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import cards, linking_flow, texts
+from bot import cards, inbound_content, linking_flow, texts
 from bot.delivery import BuyerBlocked
 from bot.gateway import CHANNEL, Gateway
 from bot.pipeline import Draft as PipelineDraft
@@ -75,13 +75,22 @@ def describe(update: Update, agent_chat: int | None) -> Incoming | None:
     if chat is None or user is None:
         return None
     message = update.effective_message
-    from_buyer = chat.type == "private" and update.message is not None and chat.id != agent_chat
+    edited = update.edited_message is not None
+    from_buyer = chat.type == "private" and (update.message is not None or edited) and chat.id != agent_chat
     if update.callback_query is not None:
         return Incoming(str(chat.id), str(user.id), "other", update.callback_query.data, None, False)
     if message is None:
         return None
-    if message.text is not None:
+    if message.text is not None and not edited:
         return Incoming(str(chat.id), str(user.id), "text", message.text, None, from_buyer)
+    if edited:  # the bot answered the old text already: an agent sees the new one, marked
+        new_text = message.text if message.text is not None else message.caption or ""
+        return Incoming(
+            str(chat.id), str(user.id), "other", inbound_content.edited_text(new_text), None, from_buyer
+        )
+    content = inbound_content.describe_content(message)
+    if content is not None:
+        return Incoming(str(chat.id), str(user.id), "other", content, None, from_buyer)
     kind, file_id = _media(message)
     return Incoming(str(chat.id), str(user.id), kind, message.caption, file_id, from_buyer)
 

@@ -129,7 +129,7 @@ def render(view: CardView, status: str | None = None) -> str:
     if view.context:
         lines.append(texts.agent("card_context"))
         lines += [f"  · {t}" for t in view.context]
-    if view.kind != "text":
+    if view.kind != "text" and view.file_id:
         lines.append(texts.agent("card_media", kind=texts.kind_name(view.kind), file_id=view.file_id))
     if view.text:
         lines.append(texts.agent("card_message", text=view.text))
@@ -190,14 +190,24 @@ def intent_buttons(draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+_MAX_ROW_ID = 2**31 - 1  # row ids are INTEGER columns; PostgreSQL rejects larger ones
+# Button actions and how many ":"-separated fields their data has.
+_CALLBACK_FIELDS = {"send": 2, "edit": 2, "reject": 2, "take": 2, "release": 2, "intent": 3}
+
+
 def parse_callback(data: str | None) -> tuple[str, int, int | None] | None:
-    """(action, draft id, intent index) from a button's data, or None if not ours."""
+    """(action, draft id, intent index) from a button's data, or None if it is not one of ours.
+
+    Anyone can send any callback data, so each field is checked: a known action,
+    a positive draft id, an intent index within INTENTS.
+    """
     parts = (data or "").split(":")
-    try:
-        if len(parts) == 2:
-            return parts[0], int(parts[1]), None
-        if len(parts) == 3 and parts[0] == "intent":
-            return "intent", int(parts[1]), int(parts[2])
-    except ValueError:
+    if _CALLBACK_FIELDS.get(parts[0]) != len(parts) or not all(
+        p.isascii() and p.isdigit() for p in parts[1:]
+    ):
         return None
-    return None
+    draft_id = int(parts[1])
+    index = int(parts[2]) if len(parts) == 3 else None
+    if not 0 < draft_id <= _MAX_ROW_ID or (index is not None and index >= len(INTENTS)):
+        return None
+    return parts[0], draft_id, index

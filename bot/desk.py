@@ -95,8 +95,14 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(text=texts.agent("not_agent"), show_alert=True)
         return
     parsed = cards.parse_callback(query.data)
-    if parsed is None:
-        await query.answer()
+    card = query.message
+    if (
+        parsed is None
+        or card is None
+        or not await gw.db(_is_card_of, parsed[1], str(card.chat.id), str(card.message_id))
+    ):
+        # Forged, mangled or from another message: nothing about it is trusted.
+        await query.answer(text=texts.agent("button_expired"), show_alert=True)
         return
     action, draft_id, index = parsed
     agent = str(query.from_user.id)
@@ -106,14 +112,18 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(text=texts.agent("edit_hint"), show_alert=True)
     elif action == "reject":
         await _reject(gw, update, draft_id, agent)
-    elif action == "intent" and index is not None and 0 <= index < len(cards.INTENTS):
+    elif action == "intent" and index is not None:
         await _teach(gw, update, draft_id, agent, cards.INTENTS[index])
     elif action == "take":
         await _take_over(gw, update, draft_id, agent)
     elif action == "release":
         await _release(gw, update, draft_id, agent)
-    else:
-        await query.answer()
+
+
+def _is_card_of(session: Session, draft_id: int, chat_id: str, message_id: str) -> bool:
+    """Is this message the draft's card (so its buttons are the draft's)?"""
+    draft = channel_store.get_draft(draft_id, session=session)
+    return draft is not None and (draft.card_chat_id, draft.card_message_id) == (chat_id, message_id)
 
 
 @dataclass
@@ -190,7 +200,10 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 
 
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
-    def work(session: Session) -> None:
+    def work(session: Session) -> bool:
+        draft = channel_store.get_draft(draft_id, session=session)
+        if draft is None or draft.state != "rejected":
+            return False  # a draft that was sent (or still waits) was not wrong
         channel_store.record_decision(
             draft_id=draft_id,
             agent_user_id=agent,
@@ -200,8 +213,11 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
             now=gw.clock(),
         )
         trainer_inbox.set_agent_intent(draft_id, intent, session=session)
+        return True
 
-    await gw.db(work)
+    if not await gw.db(work):
+        await _answer(update, texts.agent("teach_not_rejected"))
+        return
     await _answer(update)
     await _update_card(
         gw, draft_id, texts.agent("done_taught", agent=_who(update), at=_at(gw), intent=intent)

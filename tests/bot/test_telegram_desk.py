@@ -199,3 +199,53 @@ async def test_the_release_button_gives_the_chat_back_to_the_bot(harness: Harnes
     await harness.wait_for(lambda: len(harness.edits_of(card_id)) == 2, what="released")
     assert harness.db(lambda s: s.scalars(select(Conversation.mode)).one()) == "bot"
     assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "superseded"
+
+
+def _answers(harness: Harness) -> list[str | None]:
+    return [c.params.get("text") for c in harness.api.calls_of("answerCallbackQuery")]
+
+
+async def test_forged_and_stale_buttons_are_answered_as_expired(harness: Harness) -> None:
+    """Issue 16 item 14: every button's data is checked; nothing unknown reaches the database."""
+    card_id, draft_id = await _card(harness)
+    forged = [
+        "intent:999999:3",  # no such draft
+        "send:999999",
+        f"intent:{draft_id}:99",  # no such intent
+        f"intent:{draft_id}:-1",
+        f"frobnicate:{draft_id}",
+        "send:abc",
+        "send:99999999999999999999",
+        "",
+        f"send:{draft_id}:1:2",
+    ]
+    for n, data in enumerate(forged, 1):
+        harness.press(11, card_id, data)
+        await harness.wait_for(lambda n=n: len(_answers(harness)) == n, what=f"answer to {data!r}")
+    assert _answers(harness) == [texts.agent("button_expired")] * len(forged)
+    # A real draft's button pressed on another message (not its card) is refused too.
+    harness.press(11, card_id + 1000, f"send:{draft_id}")
+    await harness.wait_for(lambda: len(_answers(harness)) == len(forged) + 1, what="foreign card")
+    assert _answers(harness)[-1] == texts.agent("button_expired")
+    assert harness.to_buyer() == []
+    assert _decisions(harness) == []
+    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "pending"
+    # The real card still works.
+    harness.press(11, card_id, f"send:{draft_id}")
+    await harness.wait_for(lambda: harness.to_buyer() == [APOLOGY], what="sent")
+
+
+async def test_teach_is_refused_on_a_draft_never_rejected(harness: Harness) -> None:
+    card_id, draft_id = await _card(harness)
+    harness.press(11, card_id, f"intent:{draft_id}:7")
+    await harness.wait_for(lambda: _answers(harness), what="refusal")
+    assert _answers(harness) == [texts.agent("teach_not_rejected")]
+    assert _decisions(harness) == []
+    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "pending"
+    # After a send it is still refused: the draft was right, there is nothing to teach.
+    harness.press(11, card_id, f"send:{draft_id}")
+    await harness.wait_for(lambda: harness.to_buyer() == [APOLOGY], what="sent")
+    harness.press(11, card_id, f"intent:{draft_id}:7")
+    await harness.wait_for(lambda: len(_answers(harness)) == 3, what="second refusal")
+    assert _answers(harness)[-1] == texts.agent("teach_not_rejected")
+    assert [a for a, _, _ in _decisions(harness)] == ["send"]
