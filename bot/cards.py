@@ -19,6 +19,7 @@ from bot import texts
 from shop import desk_store
 from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
+from shop.return_confirmation import FILE_ON_SEND
 from shop.trainer_inbox import runner_up
 
 # The intents an agent can pick after rejecting (docs/architecture.md).
@@ -147,6 +148,8 @@ def render(view: CardView, status: str | None = None) -> str:
     if view.replies:
         lines.append(texts.agent("card_draft"))
         lines += [f"  {r}" for r in view.replies]
+        if (view.meta.get("facts") or {}).get(FILE_ON_SEND):
+            lines.append(texts.agent("card_files_on_send"))
     else:
         lines.append(texts.agent("card_no_draft"))
     if view.warnings:

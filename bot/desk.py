@@ -24,6 +24,7 @@ from shop import channel_store, desk_store, trainer_inbox
 from shop.linking import buyer_for_chat
 from shop.policy import check_text
 from shop.policy_context import context_for
+from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +134,10 @@ class Claimed:
     replies: list[str]
 
 
+class NotFiled(Exception):
+    """The confirmation draft's request could not be filed: roll back, send nothing."""
+
+
 def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) -> Claimed | str:
     draft = channel_store.get_draft(draft_id, session=session)
     if draft is None or draft.state not in OPEN:
@@ -146,11 +151,22 @@ def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) 
     )
     conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
     assert conv is not None
+    pending = valid_pending(((draft.meta or {}).get("facts") or {}).get(FILE_ON_SEND))
+    if pending is not None:
+        # The draft says "filed": the agent's Send is the confirmation the model was unsure of.
+        # The buyer is who the chat is linked to now, never what the draft's facts say.
+        buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
+        if buyer is None or file_pending(pending, buyer.account, now=now, session=session) is None:
+            raise NotFiled
     return Claimed(conv.chat_id, conv.id, list(draft.texts))
 
 
 async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
+    try:
+        claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
+    except NotFiled:
+        await _answer(update, texts.agent("return_not_filed"))
+        return
     if isinstance(claimed, str):
         await _answer(update, texts.agent(claimed))
         return
