@@ -448,6 +448,9 @@ async def post_card(gw: Gateway, draft_id: int) -> None:
     )
     card = sent[0]
     await gw.db(lambda s: channel_store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
+    full = cards.full_text(view)
+    if full:  # the card quotes a long message in part: the whole text follows, without buttons
+        await gw.delivery.send_text(gw.bot, gw.agent_chat, full, reply_to_message_id=card.message_id)
     if view.file_id and view.kind in MEDIA_SENDERS:
         sender = getattr(gw.bot, MEDIA_SENDERS[view.kind])
         await gw.delivery.call(

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.delivery import MAX_TEXT, split_text
 from shop import desk_store
 from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
@@ -30,6 +31,10 @@ INTENTS = (
 )  # fmt: skip
 CONTEXT_MESSAGES = 3
 FACTS_CHARS = 300
+# A card is one Telegram message (4,096 units) with its buttons once: long buyer
+# texts are quoted in part on the card and sent in full after it (`full_text`).
+QUOTE_CHARS = 1000
+CONTEXT_CHARS = 200
 
 
 @dataclass
@@ -129,11 +134,14 @@ def render(view: CardView, status: str | None = None) -> str:
         lines.insert(0, status)
     if view.context:
         lines.append(texts.agent("card_context"))
-        lines += [f"  · {t}" for t in view.context]
+        lines += [f"  · {_cut(t, CONTEXT_CHARS)}" for t in view.context]
     if view.kind != "text" and view.file_id:
         lines.append(texts.agent("card_media", kind=texts.kind_name(view.kind), file_id=view.file_id))
     if view.text:
-        lines.append(texts.agent("card_message", text=view.text))
+        quote = view.text
+        if len(quote) > QUOTE_CHARS:
+            quote = _cut(quote, QUOTE_CHARS) + texts.agent("card_quote_cut", total=len(view.text))
+        lines.append(texts.agent("card_message", text=quote))
     if view.intent:
         intent = texts.agent("card_intent", intent=view.intent, confidence=view.confidence or 0.0)
         second, second_conf = view.runner_up
@@ -155,7 +163,24 @@ def render(view: CardView, status: str | None = None) -> str:
     if view.warnings:
         lines.append(texts.agent("card_warnings"))
         lines += [f"  - {w}" for w in view.warnings]
-    return "\n".join(lines)
+    card = "\n".join(lines)
+    # Still too long (a huge draft): cut, never split: a split card repeats its buttons.
+    return split_text(card)[0] if _units(card) > MAX_TEXT else card
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2  # what Telegram counts
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def full_text(view: CardView) -> str | None:
+    """The buyer's whole message, to send after a card that quotes only part of it."""
+    if not view.text or len(view.text) <= QUOTE_CHARS:
+        return None
+    return texts.agent("card_full_text", draft_id=view.draft_id, text=view.text)
 
 
 def buttons(view: CardView) -> InlineKeyboardMarkup:
