@@ -300,43 +300,6 @@ async def test_message_too_long_from_telegram_is_split_finer_and_sent(harness: H
     await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="sent after the refusal")
 
 
-async def test_many_accounts_guessing_one_order_are_locked_out(
-    harness: Harness,
-) -> None:
-    """Issue 16 item 4 through the gateway: 3 accounts x 2 guesses stop at five, for everyone."""
-    await harness.start()
-    guessers = (7001, 7002, 7003)
-    for guesser in guessers:
-        harness.buyer_says("/link 5021873340002 0000", buyer=guesser)
-        harness.buyer_says("/link 5021873340002 1111", buyer=guesser)
-    await harness.wait_for(
-        lambda: all(len(harness.to_buyer(g)) == 2 for g in guessers), what="every guess answered"
-    )
-    prefix = texts.buyer("link_locked", until="@@").split("@@")[0]
-    answers = [text for g in guessers for text in harness.to_buyer(g)]
-    assert sum(text.startswith(prefix) for text in answers) >= 2  # the fifth locks, the sixth is refused
-    # Linlin herself (right digits, fresh account) waits out the lock too.
-    harness.buyer_says("/link 5021873340002 3821", buyer=OTHER_BUYER)
-    await harness.wait_for(lambda: harness.to_buyer(OTHER_BUYER), what="locked reply")
-    assert harness.to_buyer(OTHER_BUYER)[0].startswith(prefix)
-    assert all(_linked_account(harness, g) is None for g in (*guessers, OTHER_BUYER))
-    assert harness.desk_texts() == []
-
-
-async def test_a_second_account_linking_to_a_buyer_is_told_to_the_desk(harness: Harness) -> None:
-    await harness.start()
-    harness.buyer_says("/link 5021873340002 3821")
-    await harness.wait_for(lambda: harness.to_buyer() == [texts.buyer("link_ok")], what="first link")
-    await harness.idle()
-    assert harness.desk_texts() == []  # a buyer's first account is nothing to report
-    harness.buyer_says("/link 5021873340001 3821", buyer=OTHER_BUYER)
-    await harness.wait_for(lambda: harness.desk_texts(), what="the desk notice")
-    assert harness.to_buyer(OTHER_BUYER) == [texts.buyer("link_ok")]
-    assert harness.desk_texts() == [
-        texts.agent("link_second_account", buyer="tb_linlin", user_id=str(OTHER_BUYER), others=1)
-    ]
-
-
 async def test_edits_locations_and_contacts_reach_the_desk_with_their_content(harness: Harness) -> None:
     """Issue 16 item 14: what such a message says is on its card, an edit is marked as one."""
     harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])

@@ -6,10 +6,9 @@ import yaml
 from sqlalchemy import select
 
 from bot import texts
-from shop.linking import ensure_verified_link, revoke_link
-from shop.models import AgentDecision, Conversation, Draft, OrderItem, ReturnRequest
+from shop.models import AgentDecision, Conversation, Draft
 from shop.trainer_inbox import list_items
-from tests.bot.conftest import AGENT_CHAT, BUYER, OUTSIDER, SUPERVISOR, Harness
+from tests.bot.conftest import AGENT_CHAT, OUTSIDER, SUPERVISOR, Harness
 from tests.fakes.rasa import Turn
 
 COMPLAINT = "衣服质量太差了"
@@ -204,106 +203,6 @@ async def test_the_release_button_gives_the_chat_back_to_the_bot(harness: Harnes
 
 def _answers(harness: Harness) -> list[str | None]:
     return [c.params.get("text") for c in harness.api.calls_of("answerCallbackQuery")]
-
-
-async def test_forged_and_stale_buttons_are_answered_as_expired(harness: Harness) -> None:
-    """Issue 16 item 14: every button's data is checked; nothing unknown reaches the database."""
-    card_id, draft_id = await _card(harness)
-    forged = [
-        "intent:999999:3",  # no such draft
-        "send:999999",
-        f"intent:{draft_id}:99",  # no such intent
-        f"intent:{draft_id}:-1",
-        f"frobnicate:{draft_id}",
-        "send:abc",
-        "send:99999999999999999999",
-        "",
-        f"send:{draft_id}:1:2",
-    ]
-    for n, data in enumerate(forged, 1):
-        harness.press(11, card_id, data)
-        await harness.wait_for(lambda n=n: len(_answers(harness)) == n, what=f"answer to {data!r}")
-    assert _answers(harness) == [texts.agent("button_expired")] * len(forged)
-    # A real draft's button pressed on another message (not its card) is refused too.
-    harness.press(11, card_id + 1000, f"send:{draft_id}")
-    await harness.wait_for(lambda: len(_answers(harness)) == len(forged) + 1, what="foreign card")
-    assert _answers(harness)[-1] == texts.agent("button_expired")
-    assert harness.to_buyer() == []
-    assert _decisions(harness) == []
-    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "pending"
-    # The real card still works.
-    harness.press(11, card_id, f"send:{draft_id}")
-    await harness.wait_for(lambda: harness.to_buyer() == [APOLOGY], what="sent")
-
-
-async def test_teach_is_refused_on_a_draft_never_rejected(harness: Harness) -> None:
-    card_id, draft_id = await _card(harness)
-    harness.press(11, card_id, f"intent:{draft_id}:7")
-    await harness.wait_for(lambda: _answers(harness), what="refusal")
-    assert _answers(harness) == [texts.agent("teach_not_rejected")]
-    assert _decisions(harness) == []
-    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "pending"
-    # After a send it is still refused: the draft was right, there is nothing to teach.
-    harness.press(11, card_id, f"send:{draft_id}")
-    await harness.wait_for(lambda: harness.to_buyer() == [APOLOGY], what="sent")
-    harness.press(11, card_id, f"intent:{draft_id}:7")
-    await harness.wait_for(lambda: len(_answers(harness)) == 3, what="second refusal")
-    assert _answers(harness)[-1] == texts.agent("teach_not_rejected")
-    assert [a for a, _, _ in _decisions(harness)] == ["send"]
-
-
-CONFIRMED = "好的亲，已经为您提交了退货申请～"
-
-
-async def _unsure_confirmation_card(harness: Harness) -> tuple[int, int]:
-    """A linked buyer's "？" that the model read as a weak yes to "file the return?"."""
-
-    def setup(session):  # noqa: ANN001, ANN202
-        ensure_verified_link("telegram", str(BUYER), "tb_linlin", session=session)
-        return session.scalars(select(OrderItem.id).where(OrderItem.order_id == "5021873340004")).first()
-
-    item_id = harness.db(setup)
-    pending = {"order_item_id": item_id, "order_id": "5021873340004", "kind": "return", "reason": "no_reason"}
-    harness.rasa.script["？"] = Turn(
-        "affirm", 0.49, [CONFIRMED],
-        meta={"rule": "return_confirmation_unsure", "facts": {"file_on_send": pending},
-              "handoff": True, "handoff_reason": "unsure_confirmation"},
-    )  # fmt: skip
-    await harness.start()
-    harness.buyer_says("？")
-    card_id = await harness.wait_card()
-    return card_id, harness.db(lambda s: s.scalars(select(Draft.id)).one())
-
-
-def _requests(harness: Harness) -> int:
-    return harness.db(lambda s: len(s.scalars(select(ReturnRequest)).all()))
-
-
-async def test_an_unsure_confirmation_is_filed_by_the_agents_send(harness: Harness) -> None:
-    """Issue 16 item 6: the return is filed when the agent sends the confirmation, not before."""
-    card_id, draft_id = await _unsure_confirmation_card(harness)
-    assert texts.agent("card_files_on_send") in harness.cards()[0].text
-    assert _requests(harness) == 0
-    harness.press(11, card_id, f"send:{draft_id}")
-    await harness.wait_for(lambda: harness.to_buyer() == [CONFIRMED], what="sent")
-    assert _requests(harness) == 1
-
-
-async def test_an_unsure_confirmation_rejected_or_rewritten_files_nothing(harness: Harness) -> None:
-    card_id, draft_id = await _unsure_confirmation_card(harness)
-    harness.press(11, card_id, f"reject:{draft_id}")
-    await harness.wait_for(lambda: harness.edits_of(card_id), what="rejected")
-    assert _requests(harness) == 0
-
-
-async def test_a_confirmation_that_can_no_longer_be_filed_is_not_sent(harness: Harness) -> None:
-    card_id, draft_id = await _unsure_confirmation_card(harness)
-    harness.db(lambda s: revoke_link("telegram", str(BUYER), session=s))  # unlinked meanwhile
-    harness.press(11, card_id, f"send:{draft_id}")
-    await harness.wait_for(lambda: harness.api.calls_of("answerCallbackQuery"), what="answer")
-    assert harness.api.calls_of("answerCallbackQuery")[0].params["text"] == texts.agent("return_not_filed")
-    assert harness.to_buyer() == [] and _requests(harness) == 0
-    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "pending"
 
 
 async def test_a_long_buyer_message_makes_one_card_and_the_full_text_follows_without_buttons(
