@@ -2,26 +2,26 @@
 
 ``action_return`` leaves the request in the ``pending_return`` slot. On "是"
 the request is checked again (time has passed, the slot may be stale) and
-recorded through the idempotent ``shop.returns.create_return_request``, so a
-repeated "是" never records a second one.
+filed through ``shop.return_confirmation`` (idempotent: a repeated "是" never
+records a second one). Filing cannot be undone, so a "yes" the model is not
+sure of (below ``returns.file_on_affirm_confidence`` in responses/policy.yml;
+an emoji or "？" can look like a weak yes) files nothing: the confirmation
+draft goes to an agent, carrying the pending request in its facts, and the
+agent's Send files it (bot/desk.py). The slot stays pending meanwhile.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.post_sale_common import from_decision, link_needed, slot
-from shop.errors import InvalidInput
-from shop.order_view import view_of
-from shop.orders import order_for_buyer
 from shop.policy_config import load_policy
-from shop.returns import create_return_request
-from shop.returns_rules import ask_from_pending, confirmed_reply, decide_return, is_eligible
+from shop.return_confirmation import FILE_ON_SEND, check_pending, file_checked, valid_pending
+from shop.returns_rules import confirmed_reply
 
 _CLEAR = slot("pending_return", None)
 
@@ -34,9 +34,7 @@ def pending_of(ctx: Context) -> dict[str, Any] | None:
             value = json.loads(value)
         except ValueError:
             return None
-    if not isinstance(value, dict) or not {"order_item_id", "order_id"} <= value.keys():
-        return None
-    return value
+    return valid_pending(value)
 
 
 def _not_found() -> Draft:
@@ -44,45 +42,38 @@ def _not_found() -> Draft:
 
 
 def confirm_pending(ctx: Context, pending: dict[str, Any], *, session: Session) -> Draft:
-    """Re-checks the pending request and records it (once)."""
-    try:
-        order = order_for_buyer(str(pending["order_id"]), ctx.buyer, session=session)
-    except InvalidInput:
-        order = None
-    if order is None:
+    """Re-checks the pending request and records it (once), or asks an agent when unsure."""
+    assert ctx.buyer is not None
+    checked = check_pending(pending, ctx.buyer, now=ctx.now, session=session)
+    decision = checked.decision
+    if decision is None:
         return _not_found()
-    view = view_of(order)
-    item = next((i for i in view.items if str(i.item_id) == str(pending["order_item_id"])), None)
-    if item is None:
-        return _not_found()
-    # Judge the request as if not yet recorded: a second "是" confirms the same one.
-    fresh = replace(item, request_kind=None, request_status=None)
-    decision = decide_return(
-        view, fresh, text="", now=ctx.now, policy=load_policy(), ask=ask_from_pending(pending)
-    )
-    if not is_eligible(decision) and item.request_kind is None:
+    if not checked.eligible and not checked.already_requested:
         # The window closed (or the order changed) since the question: say why.
         return from_decision(decision, how="pending_return", events=[_CLEAR])
-    request = create_return_request(
-        item.item_id,
-        ctx.buyer,
-        kind=decision.facts["kind"],
-        reason=decision.facts.get("reason", ""),
-        session=session,
-        now=ctx.now,
-    )
-    if request is None:
+    reply = f"utter_{confirmed_reply(decision)}"
+    if not checked.already_requested and ctx.confidence < load_policy().returns.file_on_affirm_confidence:
+        facts = dict(decision.facts) | {FILE_ON_SEND: dict(pending), "affirm_confidence": ctx.confidence}
+        return Draft(
+            [Reply(reply, facts)],
+            rule="return_confirmation_unsure",
+            facts=facts,
+            handoff=True,
+            handoff_reason="unsure_confirmation",
+            events=[slot("order_id", checked.order_id)],  # pending_return stays pending
+        )
+    facts = file_checked(checked, ctx.buyer, now=ctx.now, session=session)
+    if facts is None:
         return _not_found()
-    facts = dict(decision.facts) | {"request_id": request.id, "request_status": request.status}
     quality = decision.facts.get("reason") == "quality"
     return Draft(
-        [Reply(f"utter_{confirmed_reply(decision)}", facts)],
+        [Reply(reply, facts)],
         rule="return_request_created",
         facts=facts,
         # Quality claims need a person to look at the photos and arrange the pickup.
         handoff=quality,
         handoff_reason="quality_claim_review" if quality else None,
-        events=[_CLEAR, slot("order_id", view.order_id)],
+        events=[_CLEAR, slot("order_id", checked.order_id)],
     )
 
 

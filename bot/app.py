@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 MEDIA = (
     filters.PHOTO | filters.VOICE | filters.Sticker.ALL | filters.Document.ALL | filters.VIDEO | filters.AUDIO
 )
+# No text and no file, but content an agent must see (bot/inbound_content.py); venues carry a location.
+SHARED = filters.LOCATION | filters.CONTACT
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -120,7 +122,7 @@ def build_application(
     app.add_handler(CommandHandler("link", buyers.on_link, filters=private))
     app.add_handler(CommandHandler("unlink", buyers.on_unlink, filters=private))
     app.add_handler(MessageHandler(private & filters.TEXT, buyers.on_text))
-    app.add_handler(MessageHandler(private & MEDIA, buyers.on_media))
+    app.add_handler(MessageHandler(private & (MEDIA | SHARED), buyers.on_media))
 
     app.add_handler(CallbackQueryHandler(desk.on_card_button, block=False))
     if settings.agent_chat_id is not None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot import cards, linking_flow, texts
+from bot import cards, inbound_content, linking_flow, texts
 from bot.delivery import BuyerBlocked
 from bot.gateway import CHANNEL, Gateway
 from bot.message_text import is_blank
@@ -78,13 +78,22 @@ def describe(update: Update, agent_chat: int | None) -> Incoming | None:
     if chat is None or user is None:
         return None
     message = update.effective_message
-    from_buyer = chat.type == "private" and update.message is not None and chat.id != agent_chat
+    edited = update.edited_message is not None
+    from_buyer = chat.type == "private" and (update.message is not None or edited) and chat.id != agent_chat
     if update.callback_query is not None:
         return Incoming(str(chat.id), str(user.id), "other", update.callback_query.data, None, False)
     if message is None:
         return None
-    if message.text is not None:
+    if message.text is not None and not edited:
         return Incoming(str(chat.id), str(user.id), "text", message.text, None, from_buyer)
+    if edited:  # the bot answered the old text already: an agent sees the new one, marked
+        new_text = message.text if message.text is not None else message.caption or ""
+        return Incoming(
+            str(chat.id), str(user.id), "other", inbound_content.edited_text(new_text), None, from_buyer
+        )
+    content = inbound_content.describe_content(message)
+    if content is not None:
+        return Incoming(str(chat.id), str(user.id), "other", content, None, from_buyer)
     kind, file_id = _media(message)
     return Incoming(str(chat.id), str(user.id), kind, message.caption, file_id, from_buyer)
 
@@ -300,14 +309,16 @@ def _unlink(session: Session, job: Job, now: datetime) -> str:
 
 
 async def _link(gw: Gateway, job: Job, args: str) -> None:
-    def work(session: Session) -> str:
+    def work(session: Session) -> linking_flow.LinkReply:
         _done(session, job.inbound_id, gw.clock())
         return linking_flow.link_reply(
             session, CHANNEL, job.user_id, args, now=gw.clock(), timezone=gw.routing.timezone
         )
 
     reply = await gw.db(work)
-    await send_to_buyer(gw, job.chat_id, job.conversation_id, reply)
+    await send_to_buyer(gw, job.chat_id, job.conversation_id, reply.text)
+    if reply.desk_notice and gw.agent_chat is not None and gw.bot is not None:
+        await gw.delivery.send_text(gw.bot, gw.agent_chat, reply.desk_notice)
 
 
 def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -> int:
@@ -458,6 +469,9 @@ async def post_card(gw: Gateway, draft_id: int) -> None:
     )
     card = sent[0]
     await gw.db(lambda s: channel_store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
+    full = cards.full_text(view)
+    if full:  # the card quotes a long message in part: the whole text follows, without buttons
+        await gw.delivery.send_text(gw.bot, gw.agent_chat, full, reply_to_message_id=card.message_id)
     if view.file_id and view.kind in MEDIA_SENDERS:
         sender = getattr(gw.bot, MEDIA_SENDERS[view.kind])
         await gw.delivery.call(

@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import texts
+from bot.delivery import MAX_TEXT, split_text
 from shop import desk_store
 from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
+from shop.return_confirmation import FILE_ON_SEND
 
 # The intents an agent can pick after rejecting (docs/architecture.md).
 INTENTS = (
@@ -30,6 +32,10 @@ CONTEXT_MESSAGES = 3
 # The model's best guesses an agent sees, so an unsure or unplaced message is one tap from its intent.
 CANDIDATES = 3
 FACTS_CHARS = 300
+# A card is one Telegram message (4,096 units) with its buttons once: long buyer
+# texts are quoted in part on the card and sent in full after it (`full_text`).
+QUOTE_CHARS = 1000
+CONTEXT_CHARS = 200
 
 
 @dataclass
@@ -139,11 +145,14 @@ def render(view: CardView, status: str | None = None) -> str:
         lines.insert(0, status)
     if view.context:
         lines.append(texts.agent("card_context"))
-        lines += [f"  · {t}" for t in view.context]
-    if view.kind != "text":
+        lines += [f"  · {_cut(t, CONTEXT_CHARS)}" for t in view.context]
+    if view.kind != "text" and view.file_id:
         lines.append(texts.agent("card_media", kind=texts.kind_name(view.kind), file_id=view.file_id))
     if view.text:
-        lines.append(texts.agent("card_message", text=view.text))
+        quote = view.text
+        if len(quote) > QUOTE_CHARS:
+            quote = _cut(quote, QUOTE_CHARS) + texts.agent("card_quote_cut", total=len(view.text))
+        lines.append(texts.agent("card_message", text=quote))
     if view.intent:
         lines.append(texts.agent("card_intent", intent=view.intent, confidence=view.confidence or 0.0))
     if view.candidates:
@@ -157,12 +166,31 @@ def render(view: CardView, status: str | None = None) -> str:
     if view.replies:
         lines.append(texts.agent("card_draft"))
         lines += [f"  {r}" for r in view.replies]
+        if (view.meta.get("facts") or {}).get(FILE_ON_SEND):
+            lines.append(texts.agent("card_files_on_send"))
     else:
         lines.append(texts.agent("card_no_draft"))
     if view.warnings:
         lines.append(texts.agent("card_warnings"))
         lines += [f"  - {w}" for w in view.warnings]
-    return "\n".join(lines)
+    card = "\n".join(lines)
+    # Still too long (a huge draft): cut, never split: a split card repeats its buttons.
+    return split_text(card)[0] if _units(card) > MAX_TEXT else card
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2  # what Telegram counts
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def full_text(view: CardView) -> str | None:
+    """The buyer's whole message, to send after a card that quotes only part of it."""
+    if not view.text or len(view.text) <= QUOTE_CHARS:
+        return None
+    return texts.agent("card_full_text", draft_id=view.draft_id, text=view.text)
 
 
 def buttons(view: CardView) -> InlineKeyboardMarkup:
@@ -200,14 +228,24 @@ def intent_buttons(draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+_MAX_ROW_ID = 2**31 - 1  # row ids are INTEGER columns; PostgreSQL rejects larger ones
+# Button actions and how many ":"-separated fields their data has.
+_CALLBACK_FIELDS = {"send": 2, "edit": 2, "reject": 2, "take": 2, "release": 2, "intent": 3}
+
+
 def parse_callback(data: str | None) -> tuple[str, int, int | None] | None:
-    """(action, draft id, intent index) from a button's data, or None if not ours."""
+    """(action, draft id, intent index) from a button's data, or None if it is not one of ours.
+
+    Anyone can send any callback data, so each field is checked: a known action,
+    a positive draft id, an intent index within INTENTS.
+    """
     parts = (data or "").split(":")
-    try:
-        if len(parts) == 2:
-            return parts[0], int(parts[1]), None
-        if len(parts) == 3 and parts[0] == "intent":
-            return "intent", int(parts[1]), int(parts[2])
-    except ValueError:
+    if _CALLBACK_FIELDS.get(parts[0]) != len(parts) or not all(
+        p.isascii() and p.isdigit() for p in parts[1:]
+    ):
         return None
-    return None
+    draft_id = int(parts[1])
+    index = int(parts[2]) if len(parts) == 3 else None
+    if not 0 < draft_id <= _MAX_ROW_ID or (index is not None and index >= len(INTENTS)):
+        return None
+    return parts[0], draft_id, index

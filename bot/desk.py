@@ -24,6 +24,7 @@ from shop import channel_store, desk_store, trainer_inbox
 from shop.linking import buyer_for_chat
 from shop.policy import check_text
 from shop.policy_context import context_for
+from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,14 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(text=texts.agent("not_agent"), show_alert=True)
         return
     parsed = cards.parse_callback(query.data)
-    if parsed is None:
-        await query.answer()
+    card = query.message
+    if (
+        parsed is None
+        or card is None
+        or not await gw.db(_is_card_of, parsed[1], str(card.chat.id), str(card.message_id))
+    ):
+        # Forged, mangled or from another message: nothing about it is trusted.
+        await query.answer(text=texts.agent("button_expired"), show_alert=True)
         return
     action, draft_id, index = parsed
     agent = str(query.from_user.id)
@@ -106,14 +113,18 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(text=texts.agent("edit_hint"), show_alert=True)
     elif action == "reject":
         await _reject(gw, update, draft_id, agent)
-    elif action == "intent" and index is not None and 0 <= index < len(cards.INTENTS):
+    elif action == "intent" and index is not None:
         await _teach(gw, update, draft_id, agent, cards.INTENTS[index])
     elif action == "take":
         await _take_over(gw, update, draft_id, agent)
     elif action == "release":
         await _release(gw, update, draft_id, agent)
-    else:
-        await query.answer()
+
+
+def _is_card_of(session: Session, draft_id: int, chat_id: str, message_id: str) -> bool:
+    """Is this message the draft's card (so its buttons are the draft's)?"""
+    draft = channel_store.get_draft(draft_id, session=session)
+    return draft is not None and (draft.card_chat_id, draft.card_message_id) == (chat_id, message_id)
 
 
 @dataclass
@@ -121,6 +132,10 @@ class Claimed:
     chat_id: str
     conversation_id: int
     replies: list[str]
+
+
+class NotFiled(Exception):
+    """The confirmation draft's request could not be filed: roll back, send nothing."""
 
 
 def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) -> Claimed | str:
@@ -136,11 +151,22 @@ def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) 
     )
     conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
     assert conv is not None
+    pending = valid_pending(((draft.meta or {}).get("facts") or {}).get(FILE_ON_SEND))
+    if pending is not None:
+        # The draft says "filed": the agent's Send is the confirmation the model was unsure of.
+        # The buyer is who the chat is linked to now, never what the draft's facts say.
+        buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
+        if buyer is None or file_pending(pending, buyer.account, now=now, session=session) is None:
+            raise NotFiled
     return Claimed(conv.chat_id, conv.id, list(draft.texts))
 
 
 async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
+    try:
+        claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
+    except NotFiled:
+        await _answer(update, texts.agent("return_not_filed"))
+        return
     if isinstance(claimed, str):
         await _answer(update, texts.agent(claimed))
         return
@@ -190,7 +216,10 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 
 
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
-    def work(session: Session) -> None:
+    def work(session: Session) -> bool:
+        draft = channel_store.get_draft(draft_id, session=session)
+        if draft is None or draft.state != "rejected":
+            return False  # a draft that was sent (or still waits) was not wrong
         channel_store.record_decision(
             draft_id=draft_id,
             agent_user_id=agent,
@@ -200,8 +229,11 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
             now=gw.clock(),
         )
         trainer_inbox.set_agent_intent(draft_id, intent, session=session)
+        return True
 
-    await gw.db(work)
+    if not await gw.db(work):
+        await _answer(update, texts.agent("teach_not_rejected"))
+        return
     await _answer(update)
     await _update_card(
         gw, draft_id, texts.agent("done_taught", agent=_who(update), at=_at(gw), intent=intent)

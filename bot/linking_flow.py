@@ -2,7 +2,9 @@
 
 Order facts go only to the buyer who placed the order, so a guest proves who
 they are with an order id and the last four digits of its phone number
-(`shop.linking`: five failures within an hour lock linking for an hour). A bare
+(`shop.linking`: five failures within an hour, per chat account, per buyer
+account and per order, lock linking for an hour). A second chat account
+linking to a buyer who already has one is told to the desk. A bare
 "13 digits + 4 digits" message counts as `/link` when the chat is not linked
 and the bot's last draft asked for exactly that.
 """
@@ -10,6 +12,7 @@ and the bot's last draft asked for exactly that.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -44,24 +47,38 @@ def asked_to_link(meta: dict | None) -> bool:
     return meta.get("rule") in LINK_RULES or bool((meta.get("facts") or {}).get("link_needed"))
 
 
+@dataclass(frozen=True)
+class LinkReply:
+    """What the buyer is told, and a notice for the desk (or ``None``)."""
+
+    text: str
+    desk_notice: str | None = None
+
+
 def link_reply(
     session: Session, channel: str, user_id: str, args: str, *, now: datetime, timezone: str
-) -> str:
-    """Tries to link with `args` ("ORDER LAST4") and returns what the buyer is told."""
+) -> LinkReply:
+    """Tries to link with `args` ("ORDER LAST4"): the buyer's answer and any desk notice."""
     parsed = parse_link_args(args)
     if parsed is None:
-        return texts.buyer("link_ask") if not args.strip() else texts.buyer("link_bad_format")
+        return LinkReply(texts.buyer("link_ask") if not args.strip() else texts.buyer("link_bad_format"))
     try:
         result = link_chat(channel, user_id, parsed[0], parsed[1], session=session, now=now)
     except LinkingLocked as locked:
-        return texts.buyer("link_locked", until=_local(locked.until, timezone))
+        return LinkReply(texts.buyer("link_locked", until=_local(locked.until, timezone)))
     except InvalidInput:
-        return texts.buyer("link_bad_format")
+        return LinkReply(texts.buyer("link_bad_format"))
     if result.linked:
-        return texts.buyer("link_ok")
+        notice = None
+        if result.other_links:
+            # Maybe the buyer's new phone, maybe someone who learnt her digits: a person looks.
+            notice = texts.agent(
+                "link_second_account", buyer=result.buyer_account, user_id=user_id, others=result.other_links
+            )
+        return LinkReply(texts.buyer("link_ok"), notice)
     if result.locked_until is not None:
-        return texts.buyer("link_locked", until=_local(result.locked_until, timezone))
-    return texts.buyer("link_failed", left=result.attempts_left)
+        return LinkReply(texts.buyer("link_locked", until=_local(result.locked_until, timezone)))
+    return LinkReply(texts.buyer("link_failed", left=result.attempts_left))
 
 
 def unlink_reply(session: Session, channel: str, user_id: str, *, now: datetime) -> str:

@@ -152,11 +152,32 @@ def show_draft(draft: Draft) -> None:
     print(f"  {agent_texts.route_line(draft.auto_send, route_reason(draft.decision))}")
 
 
-def agent_turn(draft: Draft, check_context: CheckContext) -> None:
-    """You as the agent: Enter sends, e edits (policy-checked), r rejects."""
+def file_on_send(draft: Draft, buyer: str) -> bool | None:
+    """Files the return an unsure "yes" left to the agent (as the desk's Send does).
+
+    None when the draft asks for no filing, else whether it could be filed.
+    """
+    from sqlalchemy.orm import Session
+
+    from shop.db import make_engine
+    from shop.models import utcnow
+    from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
+
+    pending = valid_pending((draft.meta.get("facts") or {}).get(FILE_ON_SEND))
+    if pending is None:
+        return None
+    with Session(make_engine()) as session, session.begin():
+        return file_pending(pending, buyer, now=utcnow(), session=session) is not None
+
+
+def agent_turn(draft: Draft, check_context: CheckContext, *, buyer: str | None = None) -> None:
+    """You as the agent: Enter sends (and files a return the draft confirms), e edits, r rejects."""
     while True:
         choice = input(agent_texts.AGENT_PROMPT).strip().lower()
         if choice == "" and draft.replies and not draft.violations:
+            if buyer is not None and file_on_send(draft, buyer) is False:
+                print(agent_texts.RETURN_NOT_FILED)
+                continue
             for reply in draft.replies:
                 print(f"{agent_texts.SENT_LABEL} {reply}")
             return
@@ -195,7 +216,7 @@ def run_interactive(session: Session) -> None:
                     for reply in draft.replies:
                         print(f"{agent_texts.AUTO_SENT_LABEL} {reply}")
                 else:
-                    agent_turn(draft, session.check_context)
+                    agent_turn(draft, session.check_context, buyer=session.buyer)
         except EOFError:
             print()
         runner.run(session.client.aclose())

@@ -1,22 +1,29 @@
 """Which buyer a chat account is: verified links between chat accounts and buyers.
 
 A chat account (channel + external user id) becomes a buyer by giving an order
-id of theirs plus the last four digits of the phone number on it. Five failed
-attempts within an hour lock linking for that chat account for an hour. The
-result never says whether the order id exists: a wrong phone and an unknown
-order fail the same way. Attempts and links are rows in the caller's
-transaction: commit after :func:`link_chat` so failures count.
+id of theirs plus the last four digits of the phone number on it. Failed
+attempts are counted three ways, each locking for an hour after five failures
+within an hour: per chat account, per buyer account (guesses at any of the
+buyer's orders, from any chat account) and per order id (so unknown orders
+behave like real ones). A success forgives only the same chat account's earlier
+failures against the same buyer (its own typos), never anything else, so
+linking one's own account between guesses resets nothing. The result never
+says whether the order id exists: a wrong phone and an unknown order fail the
+same way, and ``attempts_left`` counts only the chat account's own tries.
+Attempts and links are rows in the caller's transaction: commit after
+:func:`link_chat` so failures count.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select, text
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, text
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from shop.db import translate_db_errors
 from shop.errors import InvalidInput, LinkingLocked, UnknownBuyer
@@ -24,6 +31,7 @@ from shop.inputs import lookup_key, normalise_order_id, require_key
 from shop.models import Buyer, ChannelLink, LinkAttempt, Order, utcnow
 
 MAX_FAILURES = 5
+MAX_TARGET_FAILURES = 5
 FAILURE_WINDOW = timedelta(hours=1)
 LOCK_DURATION = timedelta(hours=1)
 _PHONE_LAST4 = re.compile(r"[0-9]{4}")
@@ -37,6 +45,8 @@ class LinkResult:
     attempts_left: int
     buyer_account: str | None = None
     locked_until: datetime | None = None
+    # Other chat accounts already linked to the same buyer (the desk is told).
+    other_links: int = 0
 
     @property
     def status(self) -> str:
@@ -74,48 +84,68 @@ def buyer_for_chat(channel: str, external_id: str | int, *, session: Session) ->
     return None if link is None else link.buyer
 
 
-def _serialise_chat(session: Session, channel: str, external_id: str) -> None:
-    # Concurrent attempts for one chat account must not each see "4 failures so
-    # far" and all proceed. PostgreSQL: a transaction-scoped advisory lock per
-    # chat account. SQLite has a single writer and the gateway handles one
-    # chat's updates in order, so there it is not needed.
+def _serialise(session: Session, *keys: str) -> None:
+    # Concurrent attempts must not each see "4 failures so far" and all proceed.
+    # PostgreSQL: transaction-scoped advisory locks (in a fixed order, so two
+    # attempts never wait for each other crosswise). SQLite has a single writer.
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-            {"key": f"link:{channel}:{external_id}"},
-        )
+        for key in sorted(keys):
+            session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key})
 
 
-def _recent_failures(session: Session, channel: str, external_id: str, now: datetime) -> list[datetime]:
-    """Failed attempts that can still matter (since the last success), oldest first."""
-    last_success = session.scalar(
-        select(func.max(LinkAttempt.attempted_at)).where(
-            LinkAttempt.channel == channel,
-            LinkAttempt.external_id == external_id,
-            LinkAttempt.succeeded,
-        )
+def _order_key(order_id: str) -> str:
+    # A digest, not the id: what someone typed is not kept in clear.
+    return hashlib.sha256(f"link-order:{order_id}".encode()).hexdigest()
+
+
+def _failures(session: Session, where: ColumnElement[bool], now: datetime) -> list[datetime]:
+    """Failed attempts matching ``where`` that can still matter, oldest first.
+
+    A failure is forgiven by a later success of the same chat account for the
+    same buyer: the owner's own typos. Nothing else forgives a failure.
+    """
+    success = aliased(LinkAttempt)
+    forgiven = exists().where(
+        success.channel == LinkAttempt.channel,
+        success.external_id == LinkAttempt.external_id,
+        success.succeeded,
+        success.buyer_id == LinkAttempt.buyer_id,
+        success.attempted_at >= LinkAttempt.attempted_at,
+        success.attempted_at <= now,
     )
-    since = now - FAILURE_WINDOW - LOCK_DURATION
-    if last_success is not None and last_success > since:
-        since = last_success
     stmt = (
         select(LinkAttempt.attempted_at)
         .where(
-            LinkAttempt.channel == channel,
-            LinkAttempt.external_id == external_id,
+            where,
             LinkAttempt.succeeded.is_(False),
-            LinkAttempt.attempted_at > since,
+            LinkAttempt.attempted_at > now - FAILURE_WINDOW - LOCK_DURATION,
             LinkAttempt.attempted_at <= now,
+            ~forgiven,
         )
         .order_by(LinkAttempt.attempted_at)
     )
     return list(session.scalars(stmt))
 
 
-def _lock_end(failures: list[datetime], now: datetime) -> datetime | None:
-    """End of the lock caused by any MAX_FAILURES failures within FAILURE_WINDOW, if still on."""
+def _chat_failures(session: Session, channel: str, external_id: str, now: datetime) -> list[datetime]:
+    where = and_(LinkAttempt.channel == channel, LinkAttempt.external_id == external_id)
+    return _failures(session, where, now)
+
+
+def _target_lock(session: Session, order_key: str, buyer_id: int | None, now: datetime) -> datetime | None:
+    """End of the lock on this order id or on its buyer account, if one is on."""
+    ends = [_lock_end(_failures(session, LinkAttempt.order_key == order_key, now), now, MAX_TARGET_FAILURES)]
+    if buyer_id is not None:
+        ends.append(
+            _lock_end(_failures(session, LinkAttempt.buyer_id == buyer_id, now), now, MAX_TARGET_FAILURES)
+        )
+    return max((end for end in ends if end is not None), default=None)
+
+
+def _lock_end(failures: list[datetime], now: datetime, limit: int = MAX_FAILURES) -> datetime | None:
+    """End of the lock caused by any ``limit`` failures within FAILURE_WINDOW, if still on."""
     until: datetime | None = None
-    for first, last in zip(failures, failures[MAX_FAILURES - 1 :], strict=False):
+    for first, last in zip(failures, failures[limit - 1 :], strict=False):
         if last - first <= FAILURE_WINDOW:
             candidate = last + LOCK_DURATION
             until = candidate if until is None or candidate > until else until
@@ -131,7 +161,7 @@ def locked_until(
     if chan is None or ext is None:
         return None
     now = now or utcnow()
-    return _lock_end(_recent_failures(session, chan, ext, now), now)
+    return _lock_end(_chat_failures(session, chan, ext, now), now)
 
 
 def _replace_link(
@@ -168,8 +198,8 @@ def link_chat(
     """
     now = now or utcnow()
     chan, ext = require_key(channel, "channel", 32), require_key(external_id, "external_id")
-    _serialise_chat(session, chan, ext)
-    failures = _recent_failures(session, chan, ext, now)
+    _serialise(session, f"link:{chan}:{ext}")
+    failures = _chat_failures(session, chan, ext, now)
     until = _lock_end(failures, now)
     if until is not None:
         raise LinkingLocked(until)
@@ -178,23 +208,58 @@ def link_chat(
     if not _PHONE_LAST4.fullmatch(digits):
         raise InvalidInput("phone_last4 must be four digits")
 
+    order_key = _order_key(order_id)
     buyer = session.scalars(
         select(Buyer).join(Order, Order.buyer_id == Buyer.id).where(Order.id == order_id)
     ).one_or_none()
+    buyer_id = buyer.id if buyer is not None else None
+    _serialise(session, f"link-order:{order_key}", *([f"link-buyer:{buyer_id}"] if buyer_id else []))
+    until = _target_lock(session, order_key, buyer_id, now)
+    if until is not None:
+        raise LinkingLocked(until)
+
+    attempt = LinkAttempt(
+        channel=chan, external_id=ext, attempted_at=now, order_key=order_key, buyer_id=buyer_id
+    )
     # compare_digest: the answer time should not depend on how many digits match.
     if buyer is not None and hmac.compare_digest(buyer.phone_last4, digits):
-        session.add(LinkAttempt(channel=chan, external_id=ext, succeeded=True, attempted_at=now))
+        attempt.succeeded = True
+        session.add(attempt)
         _replace_link(session, chan, ext, buyer, now)
-        return LinkResult(linked=True, attempts_left=MAX_FAILURES, buyer_account=buyer.account)
+        return LinkResult(
+            linked=True,
+            attempts_left=MAX_FAILURES,
+            buyer_account=buyer.account,
+            other_links=_other_links(session, buyer.id, chan, ext),
+        )
 
-    session.add(LinkAttempt(channel=chan, external_id=ext, succeeded=False, attempted_at=now))
+    attempt.succeeded = False
+    session.add(attempt)
     session.flush()
     failures.append(now)
     in_window = [t for t in failures if t > now - FAILURE_WINDOW]
+    target_until = _target_lock(session, order_key, buyer_id, now)
+    chat_until = _lock_end(failures, now)
     return LinkResult(
         linked=False,
         attempts_left=max(0, MAX_FAILURES - len(in_window)),
-        locked_until=_lock_end(failures, now),
+        locked_until=max((t for t in (chat_until, target_until) if t is not None), default=None),
+    )
+
+
+def _other_links(session: Session, buyer_id: int, channel: str, external_id: str) -> int:
+    """How many other chat accounts are actively linked to the buyer."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(ChannelLink)
+            .where(
+                ChannelLink.buyer_id == buyer_id,
+                ChannelLink.revoked_at.is_(None),
+                ~and_(ChannelLink.channel == channel, ChannelLink.external_id == external_id),
+            )
+        )
+        or 0
     )
 
 
@@ -234,5 +299,5 @@ def ensure_verified_link(
         buyer = session.scalars(select(Buyer).where(Buyer.account == account)).one_or_none()
     if buyer is None:
         raise UnknownBuyer("no such buyer account")
-    _serialise_chat(session, chan, ext)
+    _serialise(session, f"link:{chan}:{ext}")
     return _replace_link(session, chan, ext, buyer, now or utcnow())

@@ -39,6 +39,8 @@ class ReturnsPolicy:
     refund_processed: str
     cash_on_delivery_returns_accepted: bool
     price_protection_days: int
+    # A "yes" below this intent confidence files no return: an agent decides (actions/confirm.py).
+    file_on_affirm_confidence: float
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 
 from shop.errors import ShopError
+from trainer import audit
 from trainer import state as st
 from trainer.bluegreen import Switch
-from trainer.settings import Project, database_url, load_project, trainer_name
+from trainer.settings import Project, database_url, known_trainers, load_project, trainer_name
 
 HELP = """\
 Improve the shop assistant's understanding without editing files.
@@ -30,6 +31,7 @@ Usual round / 常规流程:
   ./trainer.sh promote               put the candidate live (refused if worse) / 上线（变差会被拒绝）
   ./trainer.sh rollback              go back to the previous model / 回退到上一个模型
   ./trainer.sh status                what is live, what is waiting / 当前状态
+  ./trainer.sh history               who promoted or rolled back, when, why / 上线记录
 """
 
 
@@ -71,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("promote", help="put the candidate live, no pause / 候选模型上线")
     c.add_argument("--force", action="store_true", help="promote even if the evaluation says it is worse")
-    c.add_argument("--by", help="who decides (recorded; default: your user name)")
+    c.add_argument(
+        "--by", help="who decides (recorded; default: your user name; with --force a name in TRAINERS)"
+    )
     c.add_argument("--why", help="why (recorded; required with --force)")
 
     c = sub.add_parser("rollback", help="go back to the previous live model / 回退")
@@ -79,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--why")
 
     sub.add_parser("status", help="live model, candidate, last evaluation / 当前状态")
+    sub.add_parser("history", help="every promote and rollback: who, when, why / 上线记录")
     return p
 
 
@@ -104,12 +109,10 @@ def _status(project: Project) -> str:
         lines.append(
             f"last evaluation / 上次评估: {last['at']}{stale}: macro-F1 {cand:.3f}{versus}; {verdict}"
         )
-    if state.promotions:
-        p = state.promotions[-1]
-        forced = " FORCED" if p.get("forced") else ""
-        lines.append(
-            f"last change / 上次变更:   {p['action']}{forced} {p['model']} by {p['by']} at {p['at']}"
-        )
+    changes = audit.entries(project.trainer_dir)
+    if changes:
+        lines.append(f"last change / 上次变更:   {audit.render_entry(changes[-1])}")
+        lines.append("  (all changes / 全部记录: ./trainer.sh history)")
     upstream = project.run_dir / "upstream.json"
     if upstream.exists():
         lines.append(f"serving / 服务中:         {json.loads(upstream.read_text())['urls']}")
@@ -162,7 +165,9 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print("evaluating candidate and live model (about a minute) / 评估中…", file=sys.stderr)
         print(render(evaluate(project)))
     elif args.command == "promote":
-        switch, overridden = promote.promote(project, force=args.force, by=who, why=args.why)
+        switch, overridden = promote.promote(
+            project, force=args.force, by=who, why=args.why, trainers=known_trainers()
+        )
         print(_switch_text(switch))
         if overridden:
             print("FORCED past / 强制通过: " + "; ".join(overridden))
@@ -170,6 +175,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         print(_switch_text(promote.rollback(project, by=who, why=args.why)))
     elif args.command == "status":
         print(_status(project))
+    elif args.command == "history":
+        print(audit.render(audit.entries(project.trainer_dir)))
     return 0
 
 

@@ -2,6 +2,8 @@
 
 `TRAINER_PROJECT` (or `--project`) points every command at another project
 root; the tests use it to run the whole cycle on a tiny copy of a project.
+`TRAINERS` (names, comma-separated) and `TRAINER_IDS` (Telegram ids, the same
+setting the gateway's /teach uses) say who may force a promotion.
 """
 
 from __future__ import annotations
@@ -73,3 +75,13 @@ def trainer_name(env: Mapping[str, str] | None = None) -> str:
     """Who runs the command, for the promotion record when --by is not given."""
     env = os.environ if env is None else env
     return env.get("TRAINER_NAME") or env.get("USER") or "unknown"
+
+
+def known_trainers(env: Mapping[str, str] | None = None) -> frozenset[str]:
+    """Who may force a promotion: names in TRAINERS, and TRAINER_IDS as "ID" or "telegram:ID"."""
+    env = os.environ if env is None else env
+    names = {n.strip() for n in (env.get("TRAINERS") or "").replace(";", ",").split(",") if n.strip()}
+    for raw in (env.get("TRAINER_IDS") or "").split(","):
+        if raw.strip():
+            names |= {raw.strip(), f"telegram:{raw.strip()}"}
+    return frozenset(names)

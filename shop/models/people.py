@@ -63,14 +63,23 @@ class ChannelLink(Base):
 class LinkAttempt(Base):
     """One try to link a chat account; failures within an hour drive the lock-out.
 
-    The order id and digits the person typed are deliberately not stored.
+    The digits the person typed are deliberately not stored, nor the order id in
+    clear: ``order_key`` is a digest of it, enough to count guesses per order.
+    ``buyer_id`` is the buyer of that order (``None`` if there is no such order),
+    so guesses are also counted per buyer account (shop/linking.py).
     """
 
     __tablename__ = "link_attempts"
-    __table_args__ = (Index("ix_link_attempts_chat", "channel", "external_id", "attempted_at"),)
+    __table_args__ = (
+        Index("ix_link_attempts_chat", "channel", "external_id", "attempted_at"),
+        Index("ix_link_attempts_buyer", "buyer_id", "attempted_at"),
+        Index("ix_link_attempts_order", "order_key", "attempted_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(64))
     succeeded: Mapped[bool] = mapped_column(Boolean)
     attempted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    order_key: Mapped[str | None] = mapped_column(String(64))
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("buyers.id", ondelete="CASCADE"))

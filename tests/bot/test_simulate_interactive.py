@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import simulate
+from bot import simulate, texts
 from bot.routing import RouteDecision
 from shop.policy import CheckContext
 
@@ -54,3 +54,37 @@ def test_ctrl_d_ends_the_session_without_a_traceback(monkeypatch, capsys, answer
     assert session.closed
     if answers:
         assert "亲，帮您查一下～" in capsys.readouterr().out
+
+
+def test_enter_on_an_unsure_confirmation_files_the_return(monkeypatch, capsys, demo, engine, db_url) -> None:
+    """Issue 16 item 6 in the simulator: the agent's Enter is the Send that files the return."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from shop.models import OrderItem, ReturnRequest
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    with Session(engine) as s:
+        item_id = s.scalars(select(OrderItem.id).where(OrderItem.order_id == "5021873340004")).first()
+    pending = {"order_item_id": item_id, "order_id": "5021873340004", "kind": "return", "reason": "no_reason"}
+    draft = SimpleNamespace(
+        replies=["好的亲，已经提交～"], violations=[], meta={"facts": {"file_on_send": pending}}
+    )
+
+    def requests() -> int:
+        with Session(engine) as s:
+            return s.scalar(select(func.count()).select_from(ReturnRequest))
+
+    answers = ["", "r"]  # Enter, then (refused) reject
+    monkeypatch.setattr("builtins.input", lambda prompt="": answers.pop(0))
+    simulate.agent_turn(draft, CheckContext(), buyer="tb_newbie")  # not her order: nothing filed or sent
+    out = capsys.readouterr().out
+    assert (
+        requests() == 0
+        and "好的亲，已经提交～" not in out
+        and texts.text("simulator.return_not_filed") in out
+    )
+
+    answers[:] = [""]
+    simulate.agent_turn(draft, CheckContext(), buyer="tb_linlin")
+    assert requests() == 1 and "好的亲，已经提交～" in capsys.readouterr().out

@@ -338,3 +338,40 @@ async def test_an_unsure_answer_shows_its_candidates_to_the_agent(harness: Harne
     assert harness.to_buyer() == []
     card = harness.cards()[0].text
     assert texts.agent("card_candidates", candidates="ask_size 0.41 · ask_stock 0.30") in card
+
+
+async def test_edits_locations_and_contacts_reach_the_desk_with_their_content(harness: Harness) -> None:
+    """Issue 16 item 14: what such a message says is on its card, an edit is marked as one."""
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    await harness.start()
+    chat = {"id": BUYER, "type": "private", "first_name": f"U{BUYER}"}
+    original = harness.buyer_update("你好")
+    harness.api.push(original)
+    await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="the greeting")
+    edited = dict(original["message"], text="你好，我要退货", edit_date=original["message"]["date"] + 5)
+    harness.api.push({"edited_message": edited})
+    await harness.wait_for(lambda: len(harness.cards()) == 1, what="the edit's card")
+    harness.api.push(
+        {"message": harness._message(chat, BUYER, location={"latitude": 31.2304, "longitude": 121.4737})}
+    )
+    await harness.wait_for(lambda: len(harness.cards()) == 2, what="the location's card")
+    venue = {
+        "location": {"latitude": 39.9042, "longitude": 116.4074},
+        "title": "Shop Pickup Point",
+        "address": "Chaoyang Rd 1",
+    }
+    harness.api.push({"message": harness._message(chat, BUYER, location=venue["location"], venue=venue)})
+    await harness.wait_for(lambda: len(harness.cards()) == 3, what="the venue's card")
+    contact = {"phone_number": "+86 138 1234 5678", "first_name": "Mei", "last_name": "Li"}
+    harness.api.push({"message": harness._message(chat, BUYER, contact=contact)})
+    await harness.wait_for(lambda: len(harness.cards()) == 4, what="the contact's card")
+
+    edit_card, location_card, venue_card, contact_card = (c.text for c in harness.cards())
+    assert texts.agent("inbound_edited", text="你好，我要退货") in edit_card
+    assert texts.agent("inbound_location", latitude=31.2304, longitude=121.4737) in location_card
+    assert "Shop Pickup Point" in venue_card and "Chaoyang Rd 1" in venue_card and "39.90420" in venue_card
+    # +86 and 11 digits: all but the last 4 hidden.
+    assert texts.agent("inbound_contact", name="Mei Li", phone="*" * 9 + "5678") in contact_card
+    assert "1381234" not in contact_card
+    assert harness.rasa.texts() == ["你好"]  # an edit is not answered by the bot a second time
+    assert len(harness.to_buyer()) == 5  # the greeting, then a receipt for each

@@ -199,3 +199,34 @@ async def test_the_release_button_gives_the_chat_back_to_the_bot(harness: Harnes
     await harness.wait_for(lambda: len(harness.edits_of(card_id)) == 2, what="released")
     assert harness.db(lambda s: s.scalars(select(Conversation.mode)).one()) == "bot"
     assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "superseded"
+
+
+def _answers(harness: Harness) -> list[str | None]:
+    return [c.params.get("text") for c in harness.api.calls_of("answerCallbackQuery")]
+
+
+async def test_a_long_buyer_message_makes_one_card_and_the_full_text_follows_without_buttons(
+    harness: Harness,
+) -> None:
+    """Issue 16 item 12: one card with its buttons once; the whole message is still there."""
+    long_text = "".join(
+        f"第{n}句：这件衣服的领口和袖口都有问题，希望您尽快帮我看看怎么处理。" for n in range(120)
+    )
+    assert 4000 < len(long_text) <= 4096 * 2
+    harness.rasa.script[long_text] = Turn("complain", 0.95, [APOLOGY])
+    harness.rasa.script[COMPLAINT] = Turn("complain", 0.95, [APOLOGY])
+    await harness.start()
+    harness.buyer_says(COMPLAINT)  # some earlier context on the card
+    await harness.wait_card()
+    harness.buyer_says(long_text)
+    await harness.wait_card(2)
+    await harness.idle()
+    desk = harness.api.calls_of("sendMessage", AGENT_CHAT)
+    card = harness.cards()[1]
+    assert len(harness.cards()) == 2  # one card per draft, not one per piece
+    assert len(card.text.encode("utf-16-le")) // 2 <= 4096
+    assert long_text not in card.text and long_text[:200] in card.text
+    follow = [c for c in desk if c.params.get("_ok") and not c.params.get("reply_markup") and c is not card]
+    assert follow and long_text in "".join(c.text or "" for c in follow).replace("\n", "")
+    card_id = card.params["_message_id"]
+    assert all(c.params["reply_parameters"]["message_id"] == card_id for c in follow)

@@ -23,13 +23,14 @@ def make_tracker(
     slots: dict[str, Any] | None = None,
     channel: str = "test",
     user_id: str | None = "linlin",
+    confidence: float = 0.97,
 ) -> Tracker:
     """A tracker whose latest message is ``text`` with the given intent and entities."""
     entities = entities or {}
     metadata = {"channel": channel, "user_id": user_id} if user_id else {}
     latest = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.97},
+        "intent": {"name": intent, "confidence": confidence},
         "entities": [{"entity": k, "value": v} for k, v in entities.items()],
         "metadata": metadata,
     }

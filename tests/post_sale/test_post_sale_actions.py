@@ -160,6 +160,32 @@ async def test_return_confirm_flow_records_exactly_one_request(shop):
     assert first.draft["facts"]["request_id"] == second.draft["facts"]["request_id"]
 
 
+@pytest.mark.parametrize("confidence", [0.49, 0.84])
+async def test_an_unsure_yes_files_nothing_and_asks_an_agent(shop, confidence):
+    """Issue 16 item 6: "❌", "？" or a zero-width space can come out as affirm ~0.49."""
+    asked = await _return("毛衣想退货", order_id="5021873340004")
+    pending = asked.slot("pending_return")
+    tracker = make_tracker(
+        "？",
+        intent="affirm",
+        confidence=confidence,
+        slots={"pending_return": pending, "order_id": "5021873340004"},
+    )
+    unsure = await run(ActionAffirm(), tracker)
+    assert _count(shop, ReturnRequest) == 0
+    assert unsure.draft["rule"] == "return_confirmation_unsure"
+    assert (unsure.draft["handoff"], unsure.draft["handoff_reason"]) == (True, "unsure_confirmation")
+    # The agent's Send files exactly this request (bot/desk.py); until then it stays pending.
+    assert unsure.draft["facts"]["file_on_send"] == pending
+    assert not [e for e in unsure.events if e.get("name") == "pending_return"]
+    # The same question answered with a confident "是" files it.
+    sure = await run(
+        ActionAffirm(),
+        make_tracker("是的", intent="affirm", slots={"pending_return": pending, "order_id": "5021873340004"}),
+    )
+    assert sure.draft["rule"] == "return_request_created" and _count(shop, ReturnRequest) == 1
+
+
 async def test_deny_cancels_a_pending_return(shop):
     pending = {"order_item_id": 1, "order_id": "5021873340004", "kind": "return", "reason": "no_reason"}
     out = await run(

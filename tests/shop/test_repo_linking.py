@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from shop.errors import InvalidInput, InvalidOrderId, LinkingLocked, UnknownBuyer
 from shop.linking import (
     MAX_FAILURES,
+    MAX_TARGET_FAILURES,
     buyer_for_chat,
     ensure_verified_link,
     link_chat,
@@ -71,8 +72,10 @@ def test_five_failures_lock_for_an_hour(demo_session: Session) -> None:
     attempts = demo_session.scalar(select(func.count()).select_from(LinkAttempt))
     assert attempts == MAX_FAILURES
 
-    # Another chat account is not affected.
-    assert link_chat("telegram", "8", LINLIN_ORDER, LINLIN_PHONE, session=demo_session, now=fifth_at).linked
+    # Another chat account can still link another buyer; Linlin is locked for everyone.
+    assert link_chat("telegram", "8", AHUA_ORDER, AHUA_PHONE, session=demo_session, now=fifth_at).linked
+    with pytest.raises(LinkingLocked):
+        link_chat("telegram", "9", LINLIN_ORDER, LINLIN_PHONE, session=demo_session, now=fifth_at)
 
     after = fifth_at + timedelta(hours=1, seconds=1)
     assert locked_until("telegram", "7", session=demo_session, now=after) is None
@@ -166,3 +169,164 @@ def test_ensure_verified_link(demo_session: Session) -> None:
 def test_ensure_verified_link_unknown_account(demo_session: Session, account: str) -> None:
     with pytest.raises(UnknownBuyer):
         ensure_verified_link("simulator", "someone", account, session=demo_session)
+
+
+# --- the lock cannot be bypassed (issue 16 item 4) ---------------------------------
+
+LINLIN_ORDERS = [f"502187334000{n}" for n in range(1, 8)]
+
+
+def test_many_accounts_guessing_one_order_are_stopped(demo_session: Session) -> None:
+    """10 chat accounts x 5 guesses each on one order: the order locks, for everyone."""
+    start = utcnow()
+    tried = failed = 0
+    guesses = iter(f"{n:04d}" for n in range(10_000) if f"{n:04d}" != LINLIN_PHONE)
+    for account in range(10):
+        for guess in range(MAX_FAILURES):
+            moment = start + timedelta(minutes=account, seconds=guess)
+            tried += 1
+            try:
+                result = link_chat(
+                    "telegram", f"bot{account}", LINLIN_ORDER, next(guesses), session=demo_session, now=moment
+                )
+            except LinkingLocked:
+                continue
+            failed += 1
+            assert not result.linked
+    assert tried == 50 and failed == MAX_TARGET_FAILURES
+    # The lock is on the buyer: a fresh account with the right digits waits too.
+    with pytest.raises(LinkingLocked) as locked:
+        link_chat(
+            "telegram",
+            "fresh",
+            LINLIN_ORDER,
+            LINLIN_PHONE,
+            session=demo_session,
+            now=start + timedelta(minutes=11),
+        )
+    assert locked.value.until > start + timedelta(minutes=11)
+    assert buyer_for_chat("telegram", "fresh", session=demo_session) is None
+
+
+def test_rotating_the_buyers_orders_does_not_escape_the_buyer_lock(demo_session: Session) -> None:
+    start = utcnow()
+    for n, order in enumerate(LINLIN_ORDERS[:MAX_TARGET_FAILURES]):
+        result = link_chat(
+            "telegram", f"rot{n}", order, "0000", session=demo_session, now=start + timedelta(seconds=n)
+        )
+        assert not result.linked
+    with pytest.raises(LinkingLocked):
+        link_chat(
+            "telegram",
+            "rot9",
+            LINLIN_ORDERS[-1],
+            LINLIN_PHONE,
+            session=demo_session,
+            now=start + timedelta(minutes=1),
+        )
+    # Another buyer is not affected.
+    assert link_chat(
+        "telegram", "rot9", AHUA_ORDER, AHUA_PHONE, session=demo_session, now=start + timedelta(minutes=1)
+    ).linked
+
+
+def test_unknown_orders_lock_per_order_too(demo_session: Session) -> None:
+    start = utcnow()
+    unknown = "5021873340999"
+    for n in range(MAX_TARGET_FAILURES):
+        link_chat(
+            "telegram", f"u{n}", unknown, "0000", session=demo_session, now=start + timedelta(seconds=n)
+        )
+    with pytest.raises(LinkingLocked):
+        link_chat("telegram", "u9", unknown, "1234", session=demo_session, now=start + timedelta(minutes=1))
+
+
+def test_own_success_does_not_reset_guesses_at_another_buyer(demo_session: Session) -> None:
+    """One account alternates wrong digits for Linlin with its own correct link (as Ahua)."""
+    start = utcnow()
+    wrong = 0
+    outcome = None
+    for step in range(48):
+        moment = start + timedelta(seconds=step)
+        try:
+            if step % 2:
+                assert link_chat(
+                    "telegram", "alt", AHUA_ORDER, AHUA_PHONE, session=demo_session, now=moment
+                ).linked
+            else:
+                outcome = link_chat(
+                    "telegram", "alt", LINLIN_ORDER, f"{step:04d}", session=demo_session, now=moment
+                )
+                wrong += 1
+        except LinkingLocked:
+            break
+    assert wrong == MAX_FAILURES and outcome is not None and outcome.locked_until is not None
+    assert buyer_for_chat("telegram", "alt", session=demo_session).account == "tb_ahua"
+
+
+def test_a_success_forgives_only_that_accounts_typos_for_that_buyer(demo_session: Session) -> None:
+    start = utcnow()
+    # Someone else guessed at Linlin three times.
+    for n in range(3):
+        link_chat(
+            "telegram",
+            "stranger",
+            LINLIN_ORDER,
+            "0000",
+            session=demo_session,
+            now=start + timedelta(seconds=n),
+        )
+    # Linlin mistypes once, then links.
+    link_chat(
+        "telegram", "linlin", LINLIN_ORDER, "3812", session=demo_session, now=start + timedelta(minutes=1)
+    )
+    assert link_chat(
+        "telegram",
+        "linlin",
+        LINLIN_ORDER,
+        LINLIN_PHONE,
+        session=demo_session,
+        now=start + timedelta(minutes=2),
+    ).linked
+    # The stranger's guesses still count: one more from a new account and a fifth locks Linlin.
+    link_chat(
+        "telegram", "stranger2", LINLIN_ORDER, "1111", session=demo_session, now=start + timedelta(minutes=3)
+    )
+    last = link_chat(
+        "telegram", "stranger3", LINLIN_ORDER, "2222", session=demo_session, now=start + timedelta(minutes=4)
+    )
+    assert last.locked_until is not None
+    with pytest.raises(LinkingLocked):
+        link_chat(
+            "telegram",
+            "stranger4",
+            LINLIN_ORDER,
+            "3333",
+            session=demo_session,
+            now=start + timedelta(minutes=5),
+        )
+
+
+def test_attempts_left_only_counts_the_chat_accounts_own_tries(demo_session: Session) -> None:
+    """What a buyer is told must not reveal that others are guessing (or that the order exists)."""
+    start = utcnow()
+    for n in range(3):
+        link_chat(
+            "telegram", "other", LINLIN_ORDER, "0000", session=demo_session, now=start + timedelta(seconds=n)
+        )
+    mine = link_chat(
+        "telegram", "me", LINLIN_ORDER, "1111", session=demo_session, now=start + timedelta(minutes=1)
+    )
+    unknown = link_chat(
+        "telegram", "me2", "5021873340999", "1111", session=demo_session, now=start + timedelta(minutes=1)
+    )
+    assert mine == unknown and mine.attempts_left == MAX_FAILURES - 1
+
+
+def test_a_second_chat_account_for_one_buyer_is_reported(demo_session: Session) -> None:
+    first = link_chat("telegram", "phone1", LINLIN_ORDER, LINLIN_PHONE, session=demo_session)
+    assert first.linked and first.other_links == 0
+    again = link_chat("telegram", "phone1", LINLIN_ORDER, LINLIN_PHONE, session=demo_session)
+    assert again.other_links == 0
+    second = link_chat("telegram", "phone2", LINLIN_ORDERS[0], LINLIN_PHONE, session=demo_session)
+    assert second.linked and second.other_links == 1

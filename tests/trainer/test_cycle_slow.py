@@ -16,6 +16,7 @@ pytestmark = pytest.mark.slow
 def test_train_evaluate_promote_refuse_force_rollback(tiny_with_model, capsys, monkeypatch):
     project = tiny_with_model
     monkeypatch.setenv("TRAINER_NAME", "amy")
+    monkeypatch.setenv("TRAINERS", "amy,boss")  # who may force (trainer/settings.py)
 
     def cli(*args: str) -> int:
         return main(["--project", str(project.root), *args])
