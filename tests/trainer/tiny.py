@@ -29,6 +29,8 @@ SERVER_MODULES = [
     "server.py",
     "log_privacy.py",
     "channel.py",
+    "action_outage.py",
+    "answered.py",
     "action_http.py",
     "action_payload.py",
     "action_validation.py",
