@@ -118,3 +118,28 @@ def fold(view: TextView) -> TextView:
 def fold_phrase(phrase: str) -> str:
     """A policy phrase in the folded form it is searched for."""
     return fold(normalise(phrase)).text.strip(BOUNDARY)
+
+
+# Digits as spoken or written out ("一三八", "幺", "〇"): a phone number typed
+# as words is still a phone number. "两" and "十" are left alone: nobody reads
+# a phone number with them, and "两件" or "十天" must stay words.
+_SPOKEN_DIGITS = str.maketrans(dict(zip("零〇洞幺一二三四五六七八九", "0001123456789", strict=True)))
+# What people put between digit groups ("138 0013-8000", "138·0013"); commas and
+# Chinese punctuation stay, so two numbers in a list never glue into one.
+_DIGIT_FILLERS = frozenset(" \t\u3000-_.·—–~/|'")
+
+
+@lru_cache(maxsize=4096)
+def _digit_filler(ch: str) -> bool:
+    return ch in _DIGIT_FILLERS or ch.isspace() or unicodedata.category(ch)[0] in "SM"
+
+
+def digits(view: TextView) -> TextView:
+    """The normalised view with spoken digits as ASCII and digit-group fillers dropped."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for ch, i in zip(view.text.translate(_SPOKEN_DIGITS), view.origin, strict=True):
+        if not _digit_filler(ch):
+            chars.append(ch)
+            origin.append(i)
+    return TextView("".join(chars), tuple(origin))
