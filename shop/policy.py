@@ -42,7 +42,23 @@ from shop.policy_config import ShopPolicy, load_policy
 from shop.policy_types import CheckContext, Promotion, Views, Violation
 from shop.textfold import BOUNDARY, fold_phrase
 
-__all__ = ["CheckContext", "Promotion", "Violation", "check_text", "is_compliant"]
+__all__ = ["RULE_CODES", "CheckContext", "Promotion", "Violation", "check_text", "is_compliant"]
+
+# Every code check_text can return (the table above).
+RULE_CODES = (
+    "empty_reply",
+    "forbidden_phrase",
+    "no_polite_address",
+    "money_beyond_allowed",
+    "off_platform_payment",
+    "off_platform_contact",
+    "other_buyer_data",
+    "absolute_claim",
+    "absolute_promise",
+    "delivery_date_promise",
+    "early_refund",
+    "blame_shifting",
+)
 
 _EMPTY = CheckContext()
 

@@ -47,12 +47,13 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"银行转账|转账|汇款|打款|卡号|银行账[户号]|对公账户|收款码|收款账[户号]|付款码"
             r"|线下(?:付款?|交易|支付|转)|私下(?:付款?|交易|转|给)|扫码(?:付款?|支付|转)"
             rf"|{_WECHAT}(?:支付|付款|转账|收款|转|付|红包)|支付宝(?:转账|账号|账户|收款|转|给我)"
-            r"|(?:打|转|汇)钱|(?:转|汇|打)到?(?:个人|私人)(?:账户|账号|卡)|直接转我|转我(?:就|吧)"
+            rf"|(?:打|转|汇)钱|(?:转|汇|打)到?(?:个人|私人)(?:账户|账号|卡)|直接转我(?:{_WECHAT}|支付宝)?|转我(?:就|吧)"
+            r"|钱(?:直接)?(?:转|打|汇)(?:给|到)我(?!们)"
             rf"|(?:打|转|汇|付)(?:给|到){_MINE}的?(?:{_WECHAT}|支付宝|zfb|账户|账号|卡|银行卡)"
             rf"|{_MINE}的?(?:支付宝|zfb|支付bao|银行卡|收款)|zfb|zhifubao|支付bao"
             rf"|v我\d*|红包(?:转|发)给?{_MINE}|发红包给{_MINE}"
             rf"|不走{_PLATFORM}|绕过{_PLATFORM}|绕开{_PLATFORM}|{_PLATFORM}外(?:交易|付款|支付|转)"
-            rf"|站外(?:交易|付款|支付|转)|不(?:在|通过|用|经过){_PLATFORM}(?:拍|下单|付款|交易|买|付)"
+            rf"|站外(?:交易|付款|支付|转)|不(?:用|要|必)?(?:在|通过|经过|走)?{_PLATFORM}(?:上|里)?(?:拍|下单|付款|交易|买|付)"
             r"|二维码(?:付|转)|(?:付款|收款|转账)二维码"
         ),
         "contact": re.compile(
@@ -61,6 +62,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             # No look-ahead for letters: folding glues the id on ("v x: abc" → "vxabc").
             r"|(?<![a-z])加?(?:qq|whatsapp|telegram|line号)|加v(?!ip)"
         ),
+        "fraud_warning": re.compile(r"骗子|诈骗|骗局|谨防|警惕|小心上当|不要相信|别相信|冒充"),
         "hearts": re.compile(rf"(?:[微薇威维卫]|v|wei)\s*[{_HEARTS}]"),
         "mobile": re.compile(r"(?<!\d)(?:86)?1[3-9]\d{9}(?!\d)"),
         "landline": re.compile(r"(?<!\d)0\d{2,3}-\d{7,8}(?!\d)"),
@@ -73,11 +75,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+def _warns_of_fraud(views: Views, at: int) -> bool:
+    """The sentence warns the buyer ("让您线下转钱的都是骗子"), it does not ask."""
+    text = views.folded.text
+    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    return bool(_patterns()["fraud_warning"].search(text, start, end if end >= 0 else len(text)))
+
+
 def _payment_and_contact(views: Views) -> Iterator[Violation]:
     pats, folded = _patterns(), views.folded
     paid: list[tuple[int, int]] = []
     for m in pats["payment"].finditer(folded.text):
-        if is_statement(views, folded, m.start()):
+        if is_statement(views, folded, m.start()) and not _warns_of_fraud(views, m.start()):
             paid.append(m.span())
             yield views.violation(
                 folded, *m.span(), PAYMENT, "「{span}」引导了平台外付款，只能在淘宝下单付款，请删去"
@@ -85,7 +94,11 @@ def _payment_and_contact(views: Views) -> Iterator[Violation]:
     contact_reason = "「{span}」是站外联系方式，请只在本平台的对话里沟通，删去该内容"
     for m in pats["contact"].finditer(folded.text):
         inside_payment = any(s <= m.start() < e for s, e in paid)  # "微信支付" is reported once
-        if not inside_payment and is_statement(views, folded, m.start()):
+        if (
+            not inside_payment
+            and is_statement(views, folded, m.start())
+            and not _warns_of_fraud(views, m.start())
+        ):
             yield views.violation(folded, *m.span(), CONTACT, contact_reason)
     for m in pats["hearts"].finditer(views.norm.text):
         yield views.violation(views.norm, *m.span(), CONTACT, contact_reason)
@@ -97,9 +110,10 @@ def check(views: Views, context: CheckContext, policy: ShopPolicy) -> Iterator[V
     pats, norm, digits = _patterns(), views.norm, views.digits
     yield from _payment_and_contact(views)
     phone_reason = "「{span}」是完整的电话号码，请删去（需要提及时用****隐去中间几位）"
-    for m in pats["mobile"].finditer(digits.text):
-        if context.own_phone_last4 is None or not m.group().endswith(context.own_phone_last4):
-            yield views.violation(digits, *m.span(), CONTACT, phone_reason)
+    for view in (digits, views.digit_list):
+        for m in pats["mobile"].finditer(view.text):
+            if context.own_phone_last4 is None or not m.group().endswith(context.own_phone_last4):
+                yield views.violation(view, *m.span(), CONTACT, phone_reason)
     for m in pats["landline"].finditer(norm.text):
         yield views.violation(norm, *m.span(), CONTACT, phone_reason)
     for m in pats["link"].finditer(norm.text):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
-from shop.textfold import TextView, digits, fold, normalise
+from shop.textfold import TextView, digits, fold, join_digit_groups, normalise
 
 
 class Promotion(NamedTuple):
@@ -65,6 +65,11 @@ class Views:
     def digits(self) -> TextView:
         """The normalised view with spoken digits as digits, fillers between them gone."""
         return digits(self.norm)
+
+    @cached_property
+    def digit_list(self) -> TextView:
+        """The digits view with commas between digits dropped ("138，0013，8000")."""
+        return join_digit_groups(self.digits)
 
     @classmethod
     def of(cls, text: str) -> Views:
