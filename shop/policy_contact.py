@@ -58,7 +58,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         "contact": re.compile(
             rf"(?:加(?:我|个|下|一下)?)?{_WECHAT}号?|加微|加(?:我|个|下|一下)?[薇威]|扣扣|企鹅号?|飞机号|卫星号"
-            r"|(?:抖音|小红书|微博|快手)号"
+            r"|(?:抖音|小红书|微博|快手)(?:号|上?搜|私信|找我)|加(?:我的?)?(?:支付宝|zfb)(?:好友)?"
             # No look-ahead for letters: folding glues the id on ("v x: abc" → "vxabc").
             r"|(?<![a-z])加?(?:qq|whatsapp|telegram|line号)|加v(?!ip)"
         ),

@@ -68,6 +68,8 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"(?![腾叠痕旧射算合断扣])"
         ),
         "free": re.compile(r"免单|全额返现?|0元购"),
+        # An unpriced discount offered: "给您少算点", "帮您便宜一些".
+        "haggle": re.compile(r"(?:给您|帮您|给你)(?:再)?(?:少算|便宜|少收|优惠|让)(?:点|一点|一些|些|个价)"),
     }
 
 
@@ -159,6 +161,14 @@ def check(views: Views, context: CheckContext, policy: ShopPolicy) -> Iterator[V
                 *m.span(),
                 CODE,
                 "「{span}」是打折承诺，店铺商品不议价，请删去，可以引导买家使用店铺现有活动",
+            )
+    for m in pats["haggle"].finditer(text):
+        if not _negated(text, m.start()):
+            yield views.violation(
+                norm,
+                *m.span(),
+                CODE,
+                "「{span}」是议价承诺，店铺商品不议价，请删去，可以引导买家使用店铺现有活动",
             )
     for m in pats["free"].finditer(text):
         if not _negated(text, m.start()):

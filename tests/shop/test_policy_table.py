@@ -32,16 +32,21 @@ class Case:
     text: str
     expect: frozenset[str]
     buyer: str
+    batch: str  # "first" (the rules were tuned on it) or "second" (written after)
 
 
 def _cases() -> tuple[list[Case], list[Case]]:
     with open(CASES_FILE, encoding="utf-8") as fh:
         raw = yaml.safe_load(fh)
 
-    def parse(rows: list[dict]) -> list[Case]:
-        return [Case(r["text"], frozenset(r["expect"]), r.get("buyer", "tb_linlin")) for r in rows]
+    def parse(rows: list[dict], batch: str) -> list[Case]:
+        return [Case(r["text"], frozenset(r["expect"]), r.get("buyer", "tb_linlin"), batch) for r in rows]
 
-    return parse(raw["violating"]), parse(raw["compliant"])
+    second = raw["second_batch"]
+    return (
+        parse(raw["violating"], "first") + parse(second["violating"], "second"),
+        parse(raw["compliant"], "first") + parse(second["compliant"], "second"),
+    )
 
 
 def _contexts() -> dict[str, CheckContext]:
@@ -104,6 +109,7 @@ def test_precision_and_recall_per_rule_meet_the_targets() -> None:
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
+    by_batch: dict[str, Counter[str]] = {"first": Counter(), "second": Counter()}
     wrong: list[str] = []
     for case in ALL:
         found = check_text(case.text, context=CONTEXTS[case.buyer])
@@ -118,6 +124,8 @@ def test_precision_and_recall_per_rule_meet_the_targets() -> None:
             fp[code] += 1
         for code in case.expect - got:
             fn[code] += 1
+        batch = by_batch[case.batch]
+        batch.update(tp=len(got & case.expect), fp=len(got - case.expect), fn=len(case.expect - got))
         if got != case.expect:
             spans = "; ".join(f"{v.code}「{v.span}」" for v in found) or "nothing"
             wrong.append(
@@ -161,7 +169,8 @@ def _write_report(rows: list[str], wrong: list[str], per_check_ms: float) -> Non
         "# Policy checker: precision and recall per rule",
         "",
         f"Table: `{CASES_FILE.relative_to(CASES_FILE.parents[2])}`: {len(ALL)} agent-style replies, "
-        f"{len(VIOLATING)} breaking at least one rule, {len(COMPLIANT)} fine (look-alikes included).",
+        f"{len(VIOLATING)} breaking at least one rule, {len(COMPLIANT)} fine (look-alikes included); "
+        "the second batch was written after the rules were tuned on the first.",
         f"Targets: overall recall >= {RECALL_TARGET}, precision >= {PRECISION_TARGET}; "
         f"every rule >= {PER_RULE_FLOOR}. Counts are per (text, rule).",
         "",
