@@ -58,13 +58,18 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:立减|立省|减|省|优惠)\s*(?P<d>{_NUM})\s*{_UNIT}?"
         ),
         "kw_amount": re.compile(
+            r"(?=[无优红返折少让便立减补抵券])"  # the keywords' first characters: a cheap filter
             rf"{_KW}(?:\s*(?:您|你)?个?\s*¥?\s*(?P<n1>\d+(?:\.\d+)?|[{_CN}]+){_NOT_MONEY}(?:\s*{_UNIT})?"
             rf"|{_GAP_BEFORE}(?P<n2>{_NUM})\s*{_UNIT})"
         ),
-        "amount_kw": re.compile(rf"(?<![{_CLAUSE_BEFORE}])(?P<n>{_NUM})\s*{_UNIT}的?{_GAP_AFTER}{_KW}"),
+        # "8块8的红包": the jiao after the unit does not break the match.
+        "amount_kw": re.compile(
+            rf"(?<![{_CLAUSE_BEFORE}])(?P<n>{_NUM})\s*{_UNIT}(?:\d|[一二三四五六七八九])?的?{_GAP_AFTER}{_KW}"
+        ),
         "rate": re.compile(
             r"打\s*[个了]?\s*(?:\d+(?:\.\d+)?|[一二三四五六七八九]{1,2})?\s*折(?![腾叠痕旧射算合断])"
-            r"|(?<![打对转周曲骨百\d.])(?:\d(?:\.\d)?|[一二三四五六七八九]{1,2})\s*折"
+            r"|按\s*(?:\d(?:\.\d)?|[一二三四五六七八九]{1,2})\s*折"
+            r"|(?<![打对转周曲骨百\d.按])(?:\d(?:\.\d)?|[一二三四五六七八九]{1,2})\s*折"
             r"(?![腾叠痕旧射算合断扣])"
         ),
         "free": re.compile(r"免单|全额返现?|0元购"),

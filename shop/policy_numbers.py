@@ -45,6 +45,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     }
 
 
+def _distinct(norm: TextView, digits: TextView) -> tuple[TextView, ...]:
+    """Both views, or one when the digits view changed nothing."""
+    return (norm,) if digits.text == norm.text else (norm, digits)
+
+
 def _tracking_owner(m: re.Match[str], context: CheckContext) -> str | None:
     """'own', 'foreign' or None (not a tracking number the shop knows)."""
     letters, digits = m["letters"][-_MAX_PREFIX:], m["digits"]
@@ -59,7 +64,7 @@ def _tracking_owner(m: re.Match[str], context: CheckContext) -> str | None:
 def _tracking(views: Views, context: CheckContext) -> Iterator[tuple[TextView, int, int, str | None]]:
     """(view, start, end, owner) of every letters+digits run, both views."""
     seen: set[int] = set()
-    for view in (views.norm, views.digits):
+    for view in _distinct(views.norm, views.digits):
         for m in _patterns()["tracking"].finditer(view.text):
             start = m.start("digits") - min(len(m["letters"]), _MAX_PREFIX)
             if view.origin[m.start("digits")] in seen:
@@ -86,7 +91,7 @@ def check(views: Views, context: CheckContext, policy: ShopPolicy) -> Iterator[V
             )
 
     reported: set[int] = set()
-    for view in (views.norm, views.digits):
+    for view in _distinct(views.norm, views.digits):
         for m in _patterns()["order_id"].finditer(view.text):
             first = view.origin[m.start()]
             if first in reported or any(s <= first <= e for s, e in tracking_spans):

@@ -58,7 +58,8 @@ _DAY = (
     r"(?:今天|今日|今晚|明天|明日|明早|明晚|明儿|后天|大后天|这周[一二三四五六日天末]?|本周[一二三四五六日天末]?"
     r"|下周[一二三四五六日天末]?|周[一二三四五六日天末]|星期[一二三四五六日天]|礼拜[一二三四五六日天]"
     r"|(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:\d{1,2}|[一二三四五六七八九十]{1,3})[日号]"
-    r"|(?<![\d月])\d{1,2}号|月底|月初|节前|年前|过年前|双十一前|\d{1,2}点前)"
+    r"|(?<![\d月])\d{1,2}号|月底|月初|节前|年前|过年前|\d{1,2}点前"
+    r"|(?:国庆|元旦|春节|中秋|五一|端午|双十一|双11|双十二|618)(?:节)?(?:之前|以前|前))"
     r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})点)?"
 )
 _ARRIVE = r"(?:送到|送达|到货|到达|收到|签收|到手|到家|到您手|寄到|派送到|能到|会到|就到|准到|到)"
@@ -67,21 +68,27 @@ _ARRIVE = r"(?:送到|送达|到货|到达|收到|签收|到手|到家|到您手
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
     return {
+        # Each starts with a look-ahead listing its alternatives' first characters
+        # (a cheap filter: most positions fail there).
         PROMISE: re.compile(
+            r"(?=[保一肯必包准打给向百永根决绝都不])(?:"
             r"(?<![请需要须必务麻确您])保证(?!金|书|期)"
             rf"|(?<![不说])(?:一定|肯定|必定|必然)(?:会|能|可以|是|给您|帮您|让您)?(?:{_OUTCOME})"
-            r"|打包票|(?:给|向)您?保证|百分百保证|包(?:您|你)(?:满意|喜欢|合适|没问题|不|穿)|包退包换|包赔"
+            r"|(?<![确])保(?:准|您|你)(?!持|存|管|留|修|养|暖|质|密)|包准|准保|打包票|(?:给|向)您?保证|百分百保证|包(?:您|你)(?:满意|喜欢|合适|没问题|不|穿)|包退包换|包赔"
             r"|(?:永远|永久|一辈子|根本|决|绝|都)不(?:会|可能)?(?:掉色|褪色|起球|缩水|变形|坏|开线|出问题|有问题)"
-            r"|不可能(?:会)?(?:掉色|褪色|起球|缩水|变形|坏|开线|出问题|有问题)"
+            r"|不可能(?:会)?(?:掉色|褪色|起球|缩水|变形|坏|开线|出问题|有问题))"
         ),
         DATE: re.compile(
-            rf"{_DAY}(?:之前|以前|前|内|以内|下午|上午|晚上|早上|中午)?"
+            r"(?=[今明后大这本下周星礼月节年过国元春中五端双6\d一二三四五六七八九十])"
+            rf"{_DAY}(?:下午|上午|晚上|早上|中午|傍晚)?(?:之前|以前|前|内|以内)?"
             rf"(?:就|肯定|一定|保证|准|绝对|能|可以|会|必|必须|包)*(?:给您|帮您|为您)?(?:送)?{_ARRIVE}"
-            # "周一到周五", "今天到了": a range or a fact, not a promise
-            r"(?!了|过|周|星期|礼拜|\d|[一二三四五六七八九十]+[号日点])"
+            # "周一到周五": a range, not a promise
+            r"(?!过|周|星期|礼拜|\d|[一二三四五六七八九十]+[号日点])"
         ),
         REFUND: re.compile(
-            r"先(?:给您|为您|帮您|把钱)?(?:退款|退钱|退给您|退您|把钱退|办理退款|打款|返款)"
+            r"先(?:给您|为您|帮您)?(?:把(?:钱|款|货款))?(?:退款|退钱|退给您|退您|退了|把钱退|办理退款|打款|返款)"
+            r"|(?:钱|款|货款)(?:全|全部|都)?(?:退给您|退您|退回给您)"
+            r"|(?:东西|衣服|商品|货|包裹|宝贝)(?:您|你)?(?:就)?留着"
             r"|(?:不用|不需要|无需|不必|不要|免)(?:再)?(?:把?(?:衣服|商品|宝贝|东西|货|包裹|裙子|裤子|外套|大衣|毛衣)?"
             r"(?:寄回|退回|寄过来|寄给我们|退货|发回|寄了|寄啦|退了))"
             r"|仅退款|(?:退款|退钱)(?:给您)?(?:之后|以后|后|完)(?:您)?再(?:寄回|退回|寄|发回)"
@@ -111,8 +118,9 @@ def _date(views: Views, m: re.Match[str]) -> bool:
     # "今天已经到达杭州" / "物流显示明天派送到" read tracking, not promise.
     if _patterns()["tracking_fact"].search(m.group()):
         return False
-    # "今天到的这批新款" describes goods; "这周六能到的" still promises.
-    if views.folded.text.startswith("的", m.end()) and not _patterns()["modal"].search(m.group()):
+    # "今天到的这批新款" describes goods, "今天到了吗" asks about a fact;
+    # "这周六能到的", "明天就到了" still promise.
+    if views.folded.text.startswith(("的", "了"), m.end()) and not _patterns()["modal"].search(m.group()):
         return False
     before = clause_before(views, views.folded, m.start())
     if _patterns()["tracking_fact"].search(before[-6:]):
@@ -129,10 +137,9 @@ def _refund(views: Views, m: re.Match[str]) -> bool:
     if pats["received"].search(text, sentence_start, m.start()):
         return False  # "收到退件后马上为您退款"
     word = m.group()
-    if word.startswith(("不用", "不需要", "无需", "不必", "不要", "免")) and not pats["refund_word"].search(
-        sentence
-    ):
-        return False  # "不用寄回" only matters next to a refund
+    no_return = word.startswith(("不用", "不需要", "无需", "不必", "不要", "免")) or word.endswith("留着")
+    if no_return and not pats["refund_word"].search(sentence):
+        return False  # "不用寄回", "衣服您留着" only matter next to a refund
     if word.startswith("先") and pats["buyer_step"].search(clause_before(views, folded, m.start())):
         return False  # "您先申请退款": the buyer's step on the platform
     if word.startswith(("不用", "不需要", "无需", "不必", "不要", "免")):

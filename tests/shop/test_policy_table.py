@@ -32,7 +32,7 @@ class Case:
     text: str
     expect: frozenset[str]
     buyer: str
-    batch: str  # "first" (the rules were tuned on it) or "second" (written after)
+    batch: str  # "first" (the rules were tuned on it), "second", "third" (each written after)
 
 
 def _cases() -> tuple[list[Case], list[Case]]:
@@ -42,10 +42,10 @@ def _cases() -> tuple[list[Case], list[Case]]:
     def parse(rows: list[dict], batch: str) -> list[Case]:
         return [Case(r["text"], frozenset(r["expect"]), r.get("buyer", "tb_linlin"), batch) for r in rows]
 
-    second = raw["second_batch"]
+    batches = {"first": raw, "second": raw["second_batch"], "third": raw["third_batch"]}
     return (
-        parse(raw["violating"], "first") + parse(second["violating"], "second"),
-        parse(raw["compliant"], "first") + parse(second["compliant"], "second"),
+        [case for name, rows in batches.items() for case in parse(rows["violating"], name)],
+        [case for name, rows in batches.items() for case in parse(rows["compliant"], name)],
     )
 
 
@@ -109,7 +109,7 @@ def test_precision_and_recall_per_rule_meet_the_targets() -> None:
     tp: Counter[str] = Counter()
     fp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
-    by_batch: dict[str, Counter[str]] = {"first": Counter(), "second": Counter()}
+    by_batch: dict[str, Counter[str]] = {"first": Counter(), "second": Counter(), "third": Counter()}
     wrong: list[str] = []
     for case in ALL:
         found = check_text(case.text, context=CONTEXTS[case.buyer])
@@ -149,6 +149,11 @@ def test_precision_and_recall_per_rule_meet_the_targets() -> None:
         f"| **overall** | {total_tp + total_fn} | {total_tp} | {total_fp} | {total_fn} "
         f"| **{precision:.3f}** | **{recall:.3f}** |"
     )
+    for name, c in by_batch.items():
+        rows.append(
+            f"| overall, {name} batch | {c['tp'] + c['fn']} | {c['tp']} | {c['fp']} | {c['fn']} "
+            f"| {_ratio(c['tp'], c['tp'] + c['fp']):.3f} | {_ratio(c['tp'], c['tp'] + c['fn']):.3f} |"
+        )
     per_check_ms = _time_per_check_ms()
     _write_report(rows, wrong, per_check_ms)
 
@@ -170,7 +175,8 @@ def _write_report(rows: list[str], wrong: list[str], per_check_ms: float) -> Non
         "",
         f"Table: `{CASES_FILE.relative_to(CASES_FILE.parents[2])}`: {len(ALL)} agent-style replies, "
         f"{len(VIOLATING)} breaking at least one rule, {len(COMPLIANT)} fine (look-alikes included); "
-        "the second batch was written after the rules were tuned on the first.",
+        "each later batch was written after the rules were tuned on the earlier ones "
+        "(docs/policy-checker.md has each batch's numbers before it was used for tuning).",
         f"Targets: overall recall >= {RECALL_TARGET}, precision >= {PRECISION_TARGET}; "
         f"every rule >= {PER_RULE_FLOOR}. Counts are per (text, rule).",
         "",
