@@ -91,7 +91,7 @@ def _payment_and_contact(views: Views) -> Iterator[Violation]:
     pats, folded = _patterns(), views.folded
     paid: list[tuple[int, int]] = []
     for m in pats["payment"].finditer(folded.text):
-        if is_statement(views, folded, m.start()) and not _warns_of_fraud(views, m.start()):
+        if is_statement(views, folded, m.start(), strict=True) and not _warns_of_fraud(views, m.start()):
             paid.append(m.span())
             yield views.violation(
                 folded, *m.span(), PAYMENT, "「{span}」引导了平台外付款，只能在淘宝下单付款，请删去"
@@ -101,7 +101,7 @@ def _payment_and_contact(views: Views) -> Iterator[Violation]:
         inside_payment = any(s <= m.start() < e for s, e in paid)  # "微信支付" is reported once
         if (
             not inside_payment
-            and is_statement(views, folded, m.start())
+            and is_statement(views, folded, m.start(), strict=True)
             and not _warns_of_fraud(views, m.start())
         ):
             yield views.violation(folded, *m.span(), CONTACT, contact_reason)

@@ -111,7 +111,7 @@ def _promise(views: Views, m: re.Match[str]) -> bool:
         sentence = text[text.rfind("\n", 0, m.start()) + 1 : m.start()]
         if _patterns()["buyer_duty"].search(sentence):
             return False  # "请把商品包好寄回，保证吊牌完好": what the buyer must do
-    return is_statement(views, views.folded, m.start())
+    return is_statement(views, views.folded, m.start(), conditions=False)
 
 
 def _date(views: Views, m: re.Match[str]) -> bool:
@@ -125,7 +125,7 @@ def _date(views: Views, m: re.Match[str]) -> bool:
     before = clause_before(views, views.folded, m.start())
     if _patterns()["tracking_fact"].search(before[-6:]):
         return False
-    return is_statement(views, views.folded, m.start())
+    return is_statement(views, views.folded, m.start(), conditions=False)
 
 
 def _refund(views: Views, m: re.Match[str]) -> bool:
@@ -144,7 +144,7 @@ def _refund(views: Views, m: re.Match[str]) -> bool:
         return False  # "您先申请退款": the buyer's step on the platform
     if word.startswith(("不用", "不需要", "无需", "不必", "不要", "免")):
         return not any(q in clause_before(views, folded, m.start()) for q in ("如果", "是否", "要不要"))
-    return is_statement(views, folded, m.start())
+    return is_statement(views, folded, m.start(), conditions=False)
 
 
 _ACCEPT = {PROMISE: _promise, DATE: _date, REFUND: _refund}
