@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -82,13 +82,23 @@ def _normalise_char(ch: str) -> str:
 # characters are met: a shop's replies use a few thousand distinct characters,
 # and translate runs at C speed over every character of every checked reply.
 _NORMALISED: dict[int, str] = {}
-_ODD = set()  # characters whose normalised form is not exactly one character
+_ODD: set[str] = set()  # characters whose normalised form is not exactly one character
 # Kind of each normalised character for fold: "k" keep, "d" drop, "e" sentence end.
 _FOLD_KIND: dict[int, str] = {}
-_FOLD_RUNS = re.compile(r"k+|e[de]*")
 
 
-def _learn(table: dict[int, str], text: str, compute) -> None:
+@lru_cache(maxsize=1)
+def _runs() -> dict[str, re.Pattern[str]]:
+    """Compiled on first use, like every pattern of the checker."""
+    return {
+        "fold": re.compile(r"k+|e[de]*"),  # kept characters | a sentence end and what follows it
+        "kept": re.compile(r"k+"),
+        "comma_in_digits": re.compile(r"\d[,、]\d"),
+    }
+
+
+def _learn(table: dict[int, str], text: str, compute: Callable[[str], str]) -> None:
+    """Adds the characters of ``text`` that ``table`` has not met yet."""
     for ch in set(text):
         if ord(ch) not in table:
             table[ord(ch)] = compute(ch)
@@ -133,7 +143,7 @@ def fold(view: TextView) -> TextView:
     kinds = text.translate(_FOLD_KIND)
     chars: list[str] = []
     kept: list[int] = []
-    for run in _FOLD_RUNS.finditer(kinds):
+    for run in _runs()["fold"].finditer(kinds):
         start, end = run.span()
         if kinds[start] == "k":
             chars.append(text[start:end])
@@ -156,12 +166,10 @@ _SPOKEN_DIGITS = str.maketrans(dict(zip("零〇洞幺一二三四五六七八九
 # What people put between digit groups ("138 0013-8000", "138·0013"); commas and
 # Chinese punctuation stay, so two numbers in a list never glue into one.
 _DIGIT_FILLERS = frozenset(" \t\u3000-_.·—–~/|'")
-_COMMA_IN_DIGITS = re.compile(r"\d[,、]\d")
 
 
 # "k" keep, "d" drop, per normalised character, for the digits view.
 _DIGIT_KIND: dict[int, str] = {}
-_KEPT_RUNS = re.compile(r"k+")
 
 
 def _digit_kind(ch: str) -> str:
@@ -178,7 +186,7 @@ def digits(view: TextView) -> TextView:
         return TextView(text, view.origin)
     chars: list[str] = []
     kept: list[int] = []
-    for run in _KEPT_RUNS.finditer(kinds):
+    for run in _runs()["kept"].finditer(kinds):
         chars.append(text[run.start() : run.end()])
         kept.extend(view.origin[run.start() : run.end()])
     return TextView("".join(chars), tuple(kept))
@@ -191,7 +199,7 @@ def join_digit_groups(view: TextView) -> TextView:
     a phone number in a list apart.
     """
     text = view.text
-    if not _COMMA_IN_DIGITS.search(text):
+    if not _runs()["comma_in_digits"].search(text):
         return view
     keep = [
         i
