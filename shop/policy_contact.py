@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from shop.policy_config import ShopPolicy
-from shop.policy_scope import is_statement
+from shop.policy_scope import clause_around, is_statement
 from shop.policy_types import CheckContext, Views, Violation
 
 PAYMENT = "off_platform_payment"
@@ -81,10 +81,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
 
 
 def _warns_of_fraud(views: Views, at: int) -> bool:
-    """The sentence warns the buyer ("让您线下转钱的都是骗子"), it does not ask."""
-    text = views.folded.text
-    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
-    return bool(_patterns()["fraud_warning"].search(text, start, end if end >= 0 else len(text)))
+    """The clause warns the buyer ("让您线下转钱的都是骗子"), it does not ask; only
+    the same clause, so "加我微信，谨防假冒" is still an invitation."""
+    return bool(_patterns()["fraud_warning"].search(clause_around(views, views.folded, at)))
 
 
 def _payment_and_contact(views: Views) -> Iterator[Violation]:

@@ -89,6 +89,17 @@ def clause_before(views: Views, view: TextView, start: int) -> str:
     return "".join(text[begin:end].split())
 
 
+def clause_around(views: Views, view: TextView, start: int) -> str:
+    """The normalised clause that ``view[start]`` stands in (comma to comma)."""
+    text, at = views.norm.text, _norm_index(views, view, start)
+    begin, end = at, at
+    while begin > 0 and at - begin < _LOOK_BACK and text[begin - 1] not in _CLAUSE_ENDS:
+        begin -= 1
+    while end < len(text) and end - at < _LOOK_BACK and text[end] not in _CLAUSE_ENDS:
+        end += 1
+    return text[begin:end]
+
+
 def _in_quoted_speech(views: Views, at: int) -> bool:
     """Inside quotes that follow 说/问/提到 ... in the same sentence."""
     text = views.norm.text
