@@ -12,11 +12,21 @@ forbidden_phrase       a ``tone.forbidden_phrases`` entry, also Traditional,
 no_polite_address      none of ``tone.address_buyer_as`` (亲/您) (here)
 money_beyond_allowed   coupon above ``bargaining.max_goodwill_coupon``,
                        unknown 满减, 打折, 免单 (``shop.policy_money``)
-off_platform_payment   bank transfer, 微信支付 ... (``shop.policy_contact``)
-off_platform_contact   WeChat/QQ ids, full phone numbers, links (same)
-other_buyer_data       another buyer's order id or phone tail (same)
+off_platform_payment   bank transfer, 打钱到我支付宝, 私下转 ... (``shop.policy_contact``)
+off_platform_contact   WeChat/QQ (also wei信, V信, 薇❤), full phone numbers
+                       (also spaced, full-width, 一三八...), links (same)
+other_buyer_data       another buyer's order id, tracking number or phone
+                       tail (``shop.policy_numbers``)
 absolute_claim         广告法 superlatives (``shop.policy_claims``)
+absolute_promise       guarantees: 保证, 一定/肯定 + outcome, 包您满意
+                       (``shop.policy_promises``)
+delivery_date_promise  a delivery date: 明天一定到 (same; never_promise)
+early_refund           a refund before the return arrives (same; never_promise)
+blame_shifting         这不是我们的问题, 跟我们没关系 ... (``shop.policy_blame``)
 =====================  ======================================================
+
+The phrase families skip negated, asked, conditional and quoted uses
+(``shop.policy_scope``); data (numbers, links) is checked everywhere.
 
 Pure Python: no rasa, telegram or database imports. Nothing is read or
 compiled at import; the policy is loaded and the patterns compiled on first use.
@@ -27,12 +37,28 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import lru_cache
 
-from shop import policy_claims, policy_contact, policy_money
+from shop import policy_blame, policy_claims, policy_contact, policy_money, policy_numbers, policy_promises
 from shop.policy_config import ShopPolicy, load_policy
 from shop.policy_types import CheckContext, Promotion, Views, Violation
 from shop.textfold import BOUNDARY, fold_phrase
 
-__all__ = ["CheckContext", "Promotion", "Violation", "check_text", "is_compliant"]
+__all__ = ["RULE_CODES", "CheckContext", "Promotion", "Violation", "check_text", "is_compliant"]
+
+# Every code check_text can return (the table above).
+RULE_CODES = (
+    "empty_reply",
+    "forbidden_phrase",
+    "no_polite_address",
+    "money_beyond_allowed",
+    "off_platform_payment",
+    "off_platform_contact",
+    "other_buyer_data",
+    "absolute_claim",
+    "absolute_promise",
+    "delivery_date_promise",
+    "early_refund",
+    "blame_shifting",
+)
 
 _EMPTY = CheckContext()
 
@@ -75,9 +101,22 @@ def check_text(
     if not views.folded.text.strip(BOUNDARY):
         return [Violation("empty_reply", "回复为空（或只有标点、表情），请写上要对买家说的话", text)]
     found: list[Violation] = [*_tone(views, policy)]
-    for rule in (policy_money, policy_contact, policy_claims):
+    for rule in _RULES:
         found.extend(rule.check(views, context, policy))
-    return sorted(dict.fromkeys(found), key=lambda v: (v.start, v.code))
+    return _one_per_span(sorted(dict.fromkeys(found), key=lambda v: (v.start, v.code)))
+
+
+_RULES = (policy_money, policy_contact, policy_numbers, policy_claims, policy_promises, policy_blame)
+
+
+def _one_per_span(found: list[Violation]) -> list[Violation]:
+    """Drops a violation that overlaps an earlier one of the same code ("加我薇❤" once)."""
+    kept: list[Violation] = []
+    for v in found:
+        end = v.start + len(v.span)
+        if not any(k.code == v.code and k.start < end and v.start < k.start + len(k.span) for k in kept):
+            kept.append(v)
+    return kept
 
 
 def is_compliant(text: str, *, context: CheckContext | None = None, policy: ShopPolicy | None = None) -> bool:

@@ -15,7 +15,8 @@ that describe time, quantity or advice rather than rank the product:
   第一张 第一页 第一项 第一点 第一批 第一周 第一句 (order, not rank).
 * 100% / 百分百 next to a fibre name is a fabric composition ("100%棉"),
   anything else ("100%不掉色") a claim.
-Always claims: 绝对, 万能, 顶级, 国家级, 永久, 完全不会.
+Always claims: 绝对, 万能, 顶级, 国家级, 永久, 完全不会, 独一无二, 首选, 无敌,
+史无前例, 极致, 行业领先.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "claim": re.compile(
             r"最[\u4e00-\u9fff]{0,3}|第一|(?:100\s*%|百分之?百)|绝对|万能|顶级|国家级|永久|完全不会"
+            r"|独一无二|首选|无敌|史无前例|极致|(?:行业|全国|全球|世界|遥遥)领先"
         ),
         "most_ok": re.compile(rf"最好{_ADVICE}|最[高低]\s*\d"),
     }

@@ -5,8 +5,9 @@ imports; the caller owns the session (one unit of work per checked draft).
 
 The gateway checks every draft, so it passes a ``ShopWideCache``: the parts
 that are the same for every buyer (the offered promotions, every buyer's phone
-tail: one row per buyer in the shop) are read once per ``max_age_s`` instead
-of per message. The buyer's own link, orders and phone are always read fresh.
+tail, every shipment's tracking number) are read once per ``max_age_s``
+instead of per message. The buyer's own link, orders, tracking numbers and
+phone are always read fresh.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shop.models import Buyer, Order
+from shop.models import Buyer, Order, Shipment
 from shop.models import Promotion as PromotionRow
 from shop.policy_config import ShopPolicy, load_policy
 from shop.policy_types import CheckContext, Promotion
@@ -47,12 +48,14 @@ class ShopWide:
 
     phone_last4: frozenset[str]  # every buyer's
     promotions: tuple[Promotion, ...]
+    tracking_numbers: frozenset[str] = frozenset()  # every shipment's, upper case
 
 
 def read_shop_wide(session: Session, policy: ShopPolicy | None = None) -> ShopWide:
     return ShopWide(
         phone_last4=frozenset(session.scalars(select(Buyer.phone_last4))),
         promotions=allowed_promotions(session=session, policy=policy),
+        tracking_numbers=frozenset(no.upper() for no in session.scalars(select(Shipment.tracking_no))),
     )
 
 
@@ -61,7 +64,9 @@ class ShopWideCache:
 
     A new buyer's phone tail or a promotion switched off reaches the checks
     within that time; a stale tail list can only make the checker stricter
-    for that buyer's number, never show one buyer's data to another.
+    for that buyer's number, never show one buyer's data to another. A
+    shipment made within that time is not yet known as another buyer's
+    tracking number (its 13-digit order id still is, by shape).
     """
 
     def __init__(self, max_age_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
@@ -108,16 +113,26 @@ def context_for(
 
     Every other buyer's phone tail is "foreign"; the checker only flags one
     next to a phone word, so the list can be long without false alarms.
+    Every shipment's tracking number is known; the buyer's own are allowed.
     """
     shared = shop_wide.get(session, policy) if shop_wide else read_shop_wide(session, policy)
     if buyer is None:
         return CheckContext(
-            known_foreign_phone_last4=shared.phone_last4, allowed_promotions=shared.promotions
+            known_foreign_phone_last4=shared.phone_last4,
+            allowed_promotions=shared.promotions,
+            known_tracking_numbers=shared.tracking_numbers,
         )
     own_ids = session.scalars(select(Order.id).where(Order.buyer_id == buyer.id))
+    own_tracking = session.scalars(
+        select(Shipment.tracking_no)
+        .join(Order, Shipment.order_id == Order.id)
+        .where(Order.buyer_id == buyer.id)
+    )
     return CheckContext(
         own_order_ids=frozenset(own_ids),
         own_phone_last4=buyer.phone_last4,
         known_foreign_phone_last4=shared.phone_last4 - {buyer.phone_last4},
         allowed_promotions=shared.promotions,
+        own_tracking_numbers=frozenset(no.upper() for no in own_tracking),
+        known_tracking_numbers=shared.tracking_numbers,
     )

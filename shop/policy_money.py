@@ -29,21 +29,23 @@ from shop.policy_types import CheckContext, Promotion, Views, Violation
 
 CODE = "money_beyond_allowed"
 
+# Financial numerals (壹贰叁 ... 拾佰仟) are how an amount is written to slip past a filter.
 _CN_DIGITS = dict(zip("零一二两三四五六七八九", (0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
-_CN = "零一二两三四五六七八九十百千"
+_CN_DIGITS |= dict(zip("〇壹贰叁肆伍陆柒捌玖", range(10), strict=True))
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "拾": 10, "佰": 100, "仟": 1000}
+_CN = "零〇一二两三四五六七八九十百千壹贰叁肆伍陆柒捌玖拾佰仟"
 
 _NUM = rf"(?:\d+(?:\.\d+)?|[{_CN}]+)"
 _UNIT = r"(?:块钱|元|块|圆|rmb)"
 # "券后价", "优惠价", "折后" name a price after a discount, not the discount.
 _KW = (
-    r"(?:(?:无门槛券|优惠券|红包|返现|折扣|少收|让利|便宜|立减|减免|减价|补偿|抵扣|减|返|抵)(?!后)"
+    r"(?:(?:无门槛券|优惠券|红包|返现|折扣|少收|少算|少拿|让利|便宜|立减|减免|减价|补偿|补贴|抵扣|减|返|抵)(?!后)"
     r"|(?:优惠|券)(?![后价]))"
 )
 _GAP_BEFORE = r"[^\d,。!?;:\n满]{0,4}?"  # never across a clause or into a 满X threshold
 _GAP_AFTER = r"[^\d,。!?;:\n]{0,3}?"
 # A bare number right after the keyword is money unless a unit says otherwise.
-_NOT_MONEY = r"(?!\d|\.\d|\s*(?:%|折|件|张|天|小时|cm|kg|斤|号|码|个|次|单|年|月|日|点|分))"
+_NOT_MONEY = r"(?!\d|\.\d|\s*(?:%|折|件|张|天|小时|cm|kg|斤|号|码|个|次|单|年|月|日|点|分|万|些|下|倍))"
 _CLAUSE_BEFORE = "满\\d.零一二两三四五六七八九十百千"
 
 
@@ -56,16 +58,23 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?:立减|立省|减|省|优惠)\s*(?P<d>{_NUM})\s*{_UNIT}?"
         ),
         "kw_amount": re.compile(
-            rf"{_KW}(?:\s*¥?\s*(?P<n1>\d+(?:\.\d+)?){_NOT_MONEY}(?:\s*{_UNIT})?"
+            r"(?=[无优红返折少让便立减补抵券])"  # the keywords' first characters: a cheap filter
+            rf"{_KW}(?:\s*(?:您|你)?个?\s*¥?\s*(?P<n1>\d+(?:\.\d+)?|[{_CN}]+){_NOT_MONEY}(?:\s*{_UNIT})?"
             rf"|{_GAP_BEFORE}(?P<n2>{_NUM})\s*{_UNIT})"
         ),
-        "amount_kw": re.compile(rf"(?<![{_CLAUSE_BEFORE}])(?P<n>{_NUM})\s*{_UNIT}的?{_GAP_AFTER}{_KW}"),
+        # "8块8的红包": the jiao after the unit does not break the match.
+        "amount_kw": re.compile(
+            rf"(?<![{_CLAUSE_BEFORE}])(?P<n>{_NUM})\s*{_UNIT}(?:\d|[一二三四五六七八九])?的?{_GAP_AFTER}{_KW}"
+        ),
         "rate": re.compile(
             r"打\s*[个了]?\s*(?:\d+(?:\.\d+)?|[一二三四五六七八九]{1,2})?\s*折(?![腾叠痕旧射算合断])"
-            r"|(?<![打对转周曲骨百\d.])(?:\d(?:\.\d)?|[一二三四五六七八九]{1,2})\s*折"
+            r"|按\s*(?:\d(?:\.\d)?|[一二三四五六七八九]{1,2})\s*折"
+            r"|(?<![打对转周曲骨百\d.按])(?:\d(?:\.\d)?|[一二三四五六七八九]{1,2})\s*折"
             r"(?![腾叠痕旧射算合断扣])"
         ),
         "free": re.compile(r"免单|全额返现?|0元购"),
+        # An unpriced discount offered: "给您少算点", "帮您便宜一些".
+        "haggle": re.compile(r"(?:给您|帮您|给你)(?:再)?(?:少算|便宜|少收|优惠|让)(?:点|一点|一些|些|个价)"),
     }
 
 
@@ -157,6 +166,14 @@ def check(views: Views, context: CheckContext, policy: ShopPolicy) -> Iterator[V
                 *m.span(),
                 CODE,
                 "「{span}」是打折承诺，店铺商品不议价，请删去，可以引导买家使用店铺现有活动",
+            )
+    for m in pats["haggle"].finditer(text):
+        if not _negated(text, m.start()):
+            yield views.violation(
+                norm,
+                *m.span(),
+                CODE,
+                "「{span}」是议价承诺，店铺商品不议价，请删去，可以引导买家使用店铺现有活动",
             )
     for m in pats["free"].finditer(text):
         if not _negated(text, m.start()):

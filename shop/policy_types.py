@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
-from shop.textfold import TextView, fold, normalise
+from shop.textfold import TextView, digits, fold, join_digit_groups, normalise
 
 
 class Promotion(NamedTuple):
@@ -38,12 +39,18 @@ class CheckContext:
     ``allowed_promotions`` are the promotions of ``policy.bargaining.offer`` as
     they are configured in the shop (the checker reads no shop data itself);
     with none given, every 满X减Y in a reply is refused.
+
+    Tracking numbers are upper case ("SF1000000009001"). ``known_tracking_numbers``
+    holds every buyer's (it is shared between all contexts, so it is never copied
+    per buyer); one that is not in ``own_tracking_numbers`` is another buyer's.
     """
 
     own_order_ids: frozenset[str] = frozenset()
     own_phone_last4: str | None = None
     known_foreign_phone_last4: frozenset[str] = frozenset()
     allowed_promotions: tuple[Promotion, ...] = ()
+    own_tracking_numbers: frozenset[str] = frozenset()
+    known_tracking_numbers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,16 @@ class Views:
     original: str
     norm: TextView
     folded: TextView
+
+    @cached_property
+    def digits(self) -> TextView:
+        """The normalised view with spoken digits as digits, fillers between them gone."""
+        return digits(self.norm)
+
+    @cached_property
+    def digit_list(self) -> TextView:
+        """The digits view with commas between digits dropped ("138，0013，8000")."""
+        return join_digit_groups(self.digits)
 
     @classmethod
     def of(cls, text: str) -> Views:

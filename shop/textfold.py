@@ -20,7 +20,9 @@ actually typed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,7 +47,7 @@ class TextView:
     """A transformed text plus, per character, its index in the original."""
 
     text: str
-    origin: tuple[int, ...]
+    origin: Sequence[int]  # a range when nothing moved
 
     def original_span(self, original: str, start: int, end: int) -> str:
         """The original characters behind ``text[start:end]`` (end exclusive)."""
@@ -62,7 +64,6 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=8192)
 def _normalise_char(ch: str) -> str:
     """One original character → its normalised form ('' if it is dropped)."""
     if ch in "…⋯":  # NFKC would make "..." of it, which is no longer a sentence end
@@ -77,44 +78,132 @@ def _normalise_char(ch: str) -> str:
     return out.lower().translate(_VARIANTS)
 
 
+# Per-character results as str.translate tables (code point → text), filled as
+# characters are met: a shop's replies use a few thousand distinct characters,
+# and translate runs at C speed over every character of every checked reply.
+_NORMALISED: dict[int, str] = {}
+_ODD: set[str] = set()  # characters whose normalised form is not exactly one character
+# Kind of each normalised character for fold: "k" keep, "d" drop, "e" sentence end.
+_FOLD_KIND: dict[int, str] = {}
+
+
+@lru_cache(maxsize=1)
+def _runs() -> dict[str, re.Pattern[str]]:
+    """Compiled on first use, like every pattern of the checker."""
+    return {
+        "fold": re.compile(r"k+|e[de]*"),  # kept characters | a sentence end and what follows it
+        "kept": re.compile(r"k+"),
+        "comma_in_digits": re.compile(r"\d[,、]\d"),
+    }
+
+
+def _learn(table: dict[int, str], text: str, compute: Callable[[str], str]) -> None:
+    """Adds the characters of ``text`` that ``table`` has not met yet."""
+    for ch in set(text):
+        if ord(ch) not in table:
+            table[ord(ch)] = compute(ch)
+
+
 def normalise(text: str) -> TextView:
     """NFKC + Traditional→Simplified + lower case, format chars dropped."""
+    _learn(_NORMALISED, text, _normalised_entry)
+    if _ODD.isdisjoint(text):  # the usual case: one character each, indexes unchanged
+        return TextView(text.translate(_NORMALISED), range(len(text)))
     chars: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        for out in _normalise_char(ch):
+        for out in _NORMALISED[ord(ch)]:
             chars.append(out)
             origin.append(i)
     return TextView("".join(chars), tuple(origin))
 
 
-@lru_cache(maxsize=4096)
-def _fold_class(ch: str) -> int:
-    """0: keep, 1: drop (filler), 2: sentence boundary."""
+def _normalised_entry(ch: str) -> str:
+    out = _normalise_char(ch)
+    if len(out) != 1:
+        _ODD.add(ch)
+    return out
+
+
+def _fold_kind(ch: str) -> str:
+    """ "k": keep, "d": drop (filler), "e": sentence boundary."""
     if ch in _SENTENCE_ENDS:
-        return 2
+        return "e"
     if ch.isspace():
-        return 1
+        return "d"
     # P* punctuation, S* symbols (emoji are So, "~" is Sm), M* marks such as
     # the emoji variation selector U+FE0F.
-    return 1 if unicodedata.category(ch)[0] in "PSM" else 0
+    return "d" if unicodedata.category(ch)[0] in "PSM" else "k"
 
 
 def fold(view: TextView) -> TextView:
     """The normalised view without fillers; sentence ends become BOUNDARY."""
+    text, origin = view.text, view.origin
+    _learn(_FOLD_KIND, text, _fold_kind)
+    kinds = text.translate(_FOLD_KIND)
     chars: list[str] = []
-    origin: list[int] = []
-    for ch, i in zip(view.text, view.origin, strict=True):
-        kind = _fold_class(ch)
-        if kind == 0:
-            chars.append(ch)
-            origin.append(i)
-        elif kind == 2 and chars and chars[-1] != BOUNDARY:
+    kept: list[int] = []
+    for run in _runs()["fold"].finditer(kinds):
+        start, end = run.span()
+        if kinds[start] == "k":
+            chars.append(text[start:end])
+            kept.extend(origin[start:end])
+        elif chars and chars[-1] != BOUNDARY:  # one boundary per sentence end, none first
             chars.append(BOUNDARY)
-            origin.append(i)
-    return TextView("".join(chars), tuple(origin))
+            kept.append(origin[start])
+    return TextView("".join(chars), tuple(kept))
 
 
 def fold_phrase(phrase: str) -> str:
     """A policy phrase in the folded form it is searched for."""
     return fold(normalise(phrase)).text.strip(BOUNDARY)
+
+
+# Digits as spoken or written out ("一三八", "幺", "〇"): a phone number typed
+# as words is still a phone number. "两" and "十" are left alone: nobody reads
+# a phone number with them, and "两件" or "十天" must stay words.
+_SPOKEN_DIGITS = str.maketrans(dict(zip("零〇洞幺一二三四五六七八九", "0001123456789", strict=True)))
+# What people put between digit groups ("138 0013-8000", "138·0013"); commas and
+# Chinese punctuation stay, so two numbers in a list never glue into one.
+_DIGIT_FILLERS = frozenset(" \t\u3000-_.·—–~/|'")
+
+
+# "k" keep, "d" drop, per normalised character, for the digits view.
+_DIGIT_KIND: dict[int, str] = {}
+
+
+def _digit_kind(ch: str) -> str:
+    filler = ch in _DIGIT_FILLERS or ch.isspace() or unicodedata.category(ch)[0] in "SM"
+    return "d" if filler else "k"
+
+
+def digits(view: TextView) -> TextView:
+    """The normalised view with spoken digits as ASCII and digit-group fillers dropped."""
+    text = view.text.translate(_SPOKEN_DIGITS)
+    _learn(_DIGIT_KIND, text, _digit_kind)
+    kinds = text.translate(_DIGIT_KIND)
+    if "d" not in kinds:
+        return TextView(text, view.origin)
+    chars: list[str] = []
+    kept: list[int] = []
+    for run in _runs()["kept"].finditer(kinds):
+        chars.append(text[run.start() : run.end()])
+        kept.extend(view.origin[run.start() : run.end()])
+    return TextView("".join(chars), tuple(kept))
+
+
+def join_digit_groups(view: TextView) -> TextView:
+    """``view`` without the commas that stand between two digits ("138，0013，8000").
+
+    A separate view: in the digits view a comma still keeps an order id and
+    a phone number in a list apart.
+    """
+    text = view.text
+    if not _runs()["comma_in_digits"].search(text):
+        return view
+    keep = [
+        i
+        for i, ch in enumerate(text)
+        if not (ch in ",、" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
+    ]
+    return TextView("".join(text[i] for i in keep), tuple(view.origin[i] for i in keep))

@@ -17,11 +17,13 @@ import yaml
 from shop.paths import DEMO_SHOP_FILE
 from shop.policy import CheckContext, Promotion, check_text, is_compliant
 from shop.policy_config import load_policy
+from shop.policy_promises import NEVER_PROMISE_RULES
 
 POLICY = load_policy()
 F, P, M = "forbidden_phrase", "no_polite_address", "money_beyond_allowed"
 PAY, CON, OTHER, ABS = "off_platform_payment", "off_platform_contact", "other_buyer_data", "absolute_claim"
 EMPTY = "empty_reply"
+PROMISE, DATE, REFUND, BLAME = "absolute_promise", "delivery_date_promise", "early_refund", "blame_shifting"
 
 
 def _demo_promotions() -> tuple[Promotion, ...]:
@@ -124,7 +126,7 @@ CASES: list[tuple[str, tuple[str, ...]]] = [
     ("亲，这是全网最便宜的", (ABS,)),
     ("亲，质量最好的一款", (ABS,)),
     ("亲，最低价了", (ABS,)),
-    ("亲，最快明天就能到", (ABS,)),
+    ("亲，最快明天就能到", (ABS, DATE)),  # 最快 is a claim, 明天就能到 a delivery date
     ("亲，销量第一", (ABS,)),
     ("亲，100%不掉色", (ABS,)),
     ("亲，百分百满意", (ABS,)),
@@ -168,8 +170,10 @@ def test_case(text: str, expected: tuple[str, ...]) -> None:
 
 
 _S2T = opencc.OpenCC("s2t")
-# Phrases that are also an off-platform payment suggestion get both codes.
+# Phrases that are also an off-platform payment suggestion get both codes ...
 _ALSO = {"银行转账": (PAY,), "线下付款": (PAY,)}
+# ... and phrases that shift the blame are a blame_shifting breach as well.
+_ALSO |= {p: (BLAME,) for p in ("这不是我们的错", "不属于我们的问题", "我们不能负责", "找快递公司索赔")}
 
 
 def _variants(phrase: str) -> dict[str, str]:
@@ -224,3 +228,30 @@ def test_values_come_from_the_policy_not_the_code() -> None:
 
 def test_without_promotions_every_full_reduction_is_refused() -> None:
     assert [v.code for v in check_text("亲，全店满199减20")] == [M]
+
+
+# Issue 16: each of these passed the checker; each breaks a rule of responses/policy.yml.
+ISSUE_16 = [
+    ("亲，这不是我们的问题", BLAME, "不是我们的问题"),
+    ("亲，跟我们没关系", BLAME, "跟我们没关系"),
+    ("亲，保证不掉色", PROMISE, "保证"),
+    ("亲，明天一定到", DATE, "明天一定到"),
+    ("亲，您打钱到我支付宝就行", PAY, "打钱"),
+    ("亲，加我wei信", CON, "加我wei信"),
+    ("亲，先给您退款，衣服不用寄回了", REFUND, "先给您退款"),
+]
+
+
+@pytest.mark.parametrize(("text", "code", "span"), ISSUE_16, ids=[c for _, c, _ in ISSUE_16])
+def test_issue_16_breaches_are_caught_with_rule_and_span(text: str, code: str, span: str) -> None:
+    found = check_text(text, context=CONTEXT)
+    hit = next((v for v in found if v.code == code), None)
+    assert hit is not None, found
+    assert span in hit.span and f"「{hit.span}」" in hit.reason and "请" in hit.reason
+
+
+def test_every_never_promise_item_has_a_rule() -> None:
+    """A new ``never_promise`` line in the policy fails here until a rule checks it."""
+    for item in POLICY.tone.never_promise:
+        rule = next((code for start, code in NEVER_PROMISE_RULES.items() if item.startswith(start)), None)
+        assert rule is not None, f"no rule for never_promise item {item!r}"

@@ -96,3 +96,33 @@ def test_the_buyers_own_data_is_never_cached(demo_session: Session) -> None:
     assert ctx.own_phone_last4 == "4242"
     assert "4242" not in ctx.known_foreign_phone_last4
     assert ctx.known_foreign_phone_last4 == {"3821", "5507", "1190"}
+
+
+SF_REPLY = "亲，您的包裹已由顺丰速运发出，运单号SF1000000009001，一般3-4天送达哦～"
+
+
+def test_the_buyers_own_sf_tracking_number_may_be_sent(demo_session: Session) -> None:
+    """Issue 16: SF + 13 digits was taken for another buyer's order id and blocked."""
+    ahua = context_for_buyer("tb_ahua", session=demo_session)
+    assert check_text(SF_REPLY, context=ahua) == []
+    assert check_text("亲，单号 sf 10000 00009 001 的包裹在派送中", context=ahua) == []
+
+
+def test_another_buyers_tracking_number_is_blocked(demo_session: Session) -> None:
+    for account in ("tb_linlin", None):  # another buyer, a guest
+        context = context_for_buyer(account, session=demo_session)
+        (v,) = check_text(SF_REPLY, context=context)
+        assert v.code == "other_buyer_data" and v.span == "SF1000000009001"
+        assert "运单号「SF1000000009001」" in v.reason
+    linlin = context_for_buyer("tb_linlin", session=demo_session)
+    (v,) = check_text("亲，单号 sf 10000 00009 001 的包裹在派送中", context=linlin)
+    assert v.code == "other_buyer_data" and v.span == "sf 10000 00009 001"
+    assert check_text("亲，您的运单号75300000000031，正在派送中", context=linlin) == []
+
+
+def test_a_tracking_number_the_shop_does_not_know_is_not_an_order_id(demo_session: Session) -> None:
+    """The buyer's own return parcel: the shop has not seen its number yet."""
+    linlin = context_for_buyer("tb_linlin", session=demo_session)
+    assert (
+        check_text("亲，您寄回的退货单号YT9876543210123我们已经看到了，到仓后为您处理", context=linlin) == []
+    )
