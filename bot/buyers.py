@@ -384,9 +384,8 @@ def _low_confidence(gw: Gateway, draft: PipelineDraft) -> bool:
 def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -> tuple[int, bool]:
     now = gw.clock()
     decision: RouteDecision = draft.decision
-    if decision.auto_send and desk_store.waiting_drafts(
-        job.conversation_id, before_id=2**62, session=session
-    ):
+    # The new draft is not stored yet, so every waiting draft is an earlier one.
+    if decision.auto_send and desk_store.waiting_drafts(job.conversation_id, session=session):
         # Never answer a later message before an earlier one an agent still holds.
         decision = RouteDecision(False, "earlier_waiting")
     meta: dict[str, Any] = {**draft.meta, "intent_ranking": draft.intent_ranking[:3]}
