@@ -25,6 +25,8 @@ class Turn:
     meta: dict[str, Any] = field(default_factory=dict)
     runner_up: tuple[str, float] | None = None
     delay_s: float = 0.0  # a slow model: makes per-chat ordering observable
+    # Set: the answer waits until the test sets it (ordering without timing assumptions).
+    hold: threading.Event | None = None
 
 
 def _body(turn: Turn, text: str) -> dict[str, Any]:
@@ -93,6 +95,8 @@ class FakeRasa:
                 turn = fake.script.get(body.get("message"), fake.default)
                 if turn.delay_s:
                     threading.Event().wait(turn.delay_s)
+                if turn.hold is not None:
+                    turn.hold.wait(30)
                 with fake._lock:
                     fake.received.append(body)
                 self._send(200, _body(turn, body.get("message", "")))
