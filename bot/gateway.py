@@ -21,6 +21,8 @@ from bot.delivery import Delivery
 from bot.rasa_client import RasaClient
 from bot.routing import RoutingConfig
 from bot.settings import Settings
+from shop.db import db_errors_as_shop_errors
+from shop.errors import ShopUnavailable
 from shop.policy_context import ShopWideCache
 
 if TYPE_CHECKING:
@@ -60,10 +62,27 @@ class Gateway:
         """Runs `work(session, *args, **kwargs)` in a thread, in one committed transaction."""
 
         def run() -> T:
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                return work(session, *args, **kwargs)
+            # Connection errors outside repository functions (begin, commit) are outages too.
+            with db_errors_as_shop_errors():
+                with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                    return work(session, *args, **kwargs)
 
         return await asyncio.to_thread(run)
+
+    async def db_until_done(self, work: Callable[..., T], *args: Any) -> T:
+        """Like `db`, but waits out a database outage: for records of what already happened
+        (a reply that went out must be recorded, or a restart would send it again)."""
+        failures = 0
+        while True:
+            try:
+                return await self.db(work, *args)
+            except ShopUnavailable:
+                failures += 1
+                delay = min(
+                    self.settings.store_retry_max_s, self.settings.store_retry_base_s * 2 ** (failures - 1)
+                )
+                log.warning("the database is unavailable; recording again in %.1f s", delay)
+                await asyncio.sleep(delay)
 
     @property
     def agent_chat(self) -> int | None:
