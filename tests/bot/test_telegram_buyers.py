@@ -306,3 +306,34 @@ async def test_message_too_long_from_telegram_is_split_finer_and_sent(harness: H
     await harness.start()
     harness.buyer_says("你好")
     await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="sent after the refusal")
+
+
+async def test_a_restart_sends_only_the_replies_not_recorded_as_sent(harness: Harness) -> None:
+    """The last run died while sending a two-part auto-sent answer: the part recorded as sent stays sent."""
+
+    def died_mid_answer(session):
+        inbound, _ = channel_store.record_inbound(
+            channel="telegram", update_key="424242", chat_id=str(BUYER), user_id=str(BUYER), text="你好",
+            session=session,
+        )  # fmt: skip
+        conv = channel_store.ensure_conversation("telegram", str(BUYER), str(BUYER), session=session)
+        channel_store.mark_inbound(inbound.id, "done", session=session)
+        draft = channel_store.record_draft(
+            conversation_id=conv.id, inbound_id=inbound.id, texts=[GREETING, "第二句"], intent="greet",
+            confidence=0.99, auto_send=True, session=session,
+        )  # fmt: skip
+        channel_store.record_outbound(
+            channel="telegram",
+            chat_id=str(BUYER),
+            text=GREETING,
+            draft_id=draft.id,
+            status="sent",
+            session=session,
+        )
+
+    harness.db(died_mid_answer)
+    await harness.start()
+    await harness.wait_for(lambda: harness.to_buyer() == ["第二句"], what="the unsent part")
+    await harness.idle()
+    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "sent"
+    assert harness.to_buyer() == ["第二句"]

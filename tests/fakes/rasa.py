@@ -54,6 +54,9 @@ class FakeRasa:
         self.broken: set[str] = set()  # texts answered with HTTP 400 (a bug, not an outage)
         self.received: list[dict[str, Any]] = []  # every request that got an answer
         self.on_request: Callable[[dict[str, Any]], None] | None = None
+        self._gate = threading.Event()  # cleared by hold(): every answer waits for release()
+        self._gate.set()
+        self.waiting = 0  # answers being held now
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -70,6 +73,13 @@ class FakeRasa:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def hold(self) -> None:
+        """From now on every answer waits until `release()` (the gateway stays mid-turn)."""
+        self._gate = threading.Event()
+
+    def release(self) -> None:
+        self._gate.set()
 
     def texts(self) -> list[str]:
         with self._lock:
@@ -97,6 +107,13 @@ class FakeRasa:
                     threading.Event().wait(turn.delay_s)
                 if turn.hold is not None:
                     turn.hold.wait(30)
+                gate = fake._gate
+                if not gate.is_set():
+                    with fake._lock:
+                        fake.waiting += 1
+                    gate.wait(30)
+                    with fake._lock:
+                        fake.waiting -= 1
                 with fake._lock:
                     fake.received.append(body)
                 self._send(200, _body(turn, body.get("message", "")))
