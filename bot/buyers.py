@@ -89,9 +89,10 @@ def describe(update: Update, agent_chat: int | None) -> Incoming | None:
     return Incoming(str(chat.id), str(user.id), kind, message.caption, file_id, from_buyer)
 
 
-def _record(session: Session, update_id: int, incoming: Incoming, now: datetime) -> bool:
+def _record(session: Session, update_id: int, incoming: Incoming, now: datetime, bot_id: str = "") -> bool:
     inbound, created = channel_store.record_inbound(
         channel=CHANNEL,
+        bot_id=bot_id,
         update_key=update_id,
         chat_id=incoming.chat_id,
         user_id=incoming.user_id,
@@ -116,7 +117,7 @@ def _record(session: Session, update_id: int, incoming: Incoming, now: datetime)
 
 
 def _store_batch(
-    session: Session, updates: Sequence[Update], agent_chat: int | None, now: datetime
+    session: Session, updates: Sequence[Update], agent_chat: int | None, bot_id: str, now: datetime
 ) -> list[Update]:
     fresh = []
     for update in updates:
@@ -126,7 +127,7 @@ def _store_batch(
             continue
         try:
             with session.begin_nested():  # one malformed update must not block the batch
-                created = _record(session, update.update_id, incoming, now)
+                created = _record(session, update.update_id, incoming, now, bot_id)
         except InvalidInput:
             log.exception("update %s cannot be stored: dropped", update.update_id)
             continue
@@ -143,7 +144,7 @@ async def store_updates(gw: Gateway, updates: Sequence[Update]) -> list[Update]:
     Raises when the database cannot store them: the caller must then not confirm
     them to Telegram (bot.intake).
     """
-    return await gw.db(_store_batch, updates, gw.agent_chat, gw.clock())
+    return await gw.db(_store_batch, updates, gw.agent_chat, gw.bot_id, gw.clock())
 
 
 def _kick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

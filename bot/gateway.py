@@ -85,6 +85,11 @@ class Gateway:
                 await asyncio.sleep(delay)
 
     @property
+    def bot_id(self) -> str:
+        """The bot's own id (the token's part before ":"): update ids count per bot."""
+        return (self.settings.telegram_token or "").split(":", 1)[0]
+
+    @property
     def agent_chat(self) -> int | None:
         return self.settings.agent_chat_id
 

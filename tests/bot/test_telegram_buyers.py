@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -337,3 +338,29 @@ async def test_a_restart_sends_only_the_replies_not_recorded_as_sent(harness: Ha
     await harness.idle()
     assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "sent"
     assert harness.to_buyer() == ["第二句"]
+
+
+async def test_update_ids_telegram_reuses_are_new_messages(harness: Harness) -> None:
+    """Telegram starts update ids over after a week idle, and another bot counts its own."""
+    harness.rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    harness.rasa.script["谢谢"] = Turn("thank", 0.99, ["不客气哦亲～"])
+    bot_id = harness.settings.telegram_token.split(":")[0]
+    now = datetime.now(timezone.utc)
+
+    def earlier_messages(session):
+        for key, bot, when, text in (
+            ("1", bot_id, now - timedelta(days=8), "你好"),
+            ("2", "999", now, "谢谢"),
+        ):
+            inbound, _ = channel_store.record_inbound(
+                channel="telegram", bot_id=bot, update_key=key, chat_id=str(BUYER), user_id=str(BUYER),
+                text=text, session=session, now=when,
+            )  # fmt: skip
+            channel_store.mark_inbound(inbound.id, "done", session=session)
+
+    harness.db(earlier_messages)
+    await harness.start()
+    harness.api.push(harness.buyer_update("你好"), update_id=1)
+    harness.api.push(harness.buyer_update("谢谢"), update_id=2)
+    await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="both answered")
+    assert harness.to_buyer() == [GREETING, "不客气哦亲～"]
