@@ -2,10 +2,10 @@
 
 Every update is stored before Telegram is told it arrived (`bot.intake`: the
 application's update queue stores, `bot.polling` confirms only stored batches),
-and only an update seen for the first time reaches the handlers. The buyer
-handlers (private chats) and the desk handlers (the agents' group) share group 0. Buyer handlers block (they only record
-and kick the chat's worker, so updates stay in order); desk handlers do not
-block, so one agent's slow send never holds up another's press.
+and only an update seen for the first time reaches the handlers: the buyer
+handlers (private chats) and the desk handlers (the agents' group). Buyer
+handlers block (they only kick the chat's worker, so updates stay in order);
+desk handlers do not block, so one agent's slow send never holds up another's press.
 """
 
 from __future__ import annotations
