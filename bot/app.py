@@ -1,10 +1,11 @@
 """Builds the Telegram gateway application (python-telegram-bot v22); no I/O at import.
 
-Handler order matters: group -1 stores every update before anything else and
-stops a redelivered one; group 0 holds the buyer handlers (private chats) and
-the desk handlers (the agents' group). Buyer handlers block (they only record
-and kick the chat's worker, so updates stay in order); desk handlers do not
-block, so one agent's slow send never holds up another's press.
+Every update is stored before Telegram is told it arrived (`bot.intake`: the
+application's update queue stores, `bot.polling` confirms only stored batches),
+and only an update seen for the first time reaches the handlers: the buyer
+handlers (private chats) and the desk handlers (the agents' group). Buyer
+handlers block (they only kick the chat's worker, so updates stay in order);
+desk handlers do not block, so one agent's slow send never holds up another's press.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import Engine
-from telegram import Update
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -22,7 +22,6 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -30,6 +29,8 @@ from bot import buyers, desk, recovery
 from bot.chat_queue import ChatQueue
 from bot.delivery import Delivery
 from bot.gateway import Gateway, utc_now
+from bot.intake import StoringQueue
+from bot.polling import StoringUpdater
 from bot.rasa_client import RasaClient
 from bot.routing import load_routing
 from bot.settings import Settings
@@ -107,16 +108,23 @@ def build_application(
         ),
         clock=clock or utc_now,
     )
-    builder = ApplicationBuilder().token(settings.telegram_token)
+    queue = StoringQueue(lambda updates: buyers.store_updates(gw, updates))
+    builder = ApplicationBuilder().token(settings.telegram_token).update_queue(queue)
     if settings.telegram_base_url:
         base = settings.telegram_base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
 
     app = builder.post_init(start_gateway).post_stop(stop_gateway).build()
+    # The builder's `updater()` excludes token/base_url settings, so swap it in afterwards.
+    app.updater = StoringUpdater(
+        bot=app.bot,
+        update_queue=queue,
+        retry_base_s=settings.store_retry_base_s,
+        retry_max_s=settings.store_retry_max_s,
+    )
     app.bot_data["gateway"] = gw
     app.bot_data["owns_rasa_client"] = rasa_client is None
 
-    app.add_handler(TypeHandler(Update, buyers.record_update), group=-1)
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", buyers.on_start, filters=private))
     app.add_handler(CommandHandler("link", buyers.on_link, filters=private))

@@ -1,6 +1,7 @@
 """The buyer side: store every update first, then handle each chat's messages in order.
 
-Handlers only record and hand the chat to its worker (`bot.chat_queue`); the
+Updates are stored before Telegram is told they arrived (`store_updates`, via
+`bot.intake`). Handlers only hand the chat to its worker (`bot.chat_queue`); the
 worker (`handle_next`) takes the chat's oldest unfinished message and links,
 drafts (Rasa), auto-sends or puts a card before an agent. A message leaves
 "pending" only once its outcome is stored, so a crash or a Rasa outage loses
@@ -11,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 from telegram import Message, Update
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ContextTypes
 
 from bot import cards, inbound_content, linking_flow, texts
 from bot.delivery import BuyerBlocked
@@ -28,6 +30,7 @@ from bot.pipeline import draft_reply
 from bot.rasa_client import RasaUnavailable
 from bot.routing import RouteDecision
 from shop import channel_store, desk_store, trainer_inbox
+from shop.errors import InvalidInput, ShopUnavailable
 from shop.linking import buyer_for_chat
 from shop.policy import CheckContext
 from shop.policy_context import ShopWideCache, context_for
@@ -98,9 +101,10 @@ def describe(update: Update, agent_chat: int | None) -> Incoming | None:
     return Incoming(str(chat.id), str(user.id), kind, message.caption, file_id, from_buyer)
 
 
-def _record(session: Session, update_id: int, incoming: Incoming, now: datetime) -> bool:
+def _record(session: Session, update_id: int, incoming: Incoming, now: datetime, bot_id: str = "") -> bool:
     inbound, created = channel_store.record_inbound(
         channel=CHANNEL,
+        bot_id=bot_id,
         update_key=update_id,
         chat_id=incoming.chat_id,
         user_id=incoming.user_id,
@@ -124,16 +128,35 @@ def _record(session: Session, update_id: int, incoming: Incoming, now: datetime)
     return True
 
 
-async def record_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Nothing visible: every update is stored first; one delivered twice goes no further."""
-    gw = gateway(context)
-    incoming = describe(update, gw.agent_chat)
-    if incoming is None:
-        return
-    created = await gw.db(_record, update.update_id, incoming, gw.clock())
-    if not created:
-        log.info("update %s was delivered again: already handled", update.update_id)
-        raise ApplicationHandlerStop
+def _store_batch(
+    session: Session, updates: Sequence[Update], agent_chat: int | None, bot_id: str, now: datetime
+) -> list[Update]:
+    fresh = []
+    for update in updates:
+        incoming = describe(update, agent_chat)
+        if incoming is None:
+            fresh.append(update)  # nothing to store; the handlers may still know it
+            continue
+        try:
+            with session.begin_nested():  # one malformed update must not block the batch
+                created = _record(session, update.update_id, incoming, now, bot_id)
+        except InvalidInput:
+            log.exception("update %s cannot be stored: dropped", update.update_id)
+            continue
+        if created:
+            fresh.append(update)
+        else:
+            log.info("update %s was delivered again: already stored", update.update_id)
+    return fresh
+
+
+async def store_updates(gw: Gateway, updates: Sequence[Update]) -> list[Update]:
+    """Stores a batch of updates in one transaction; returns those seen for the first time.
+
+    Raises when the database cannot store them: the caller must then not confirm
+    them to Telegram (bot.intake).
+    """
+    return await gw.db(_store_batch, updates, gw.agent_chat, gw.bot_id, gw.clock())
 
 
 def _kick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -193,7 +216,7 @@ async def send_to_buyer(
             now=gw.clock(),
         )
 
-    await gw.db(store)
+    await gw.db_until_done(store)
     return True
 
 
@@ -266,9 +289,9 @@ async def handle_next(gw: Gateway, chat_id: str) -> bool:
         await _dispatch(gw, job, now)
     except asyncio.CancelledError:
         raise
-    except Exception:
-        if job.attempts < MAX_ATTEMPTS:
-            raise  # still "processing": the worker tries it again
+    except Exception as exc:
+        if job.attempts < MAX_ATTEMPTS or isinstance(exc, ShopUnavailable):
+            raise  # still "processing": the worker tries it again (a database outage never counts)
         # A message that keeps failing must not block the chat: an agent gets it raw.
         log.exception(
             "giving up on message %s of chat %s after %s attempts", job.inbound_id, chat_id, job.attempts
@@ -381,9 +404,9 @@ async def _draft(gw: Gateway, job: Job) -> None:
         return
     for reply in draft.replies:
         if not await send_to_buyer(gw, job.chat_id, job.conversation_id, reply, draft_id=draft_id):
-            await gw.db(_claim, draft_id, ("pending",), "superseded")
+            await gw.db_until_done(_claim, draft_id, ("pending",), "superseded")
             return
-    await gw.db(_claim, draft_id, ("pending",), "sent")
+    await gw.db_until_done(_claim, draft_id, ("pending",), "sent")
 
 
 async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
@@ -414,9 +437,8 @@ def _low_confidence(gw: Gateway, draft: PipelineDraft) -> bool:
 def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -> tuple[int, bool]:
     now = gw.clock()
     decision: RouteDecision = draft.decision
-    if decision.auto_send and desk_store.waiting_drafts(
-        job.conversation_id, before_id=2**62, session=session
-    ):
+    # The new draft is not stored yet, so every waiting draft is an earlier one.
+    if decision.auto_send and desk_store.waiting_drafts(job.conversation_id, session=session):
         # Never answer a later message before an earlier one an agent still holds.
         decision = RouteDecision(False, "earlier_waiting")
     # The card's candidates: a fallback's ranking starts with nlu_fallback, which is no candidate.

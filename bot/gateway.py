@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -21,6 +22,8 @@ from bot.delivery import Delivery
 from bot.rasa_client import RasaClient
 from bot.routing import RoutingConfig
 from bot.settings import Settings
+from shop.db import db_errors_as_shop_errors
+from shop.errors import ShopUnavailable
 from shop.policy_context import ShopWideCache
 
 if TYPE_CHECKING:
@@ -55,15 +58,42 @@ class Gateway:
     timers: dict[int, asyncio.Task[None]] = field(default_factory=dict)
     # Promotions and phone tails for the policy checks, read at most every 30 s.
     shop_wide: ShopWideCache = field(default_factory=ShopWideCache)
+    _record_threads: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=2, thread_name_prefix="gateway-record")
+    )
 
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `work(session, *args, **kwargs)` in a thread, in one committed transaction."""
+        return await asyncio.to_thread(self._transaction, work, *args, **kwargs)
 
-        def run() -> T:
+    def _transaction(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        # Connection errors outside repository functions (begin, commit) are outages too.
+        with db_errors_as_shop_errors():
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
                 return work(session, *args, **kwargs)
 
-        return await asyncio.to_thread(run)
+    async def db_until_done(self, work: Callable[..., T], *args: Any) -> T:
+        """Like `db`, but waits out a database outage: for records of what already happened
+        (a reply that went out must be recorded, or a restart would send it again)."""
+        failures = 0
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                # Threads of their own: not queued behind other chats' work, since until this
+                # commits a crash would make the next start send the reply again.
+                return await loop.run_in_executor(self._record_threads, self._transaction, work, *args)
+            except ShopUnavailable:
+                failures += 1
+                delay = min(
+                    self.settings.store_retry_max_s, self.settings.store_retry_base_s * 2 ** (failures - 1)
+                )
+                log.warning("the database is unavailable; recording again in %.1f s", delay)
+                await asyncio.sleep(delay)
+
+    @property
+    def bot_id(self) -> str:
+        """The bot's own id (the token's part before ":"): update ids count per bot."""
+        return (self.settings.telegram_token or "").split(":", 1)[0]
 
     @property
     def agent_chat(self) -> int | None:
@@ -100,3 +130,4 @@ class Gateway:
         for task in timers:
             task.cancel()
         await asyncio.gather(*timers, return_exceptions=True)
+        self._record_threads.shutdown(wait=False)

@@ -3,7 +3,9 @@
 Messages still "pending"/"processing" go back to their chat's worker (oldest
 first); drafts still waiting for an agent get their card (if it was never
 posted) and their holding timer (for the time left); an auto-send draft that
-was stored but not marked sent is sent now (at least once beats never).
+was stored but not marked sent is sent now, except the texts already recorded
+as sent (a text whose send was cut off before it was recorded goes out again:
+at least once beats never).
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import buyers
 from bot.gateway import CHANNEL, Gateway
 from shop import channel_store, desk_store
+from shop.models import OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +36,14 @@ class Unfinished:
     conversation_id: int
     blocked: bool
     texts: list[str]
+    sent: int  # how many of `texts` are recorded as sent (they go out in order)
+
+
+def _sent_count(session: Session, draft_id: int) -> int:
+    stmt = select(func.count(OutboundMessage.id)).where(
+        OutboundMessage.draft_id == draft_id, OutboundMessage.status == "sent"
+    )
+    return int(session.scalar(stmt) or 0)
 
 
 def _scan(session: Session) -> tuple[list[str], list[Unfinished]]:
@@ -43,7 +55,7 @@ def _scan(session: Session) -> tuple[list[str], list[Unfinished]]:
         drafts.append(
             Unfinished(
                 draft.id, draft.state, draft.auto_send, bool(draft.card_message_id), draft.created_at,
-                conv.chat_id, conv.id, conv.blocked, list(draft.texts or []),
+                conv.chat_id, conv.id, conv.blocked, list(draft.texts or []), _sent_count(session, draft.id),
             )
         )  # fmt: skip
     return chats, drafts
@@ -56,7 +68,7 @@ async def resume(gw: Gateway) -> None:
         if draft.blocked:
             continue
         if draft.auto_send and draft.state == "pending":
-            for text in draft.texts:
+            for text in draft.texts[draft.sent :]:
                 await buyers.send_to_buyer(
                     gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id
                 )

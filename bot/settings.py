@@ -58,6 +58,9 @@ class Settings:
     group_send_interval_s: float = 3.0
     send_attempts: int = 5  # network errors / flood limits before giving up on a message
     poll_timeout_s: int = 10  # getUpdates long-poll length
+    # Updates that cannot be stored (database down): fetched again after base, 2*base, ... up to max s.
+    store_retry_base_s: float = 0.5
+    store_retry_max_s: float = 10.0
     routing_file: Path = PROJECT_ROOT / "responses" / "routing.yml"
     project_root: Path = PROJECT_ROOT
     var_dir: Path = VAR_DIR
@@ -108,6 +111,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rasa_max_chars=int(env.get("RASA_MAX_CHARS", str(MODEL_MAX_CHARS))),
         chat_send_interval_s=float(env.get("CHAT_SEND_INTERVAL_SECONDS", "1")),
         group_send_interval_s=float(env.get("GROUP_SEND_INTERVAL_SECONDS", "3")),
+        store_retry_base_s=float(env.get("STORE_RETRY_SECONDS", "0.5")),
+        store_retry_max_s=float(env.get("STORE_RETRY_MAX_SECONDS", "10")),
         routing_file=Path(env.get("ROUTING_FILE", str(PROJECT_ROOT / "responses" / "routing.yml"))),
         var_dir=Path(env.get("VAR_DIR", str(VAR_DIR))),
     )

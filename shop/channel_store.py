@@ -8,7 +8,7 @@ desk). State changes that two people may trigger at once (two agents pressing
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -48,6 +48,17 @@ def _optional_key(value: object, field: str) -> str | None:
     return None if value is None else require_key(value, field)
 
 
+# Telegram keeps an undelivered update at most 24 hours: a redelivery comes within that.
+REDELIVERY_WINDOW = timedelta(hours=24)
+_IDENTITY = ("chat_id", "user_id", "kind", "text", "file_id")
+
+
+def _is_redelivery(row: InboundMessage, values: dict[str, Any]) -> bool:
+    """The same update again: recent, and from the same chat and sender with the same content."""
+    recent = row.received_at >= values["received_at"] - REDELIVERY_WINDOW
+    return recent and all(getattr(row, name) == values[name] for name in _IDENTITY)
+
+
 @translate_db_errors
 def record_inbound(
     *,
@@ -58,14 +69,23 @@ def record_inbound(
     kind: str = "text",
     text: str | None = None,
     file_id: str | None = None,
+    bot_id: str | int = "",
     session: Session,
     now: datetime | None = None,
 ) -> tuple[InboundMessage, bool]:
-    """Store a received message once per (channel, update_key); ``created`` is False for a redelivery."""
+    """Store a received message once per (channel, bot_id, update_key); ``created`` is False for a redelivery.
+
+    Update ids are not unique forever (Telegram starts over after a week idle or
+    for a new bot): a stored row with the same key counts only when it is a
+    redelivery (`_is_redelivery`); otherwise its key is retired (suffixed with
+    its row id, the row itself kept) and the new message stored.
+    """
     chan = require_key(channel, "channel", 32)
-    key = require_key(update_key, "update_key", 128)
+    bot = "" if bot_id in ("", None) else require_key(bot_id, "bot_id", 32)
+    key = require_key(update_key, "update_key", 100)
     values = {
         "channel": chan,
+        "bot_id": bot,
         "update_key": key,
         "chat_id": require_key(chat_id, "chat_id"),
         "user_id": require_key(user_id, "user_id"),
@@ -77,9 +97,22 @@ def record_inbound(
         "status": "pending",
         "attempts": 0,
     }
-    created = insert_ignoring_conflict(session, InboundMessage, values, conflict=["channel", "update_key"])
-    stmt = select(InboundMessage).where(InboundMessage.channel == chan, InboundMessage.update_key == key)
-    return session.scalars(stmt).one(), created
+    same_key = select(InboundMessage).where(
+        InboundMessage.channel == chan, InboundMessage.bot_id == bot, InboundMessage.update_key == key
+    )
+    for _ in range(3):  # a concurrent writer of the same key can win a round
+        created = insert_ignoring_conflict(
+            session, InboundMessage, values, conflict=["channel", "bot_id", "update_key"]
+        )
+        row = session.scalars(same_key.execution_options(populate_existing=True)).one()
+        if created or _is_redelivery(row, values):
+            return row, created
+        session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == row.id, InboundMessage.update_key == key)
+            .values(update_key=f"{key}~{row.id}")
+        )
+    return row, False
 
 
 @translate_db_errors

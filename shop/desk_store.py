@@ -78,14 +78,15 @@ def last_draft(conversation_id: int, *, session: Session) -> Draft | None:
 
 
 @translate_db_errors
-def waiting_drafts(conversation_id: int, *, before_id: int, session: Session) -> int:
-    """How many earlier drafts of the conversation still wait for an agent."""
+def waiting_drafts(conversation_id: int, *, before_id: int | None = None, session: Session) -> int:
+    """How many drafts of the conversation still wait for an agent (all, or those before ``before_id``)."""
     stmt = select(func.count(Draft.id)).where(
         Draft.conversation_id == conversation_id,
-        Draft.id < before_id,
         Draft.state.in_(("pending", "overdue")),
         Draft.auto_send.is_(False),
     )
+    if before_id is not None:
+        stmt = stmt.where(Draft.id < before_id)
     return int(session.scalar(stmt) or 0)
 
 

@@ -133,9 +133,11 @@ class PostgresServer:
         )
         self._pg_ctl("-l", str(self.root / "server.log"), "-w", "-t", "60", "-o", options, "start")
 
-    def stop(self) -> None:
+    def stop(self, mode: str = "immediate") -> None:
+        """Stops the server; "fast" keeps every commit (the server runs with
+        synchronous_commit=off, so "immediate" may lose the last ones, like a crash)."""
         if (self.datadir / "postmaster.pid").exists():
-            self._pg_ctl("-m", "immediate", "-w", "stop", check=False)
+            self._pg_ctl("-m", mode, "-w", "stop", check=False)
 
     def wait_ready(self, timeout_s: float = 30) -> None:
         deadline = time.monotonic() + timeout_s

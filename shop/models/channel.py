@@ -54,12 +54,16 @@ class Conversation(Base):
 
 
 class InboundMessage(Base):
-    """A message received from a channel; ``update_key`` dedups redelivered updates."""
+    """A message received from a channel; ``update_key`` dedups redelivered updates.
+
+    Unique per channel and bot, so two channels' or two bots' update counters
+    cannot collide; a key the channel reuses later (Telegram does after a week
+    idle) retires the old row's key (``shop.channel_store.record_inbound``).
+    """
 
     __tablename__ = "inbound_messages"
     __table_args__ = (
-        # Unique per channel, so two channels' update counters cannot collide.
-        UniqueConstraint("channel", "update_key"),
+        UniqueConstraint("channel", "bot_id", "update_key"),
         CheckConstraint(one_of("kind", INBOUND_KINDS), name="kind"),
         CheckConstraint(one_of("status", INBOUND_STATUSES), name="status"),
         Index("ix_inbound_messages_status", "status", "received_at"),
@@ -67,6 +71,8 @@ class InboundMessage(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))
+    # The receiving bot (Telegram: the token's part before ":"); '' where there is none.
+    bot_id: Mapped[str] = mapped_column(String(32), default="", server_default="")
     update_key: Mapped[str] = mapped_column(String(128))
     chat_id: Mapped[str] = mapped_column(String(64))
     user_id: Mapped[str] = mapped_column(String(64))

@@ -1,6 +1,6 @@
 """The Telegram harness: the real ptb Application against a fake Bot API and a fake Rasa.
 
-Each test gets a migrated SQLite shop with the demo data, a `FakeBotApi` and a
+Each test runs on SQLite and on PostgreSQL (``db_url``): a migrated shop with the demo data, a `FakeBotApi` and a
 `FakeRasa` on localhost ports, and a `Harness` that starts the gateway exactly
 as `run_polling` would (initialize, start_gateway, start_polling, start), or as
 `run_webhook` would when `webhook_url` is set (start_webhook with bot.serve's
@@ -216,15 +216,15 @@ def fake_rasa() -> FakeRasa:
 
 
 @pytest.fixture
-def shop_engine(sqlite_url: str, demo_data: dict) -> Engine:
-    engine = make_engine(sqlite_url)
+def shop_engine(db_url: str, demo_data: dict) -> Engine:
+    engine = make_engine(db_url)
     with Session(engine) as session, session.begin():
         load_demo(session, data=demo_data)
     return engine
 
 
 @pytest.fixture
-def settings(fake_api: FakeBotApi, fake_rasa: FakeRasa, sqlite_url: str) -> Settings:
+def settings(fake_api: FakeBotApi, fake_rasa: FakeRasa, db_url: str) -> Settings:
     return Settings(
         rasa_urls=(fake_rasa.url,),
         telegram_token=fake_api.token,
@@ -233,7 +233,7 @@ def settings(fake_api: FakeBotApi, fake_rasa: FakeRasa, sqlite_url: str) -> Sett
         agent_ids=frozenset(AGENTS),
         supervisor_ids=frozenset({SUPERVISOR}),
         holding_after_s=30.0,
-        database_url=sqlite_url,
+        database_url=db_url,
         rasa_retry_base_s=0.05,
         rasa_retry_max_s=0.2,
         chat_send_interval_s=0.0,

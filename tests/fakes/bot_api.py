@@ -76,6 +76,8 @@ class FakeBotApi:
         self._faults: list[tuple[str, int | None, int, str, dict | None]] = []
         self.blocked_chats: set[int] = set()
         self.webhook: dict[str, Any] | None = None  # setWebhook's parameters, until deleteWebhook
+        # Every getUpdates answered: (the offset asked for, the update ids handed out).
+        self.polls: list[tuple[int, list[int]]] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
@@ -121,6 +123,11 @@ class FakeBotApi:
             # Unconfirm it: a client asking without an offset (a fresh start) gets it again.
             self._confirmed = min(self._confirmed, update_id - 1)
             self._cond.notify_all()
+
+    def times_handed_out(self, update_id: int) -> int:
+        """How many getUpdates answers carried this update (more than one: it was not confirmed)."""
+        with self._cond:
+            return sum(update_id in ids for _, ids in self.polls)
 
     def pending_updates(self) -> int:
         with self._cond:
@@ -295,6 +302,7 @@ class FakeBotApi:
 
     def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)  # Telegram's default and maximum
         timeout = min(float(params.get("timeout") or 0), self.poll_cap_s)
         deadline = time.monotonic() + timeout
         with self._cond:
@@ -302,8 +310,9 @@ class FakeBotApi:
                 # Asking from `offset` confirms every update before it (Telegram's rule).
                 self._confirmed = max(self._confirmed, offset - 1)
             while True:
-                ready = self._ready(offset)
+                ready = self._ready(offset)[:limit]
                 if ready or time.monotonic() >= deadline:
+                    self.polls.append((offset, [u["update_id"] for u in ready]))
                     return ready
                 self._cond.wait(max(0.0, deadline - time.monotonic()))
 

@@ -32,6 +32,8 @@ class Turn:
     delay_s: float = 0.0  # a slow model: makes per-chat ordering observable
     # The whole intent_ranking, as Rasa sends it (a fallback puts nlu_fallback first); overrides runner_up.
     ranking: list[tuple[str, float]] | None = None
+    # Set: the answer waits until the test sets it (ordering without timing assumptions).
+    hold: threading.Event | None = None
 
 
 def _body(turn: Turn, text: str) -> dict[str, Any]:
@@ -65,6 +67,9 @@ class FakeRasa:
         self.requests: list[dict[str, Any]] = []  # every request, answered or not
         self.received: list[dict[str, Any]] = []  # every request that got an answer
         self.on_request: Callable[[dict[str, Any]], None] | None = None
+        self._gate = threading.Event()  # cleared by hold(): every answer waits for release()
+        self._gate.set()
+        self.waiting = 0  # answers being held now
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -81,6 +86,13 @@ class FakeRasa:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def hold(self) -> None:
+        """From now on every answer waits until `release()` (the gateway stays mid-turn)."""
+        self._gate = threading.Event()
+
+    def release(self) -> None:
+        self._gate.set()
 
     def texts(self) -> list[str]:
         with self._lock:
@@ -116,6 +128,15 @@ class FakeRasa:
                 turn = fake.script.get(body.get("message"), fake.default)
                 if turn.delay_s:
                     threading.Event().wait(turn.delay_s)
+                if turn.hold is not None:
+                    turn.hold.wait(30)
+                gate = fake._gate
+                if not gate.is_set():
+                    with fake._lock:
+                        fake.waiting += 1
+                    gate.wait(30)
+                    with fake._lock:
+                        fake.waiting -= 1
                 with fake._lock:
                     fake.received.append(body)
                 self._send(200, _body(turn, body.get("message", "")))

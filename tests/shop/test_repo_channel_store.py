@@ -41,10 +41,31 @@ def test_record_inbound_is_idempotent(session: Session) -> None:
     assert created and first.status == "pending" and first.attempts == 0
     assert (first.chat_id, first.user_id, first.text) == ("555", "777", "你好")
     session.commit()
-    again, created_again = _inbound(session, text="redelivered")
+    again, created_again = _inbound(session)  # Telegram delivers the same update again
     assert not created_again and again.id == first.id and again.text == "你好"
     other_channel, created_other = _inbound(session, channel="simulator")
     assert created_other and other_channel.id != first.id
+
+
+def test_a_reused_update_key_is_a_new_message_not_a_redelivery(session: Session) -> None:
+    """Telegram starts update ids over after a week idle or for a new bot: those are new messages."""
+    week_ago = utcnow() - timedelta(days=8)
+    old, _ = _inbound(session, key="41", now=week_ago)
+    session.commit()
+    # The same id a week later, even with the same text: the old one cannot be redelivered any more.
+    new, created = _inbound(session, key="41")
+    assert created and new.id != old.id and new.update_key == "41"
+    session.refresh(old)
+    assert old.update_key == f"41~{old.id}" and old.text == "你好"  # the old message is kept
+    # Within a day, but another message under the same id (ids started over with a new token).
+    other, created_other = _inbound(session, key="41", text="新的问题")
+    assert created_other and other.text == "新的问题"
+    # Another bot's update 41 is its own.
+    _, created_for_other_bot = _inbound(session, key="41", text="新的问题", bot_id="424242")
+    assert created_for_other_bot
+    # And a real redelivery of the newest one is still recognised.
+    _, again = _inbound(session, key="41", text="新的问题")
+    assert not again
 
 
 def test_inbound_kinds(session: Session) -> None:

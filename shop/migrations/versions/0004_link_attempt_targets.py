@@ -1,10 +1,9 @@
 """Link attempts remember their target (order digest, buyer) for per-target lock-outs.
 
-Task "linkdesk" (issue 16 item 4). Revises 0002; if another migration lands
-first, re-chain ``down_revision`` at merge.
+Issue 16 item 4: the linking lock counts per order and per buyer too.
 
-Revision ID: 0003_linkdesk
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-06
 """
 
@@ -13,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_linkdesk"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
