@@ -20,7 +20,12 @@ from trainer.settings import Project
 
 def add(project: Project, text: str, intent: str, *, by: str) -> Written:
     written = add_example(
-        text, intent, nlu_dir=project.nlu_dir, domain=project.domain, heldout=project.heldout
+        text,
+        intent,
+        nlu_dir=project.nlu_dir,
+        domain=project.domain,
+        heldout=project.heldout,
+        real_buyers=project.real_buyers,
     )
     journal.record(
         project.trainer_dir, kind="add", text=written.text, intent=intent, file=written.file.name, by=by
@@ -33,7 +38,12 @@ def label(project: Project, db_url: str, item_id: int, intent: str, *, by: str) 
         item = get_item(item_id, session=session)
         # The inbox keeps no entities; and the training data annotates none (see nludata).
         written = add_example(
-            item.text, intent, nlu_dir=project.nlu_dir, domain=project.domain, heldout=project.heldout
+            item.text,
+            intent,
+            nlu_dir=project.nlu_dir,
+            domain=project.domain,
+            heldout=project.heldout,
+            real_buyers=project.real_buyers,
         )
         set_status(item_id, "labelled", session=session)
     journal.record(

@@ -24,6 +24,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from trainer import realbuyers
 from trainer.textnorm import BadText, clean, key
 
 # Rasa's own annotation pattern (rasa/shared/nlu/training_data/entities_parser.py).
@@ -194,9 +195,14 @@ def add_example(
     nlu_dir: Path,
     domain: Path,
     heldout: Path | None = None,
+    real_buyers: Path | None = None,
     entities: list[dict[str, Any]] | None = None,
 ) -> Written:
-    """Adds one phrasing under `intent`, refusing unknown intents, duplicates and conflicts."""
+    """Adds one phrasing under `intent`, refusing unknown intents, duplicates and conflicts.
+
+    Also refused: a held-out phrasing, and a copy or close variant of a real buyer's
+    message when `real_buyers` is a folder holding them (trainer.realbuyers).
+    """
     intents = domain_intents(domain)
     if intent not in intents:
         raise Refused(f"unknown intent '{intent}'. Valid intents / 可用意图: {', '.join(intents)}")
@@ -220,6 +226,10 @@ def add_example(
                     "this phrasing is in the held-out test set; training on it would make the "
                     "evaluation lie / 这句在测试集里，不能用来训练"
                 )
+    if real_buyers is not None:
+        match = realbuyers.find(wanted, realbuyers.load_keys(real_buyers))
+        if match is not None:
+            raise Refused(match.refusal())
     # read_examples strips markup: the annotated types come from the raw lines.
     allowed = annotated_entity_types(_raw_examples(nlu_dir)) if entities else set()
     final = annotate(cleaned, entities or [], allowed)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shop.paths import PROJECT_ROOT
+from trainer import realbuyers
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,11 @@ class Project:
     @property
     def heldout(self) -> Path:
         return self.root / "tests" / "nlu_heldout" / "heldout.yml"
+
+    @property
+    def real_buyers(self) -> Path:
+        """Real buyer messages beside the project (evaluation only; may be absent)."""
+        return realbuyers.default_dir(self.root)
 
     @property
     def var_dir(self) -> Path:
