@@ -13,7 +13,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from nlu.components.sentence_vectors import SentenceVectorFeaturizer
+from nlu.components.sentence_vectors import MAX_CHARS, SentenceVectorFeaturizer
 
 
 def _featurizer(model_storage: Any, execution_context: Any, **config: Any) -> SentenceVectorFeaturizer:
@@ -42,6 +42,9 @@ def test_vectors_of_mixed_input(model_storage: Any, execution_context: Any) -> N
     assert float(a @ b.T) > float(a @ c.T)
     # Whitespace carries nothing: a zero vector, no error.
     assert not _vector(featurizer, " \u3000\t").any()
+    # A very long message is read from its start (the encoder's cost grows with length).
+    long = "这件衣服我想退货" * 1000
+    assert np.allclose(_vector(featurizer, long), _vector(featurizer, long[:MAX_CHARS]))
 
 
 def test_training_data_gets_the_same_vectors_in_batches(model_storage: Any, execution_context: Any) -> None:
