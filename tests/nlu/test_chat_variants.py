@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ruamel.yaml import YAML
 
-from nlu.chat_variants import DATA_PATH, canonical_text, token_word
+from nlu.chat_variants import DATA_PATH, canonical_text, spelled_out, token_word
 
 
 def test_same_length_spellings_keep_offsets() -> None:
@@ -42,3 +42,18 @@ def test_canonical_text(text: str, expected: str) -> None:
 )
 def test_token_word(token: str, word: str) -> None:
     assert token_word(token) == word
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("👎", "不要"),
+        ("😡😡 haode", "生气生气 好的"),
+        ("ok👍\ufe0f\u200b", "ok好的"),
+        ("木有收到", "没有收到"),
+        ("shao hao", "shao 好"),  # a Latin spelling only as a whole word
+        ("haodebuhao", "haodebuhao"),
+    ],
+)
+def test_spelled_out(text: str, expected: str) -> None:
+    assert spelled_out(text) == expected

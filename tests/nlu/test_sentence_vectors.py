@@ -47,6 +47,16 @@ def test_vectors_of_mixed_input(model_storage: Any, execution_context: Any) -> N
     assert np.allclose(_vector(featurizer, long), _vector(featurizer, long[:MAX_CHARS]))
 
 
+def test_an_emoji_is_encoded_as_the_word_it_stands_for(model_storage: Any, execution_context: Any) -> None:
+    # The encoder reads every emoji as one unknown symbol: 👎 and 😡 came out as
+    # the same vector as 👍 (and the model read all three as a yes).
+    featurizer = _featurizer(model_storage, execution_context)
+    yes, no, angry = (_vector(featurizer, t) for t in ("👍", "👎", "😡"))
+    assert not np.allclose(yes, no) and not np.allclose(no, angry)
+    assert np.allclose(no, _vector(featurizer, "不要"))
+    assert np.allclose(_vector(featurizer, "haode👌\u200b"), _vector(featurizer, "好的好的"))
+
+
 def test_training_data_gets_the_same_vectors_in_batches(model_storage: Any, execution_context: Any) -> None:
     featurizer = _featurizer(model_storage, execution_context, scale=2.0)
     texts = [f"第{i}件什么时候发货" for i in range(70)]  # more than one batch
