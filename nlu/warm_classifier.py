@@ -76,9 +76,13 @@ def column_names(messages: List[Message]) -> Optional[List[ColumnName]]:
         return None
     names: List[ColumnName] = []
     for origin, width, sparse in next(iter(layouts)):
+        if not sparse:
+            # A pretrained dense vector's dimensions mean the same in every training.
+            names.extend((origin, f"dense:{index}") for index in range(width))
+            continue
         # A featurizer is trained as node `train_X`, and featurizes as `run_X` (Rasa's recipe).
         known = _names_by_origin.get(origin) or _names_by_origin.get(origin.replace("run_", "train_", 1))
-        if not sparse or known is None or len(known) != width:
+        if known is None or len(known) != width:
             return None
         names.extend((origin, name) for name in known)
     return names

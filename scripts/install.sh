@@ -23,9 +23,11 @@ find_python() {
 
 # install_env DIR MINOR LOCK PURPOSE
 install_env() {
-  local dir="$1" minor="$2" lock="$3" purpose="$4" python stamp want
+  local dir="$1" minor="$2" lock="$3" purpose="$4" python stamp want hashed
   stamp="$dir/.installed-lock"
+  hashed="${lock%.lock}-hashed.lock"  # packages installed only if their wheel's hash matches
   want="$(sha256sum "$lock" | cut -d' ' -f1)"
+  if [ -f "$hashed" ]; then want="$want-$(sha256sum "$hashed" | cut -d' ' -f1)"; fi
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$dir/bin/python" ]; then
     return 0
   fi
@@ -36,6 +38,9 @@ Install it (e.g. 'pyenv install ${minor}' or your distribution's python${minor} 
   # The lock file holds every package at an exact version (setuptools and wheel
   # too): no resolution, identical installs.
   "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps -r "$lock"
+  if [ -f "$hashed" ]; then
+    "$dir/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r "$hashed"
+  fi
   echo "$want" > "$stamp"
 }
 

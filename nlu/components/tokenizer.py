@@ -23,6 +23,8 @@ from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
 import nlu.normalize
+from nlu.chat_variants import DATA_PATH as CHAT_VARIANTS_PATH
+from nlu.chat_variants import canonical_text, token_word
 from nlu.components._fingerprint import hash_paths
 from nlu.normalize import normalize
 
@@ -36,7 +38,15 @@ _PIECE_RE = re.compile(r"\d+(?:\.\d+)*|[^\d\s]+")
 
 
 def split_pieces(word: str, start: int) -> List[tuple]:
-    """Split one jieba word at digit/non-digit boundaries; drop whitespace."""
+    """Split one jieba word at digit/non-digit boundaries; drop whitespace.
+
+    A word that stands for another (an emoji, a chat spelling: nlu/chat_variants.py)
+    is one token with that word as its text, spanning what the buyer typed; a
+    word of invisible characters only is dropped.
+    """
+    meant = token_word(word)
+    if meant != word:
+        return [(meant, start, start + len(word))] if meant.strip() else []
     return [(m.group(), start + m.start(), start + m.end()) for m in _PIECE_RE.finditer(word)]
 
 
@@ -53,17 +63,17 @@ class ShopJiebaTokenizer(JiebaTokenizer):
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """Hash the dictionary files (not just their path) and the normaliser."""
         merged = {**cls.get_default_config(), **(config or {})}
-        paths = [nlu.normalize.__file__]
+        paths = [nlu.normalize.__file__, CHAT_VARIANTS_PATH]
         if merged.get("dictionary_path"):
             paths.append(merged["dictionary_path"])
         return hash_paths(paths)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        """Tokens of the normalised text, offsets into the original text."""
+        """Tokens of the normalised text (chat spellings read as words), offsets into the original."""
         import jieba
 
         text = message.get(attribute) or ""
-        normalised = normalize(text)
+        normalised = canonical_text(normalize(text))
         tokens = [
             Token(piece, piece_start, piece_end)
             for word, start, _ in jieba.tokenize(normalised)

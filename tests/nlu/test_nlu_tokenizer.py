@@ -67,6 +67,14 @@ def _tokens(tokenizer: ShopJiebaTokenizer, text: str) -> list[tuple]:
         ),
         ("订单5021873340001", [("订单", 0, 2), ("5021873340001", 2, 15)]),
         ("   ", []),
+        # Chat spellings and emoji read as words (nlu/chat_variants.yml), offsets kept;
+        # the variation selector and the zero-width space are no tokens.
+        (
+            "木有收到 蟹蟹👍️\u200b",
+            [("没有", 0, 2), ("收到", 2, 4), ("谢谢", 5, 7), ("好的", 7, 8)],
+        ),
+        ("haode 好滴😡😡", [("好的", 0, 5), ("好", 6, 7), ("的", 7, 8), ("生气", 8, 9), ("生气", 9, 10)]),
+        ("\u200b\ufeff \u3000\u00a0\t", []),
     ],
 )
 def test_tokens_and_offsets(text: str, expected: list, model_storage: Any, execution_context: Any) -> None:

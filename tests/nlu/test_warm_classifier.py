@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from nlu import warm_classifier
 from nlu.warm_classifier import starting_weights
 
 OLD_NAMES = [("words", "包邮"), ("words", "起球"), ("chars", "码")]
@@ -35,3 +37,25 @@ def test_the_same_token_from_another_featurizer_is_another_feature() -> None:
 def test_other_intents_start_from_zero() -> None:
     assert starting_weights(PREVIOUS, OLD_NAMES, np.array(["ask_pilling", "ask_size", "greet"])) is None
     assert starting_weights(PREVIOUS, OLD_NAMES, OLD_CLASSES[:2]) is None
+
+
+def test_a_dense_vectors_columns_are_named_by_dimension(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scipy.sparse as sp
+    from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
+    from rasa.shared.nlu.training_data.features import Features
+    from rasa.shared.nlu.training_data.message import Message
+
+    monkeypatch.setitem(warm_classifier._names_by_origin, "train_words", ["包邮", "起球"])
+    messages = []
+    for text in ("包邮吗", "起球吗"):
+        message = Message({TEXT: text})
+        message.add_features(Features(sp.coo_matrix([[1.0, 0.0]]), FEATURE_TYPE_SENTENCE, TEXT, "run_words"))
+        message.add_features(Features(np.ones((1, 3)), FEATURE_TYPE_SENTENCE, TEXT, "run_use"))
+        messages.append(message)
+    assert warm_classifier.column_names(messages) == [
+        ("run_words", "包邮"),
+        ("run_words", "起球"),
+        ("run_use", "dense:0"),
+        ("run_use", "dense:1"),
+        ("run_use", "dense:2"),
+    ]
