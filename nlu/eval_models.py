@@ -32,6 +32,8 @@ CV_CACHE = ROOT / "var" / "cache" / "nlu-cv"
 COMPONENT_INPUTS = [
     "nlu/components",
     "nlu/normalize.py",
+    "nlu/chat_variants.py",
+    "nlu/chat_variants.yml",
     "nlu/extract.py",
     "nlu/measurements.py",
     "nlu/numbers.py",
