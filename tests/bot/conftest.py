@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from telegram.ext import Application
 
@@ -29,6 +29,7 @@ from bot.serve import webhook_options
 from bot.settings import Settings
 from shop.db import make_engine
 from shop.demo import load_demo
+from shop.models import Draft
 from tests.fakes.bot_api import BOT_USER, FakeBotApi
 from tests.fakes.rasa import FakeRasa
 
@@ -180,6 +181,20 @@ class Harness:
             lambda: len(self.cards()) >= count and self.cards(), what=f"{count} cards"
         )
         return cards[count - 1].params["_message_id"]
+
+    async def draft_of_card(self, card_id: int) -> int:
+        """The id of the draft whose card this is, once the gateway has recorded it.
+
+        The card is recorded on its draft right after Telegram accepts it: a press
+        before that is refused as not this draft's card, so tests wait for it."""
+        return await self.wait_for(
+            lambda: self.db(
+                lambda s: s.scalars(
+                    select(Draft.id).where(Draft.card_message_id == str(card_id))
+                ).one_or_none()
+            ),
+            what=f"card {card_id} recorded on its draft",
+        )
 
     def edits_of(self, card_id: int) -> list[str]:
         return [

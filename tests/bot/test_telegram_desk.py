@@ -24,8 +24,7 @@ async def _card(harness: Harness, text: str = COMPLAINT) -> tuple[int, int]:
     await harness.start()
     harness.buyer_says(text)
     card_id = await harness.wait_card()
-    draft_id = harness.db(lambda s: s.scalars(select(Draft.id)).one())
-    return card_id, draft_id
+    return card_id, await harness.draft_of_card(card_id)
 
 
 def _policy_warning(harness: Harness) -> str | None:

@@ -136,7 +136,7 @@ async def _unsure_confirmation_card(harness: Harness) -> tuple[int, int]:
     await harness.start()
     harness.buyer_says("？")
     card_id = await harness.wait_card()
-    return card_id, harness.db(lambda s: s.scalars(select(Draft.id)).one())
+    return card_id, await harness.draft_of_card(card_id)
 
 
 def _requests(harness: Harness) -> int:
