@@ -1,4 +1,4 @@
-"""Address changes (intent change_address): adapter around ``shop.address_rules``."""
+"""Address changes (intent change_address): adapter around ``shop.rules.address``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, ShopAction
 from actions.post_sale_common import buyer_orders, from_decision, hints_from, link_needed, slot, unresolved
-from shop.address_rules import decide_address_change
-from shop.order_choice import CHOSEN, choose_order
-from shop.order_view import OPEN_STATUSES
+from shop.rules.address import decide_address_change
+from shop.rules.order_choice import CHOSEN, choose_order
+from shop.rules.order_view import OPEN_STATUSES
 
 
 class ActionChangeAddress(ShopAction):

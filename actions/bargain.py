@@ -1,4 +1,4 @@
-"""Requests for a lower price (intent bargain): adapter around `shop.bargain`.
+"""Requests for a lower price (intent bargain): adapter around `shop.rules.bargain`.
 
 The number of bargain requests so far is kept in the `bargain_count` slot,
 which this action sets: the second request goes to an agent.
@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.presale_common import as_number
-from shop.bargain import decide
-from shop.offers import pointable
-from shop.policy_config import load_policy
-from shop.promotions import promotions_for_buyer
-from shop.vocabulary import load_vocabulary
+from shop.policy.config import load_policy
+from shop.policy.vocabulary import load_vocabulary
+from shop.rules.bargain import decide
+from shop.rules.offers import pointable
+from shop.store.promotions import promotions_for_buyer
 
 COUNT_SLOT = "bargain_count"
 TEMPLATES = {

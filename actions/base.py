@@ -91,7 +91,7 @@ class Context:
 
 
 def _default_engine() -> Engine:
-    from shop.db import make_engine
+    from shop.db.engine import make_engine
 
     return make_engine()
 
@@ -156,7 +156,7 @@ class ShopAction(Action, ABC):
         """Builds the draft for this message from the shop data."""
 
     def _run_in_session(self, tracker: Tracker) -> Draft:
-        from shop.linking import buyer_for_chat
+        from shop.store.linking import buyer_for_chat
 
         with Session(self.engine_factory()) as session, session.begin():
             metadata = (tracker.latest_message or {}).get("metadata") or {}
@@ -170,7 +170,7 @@ class ShopAction(Action, ABC):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        from shop.errors import ShopUnavailable
+        from shop.db.errors import ShopUnavailable
 
         try:
             draft = await asyncio.to_thread(self._run_in_session, tracker)

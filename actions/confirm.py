@@ -2,7 +2,7 @@
 
 ``action_return`` leaves the request in the ``pending_return`` slot. On "是"
 the request is checked again (time has passed, the slot may be stale) and
-filed through ``shop.return_confirmation`` (idempotent: a repeated "是" never
+filed through ``shop.store.return_confirmation`` (idempotent: a repeated "是" never
 records a second one). Filing cannot be undone, so a "yes" the model is not
 sure of (below ``returns.file_on_affirm_confidence`` in responses/policy.yml;
 an emoji or "？" can look like a weak yes) files nothing: the confirmation
@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.post_sale_common import from_decision, link_needed, slot
-from shop.policy_config import load_policy
-from shop.return_confirmation import FILE_ON_SEND, check_pending, file_checked, valid_pending
-from shop.returns_rules import confirmed_reply
+from shop.policy.config import load_policy
+from shop.rules.returns import confirmed_reply
+from shop.store.return_confirmation import FILE_ON_SEND, check_pending, file_checked, valid_pending
 
 _CLEAR = slot("pending_return", None)
 

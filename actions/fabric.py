@@ -1,4 +1,4 @@
-"""Fabric and care questions (intent ask_fabric_care): adapter around `shop.fabric_care`."""
+"""Fabric and care questions (intent ask_fabric_care): adapter around `shop.rules.fabric_care`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.presale_common import product_facts, product_in_question
-from shop.fabric_care import FabricAdvice, advise
-from shop.vocabulary import Vocabulary, load_vocabulary
+from shop.policy.vocabulary import Vocabulary, load_vocabulary
+from shop.rules.fabric_care import FabricAdvice, advise
 
 TEMPLATES = {
     "fabric_ask_product": "utter_fabric_ask_product",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
-from shop.policy_config import load_policy
+from shop.policy.config import load_policy
 
 
 class ActionGreet(ShopAction):

@@ -16,7 +16,7 @@ from actions.fabric import ActionFabricCare
 from actions.shipping import ActionShippingFee
 from actions.size import ActionSizeAdvice
 from actions.stock import ActionStock
-from shop.sizing import MEASUREMENTS
+from shop.rules.sizing import MEASUREMENTS
 
 # The questions a bare "...呢" can continue, and who answers them.
 CONTINUABLE: dict[str, type[ShopAction]] = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
-from shop.policy_config import load_policy
-from shop.vocabulary import load_vocabulary
+from shop.policy.config import load_policy
+from shop.policy.vocabulary import load_vocabulary
 
 
 class ActionInvoice(ShopAction):

@@ -1,4 +1,4 @@
-"""Order status questions (intent ask_order_status): adapter around ``shop.order_status``."""
+"""Order status questions (intent ask_order_status): adapter around ``shop.rules.order_status``."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from actions.post_sale_common import (
     slot,
     unresolved,
 )
-from shop.cues import asks_where_parcel
-from shop.order_choice import CHOSEN, SEVERAL, OrderChoice, choose_order, choose_parcel
-from shop.order_status import decide_parcels, decide_status
-from shop.order_view import OPEN_STATUSES
-from shop.policy_config import load_policy
-from shop.vocabulary import load_vocabulary
+from shop.policy.config import load_policy
+from shop.policy.vocabulary import load_vocabulary
+from shop.rules.cues import asks_where_parcel
+from shop.rules.order_choice import CHOSEN, SEVERAL, OrderChoice, choose_order, choose_parcel
+from shop.rules.order_status import decide_parcels, decide_status
+from shop.rules.order_view import OPEN_STATUSES
 
 # Sent after the parcels summary when one of them has gone quiet.
 PARCELS_STALE = "utter_parcels_stale"

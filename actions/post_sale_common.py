@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply
 from shop.channel_store import create_follow_up, get_conversation
-from shop.decision import Decision
 from shop.models import FollowUpTask
-from shop.order_choice import ASK, NO_ORDERS, OrderChoice, OrderHints
-from shop.order_view import OrderView, view_of
-from shop.orders import orders_for_buyer
-from shop.vocabulary import load_vocabulary
+from shop.policy.vocabulary import load_vocabulary
+from shop.rules.decision import Decision
+from shop.rules.order_choice import ASK, NO_ORDERS, OrderChoice, OrderHints
+from shop.rules.order_view import OrderView, view_of
+from shop.store.orders import orders_for_buyer
 
 
 def slot(name: str, value: Any) -> dict[str, Any]:

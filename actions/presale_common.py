@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from actions.base import Context
-from shop.catalogue import get_product
 from shop.models import Product
-from shop.vocabulary import number
+from shop.policy.vocabulary import number
+from shop.store.catalogue import get_product
 
 
 def product_in_question(ctx: Context, *, session: Session) -> Product | None:

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
-from shop.offers import answer, buyer_kind
-from shop.policy_config import load_policy
-from shop.promotions import is_newcomer, promotions_for_buyer
-from shop.vocabulary import load_vocabulary
+from shop.policy.config import load_policy
+from shop.policy.vocabulary import load_vocabulary
+from shop.rules.offers import answer, buyer_kind
+from shop.store.promotions import is_newcomer, promotions_for_buyer
 
 
 class ActionPromotion(ShopAction):

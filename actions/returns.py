@@ -1,4 +1,4 @@
-"""Return and exchange requests (intent request_return): adapter around ``shop.returns_rules``.
+"""Return and exchange requests (intent request_return): adapter around ``shop.rules.returns``.
 
 When the request is allowed, the buyer is asked to confirm; what she asked for
 is remembered in the ``pending_return`` slot until ``action_affirm`` or
@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, ShopAction
 from actions.post_sale_common import buyer_orders, from_decision, hints_from, link_needed, slot, unresolved
-from shop.order_choice import CHOSEN, NOT_FOUND, OrderChoice, choose_order
-from shop.policy_config import load_policy
-from shop.returns_rules import choose_item, decide_return, is_eligible, pending_from
+from shop.policy.config import load_policy
+from shop.rules.order_choice import CHOSEN, NOT_FOUND, OrderChoice, choose_order
+from shop.rules.returns import choose_item, decide_return, is_eligible, pending_from
 
 # A return is about a parcel she has: delivered orders first.
 RETURNABLE = frozenset({"delivered"})

@@ -1,6 +1,6 @@
 """Settings of the action server: the only module of `actions` that reads the environment.
 
-The shop database comes from `shop.settings` (DATABASE_URL).
+The shop database comes from `shop.db.settings` (DATABASE_URL).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Shipping fee questions (intent ask_shipping_fee): adapter around `shop.shipping_fee`."""
+"""Shipping fee questions (intent ask_shipping_fee): adapter around `shop.rules.shipping_fee`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.presale_common import money, product_in_question
-from shop.policy_config import load_policy
-from shop.shipping_fee import mentioned_region, quote
-from shop.vocabulary import load_vocabulary
+from shop.policy.config import load_policy
+from shop.policy.vocabulary import load_vocabulary
+from shop.rules.shipping_fee import mentioned_region, quote
 
 TEMPLATES = {
     "shipping_free_product": "utter_shipping_free_product",

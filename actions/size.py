@@ -1,4 +1,4 @@
-"""Size advice (intent ask_size): adapter around `shop.sizing`."""
+"""Size advice (intent ask_size): adapter around `shop.rules.sizing`."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.presale_common import as_number, product_facts, product_in_question
-from shop.sizing import MEASUREMENTS, SizeAdvice, advise
-from shop.vocabulary import Vocabulary, load_vocabulary
+from shop.policy.vocabulary import Vocabulary, load_vocabulary
+from shop.rules.sizing import MEASUREMENTS, SizeAdvice, advise
 
 ASK_TEMPLATES = {
     "product": "utter_size_ask_product",

@@ -1,4 +1,4 @@
-"""Stock questions (intent ask_stock): adapter around `shop.availability`."""
+"""Stock questions (intent ask_stock): adapter around `shop.rules.availability`."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply, ShopAction
 from actions.presale_common import product_facts, product_in_question, size_of
-from shop.availability import StockAnswer, answer
-from shop.catalogue import stock_levels
-from shop.vocabulary import Vocabulary, load_vocabulary
+from shop.policy.vocabulary import Vocabulary, load_vocabulary
+from shop.rules.availability import StockAnswer, answer
+from shop.store.catalogue import stock_levels
 
 TEMPLATES = {
     "stock_ask_product": "utter_stock_ask_product",

@@ -15,7 +15,7 @@ import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 REPLY = "好的，亲，稍等一下哦~"
 

@@ -14,9 +14,9 @@ from bench.stack import CHANNEL, BenchStack, ShopDb
 from bot.pipeline import draft_reply, split_messages
 from bot.rasa_client import RasaClient, sticky_index
 from bot.routing import RoutingConfig
-from shop.db import make_engine
-from shop.linking import buyer_for_chat
-from shop.policy_context import ShopWideCache, context_for
+from shop.db.engine import make_engine
+from shop.store.linking import buyer_for_chat
+from shop.store.policy_context import ShopWideCache, context_for
 
 
 def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: RoutingConfig) -> Send:

@@ -1,6 +1,6 @@
 """Everything the benchmark runs against, started by it and stopped on exit.
 
-A private PostgreSQL (shop.devpg) holds the Rasa tracker store of every server
+A private PostgreSQL (shop.db.devpg) holds the Rasa tracker store of every server
 and the PostgreSQL demo shop; the SQLite demo shop is a file in the run's
 temporary folder. Our Rasa servers (N processes on N ports: the gateway's
 sticky routing keeps a conversation on one of them, so no lock store is needed)
@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 from bot.servers import free_port, new_secret, start_action_server, start_rasa_server, stop, stop_recorded
 from bot.settings import Settings, load_settings
-from shop.db import dispose_engine, make_engine
+from paths import PROJECT_ROOT
+from shop.db.devpg import PostgresServer, start_postgres, stop_postgres
+from shop.db.engine import dispose_engine, make_engine
 from shop.demo import ensure_demo_loaded
-from shop.devpg import PostgresServer, start_postgres, stop_postgres
-from shop.linking import ensure_verified_link
-from shop.paths import PROJECT_ROOT
-from shop.policy_context import context_for_buyer
+from shop.store.linking import ensure_verified_link
+from shop.store.policy_context import context_for_buyer
 
 CHANNEL = "telegram"  # the metadata the Telegram gateway sends; ids below are bench-only
 STOCK_CREDENTIALS = "rest:\n"

@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 COPIED = ["config.yml", "domain.yml", "data", "responses", "nlu", "scripts/train.py"]

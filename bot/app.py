@@ -86,7 +86,7 @@ def build_application(
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     mute_http_logs()
     if engine is None:
-        from shop.db import make_engine
+        from shop.db.engine import make_engine
 
         engine = make_engine(settings.database_url)
     gw = Gateway(

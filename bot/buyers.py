@@ -30,10 +30,10 @@ from bot.pipeline import draft_reply
 from bot.rasa_client import RasaUnavailable
 from bot.routing import RouteDecision
 from shop import channel_store, desk_store, trainer_inbox
-from shop.errors import InvalidInput, ShopUnavailable
-from shop.linking import buyer_for_chat
+from shop.db.errors import InvalidInput, ShopUnavailable
 from shop.policy import CheckContext
-from shop.policy_context import ShopWideCache, context_for
+from shop.store.linking import buyer_for_chat
+from shop.store.policy_context import ShopWideCache, context_for
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import texts
 from bot.delivery import MAX_TEXT, split_text
 from shop import desk_store
-from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
-from shop.return_confirmation import FILE_ON_SEND
+from shop.store.linking import buyer_for_chat
+from shop.store.return_confirmation import FILE_ON_SEND
 
 # The intents an agent can pick after rejecting (docs/architecture.md).
 INTENTS = (

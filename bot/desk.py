@@ -21,10 +21,10 @@ from bot import cards, texts
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
 from shop import channel_store, desk_store, trainer_inbox
-from shop.linking import buyer_for_chat
 from shop.policy import check_text
-from shop.policy_context import context_for
-from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
+from shop.store.linking import buyer_for_chat
+from shop.store.policy_context import context_for
+from shop.store.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 log = logging.getLogger(__name__)
 

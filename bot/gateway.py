@@ -22,9 +22,9 @@ from bot.delivery import Delivery
 from bot.rasa_client import RasaClient
 from bot.routing import RoutingConfig
 from bot.settings import Settings
-from shop.db import db_errors_as_shop_errors
-from shop.errors import ShopUnavailable
-from shop.policy_context import ShopWideCache
+from shop.db.engine import db_errors_as_shop_errors
+from shop.db.errors import ShopUnavailable
+from shop.store.policy_context import ShopWideCache
 
 if TYPE_CHECKING:
     from telegram import Bot

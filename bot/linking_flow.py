@@ -2,7 +2,7 @@
 
 Order facts go only to the buyer who placed the order, so a guest proves who
 they are with an order id and the last four digits of its phone number
-(`shop.linking`: five failures within an hour, per chat account, per buyer
+(`shop.store.linking`: five failures within an hour, per chat account, per buyer
 account and per order, lock linking for an hour). A second chat account
 linking to a buyer who already has one is told to the desk. A bare
 "13 digits + 4 digits" message counts as `/link` when the chat is not linked
@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot import texts
-from shop.errors import InvalidInput, LinkingLocked
-from shop.linking import buyer_for_chat, link_chat, revoke_link
+from shop.db.errors import InvalidInput, LinkingLocked
+from shop.store.linking import buyer_for_chat, link_chat, revoke_link
 
 _LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
 # The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).

@@ -100,7 +100,7 @@ def run(settings: Settings) -> int:
             return 2
     app_settings = settings
     try:
-        from shop.migrate import upgrade
+        from shop.db.migrate import upgrade
 
         upgrade(settings.database_url)  # the desk's tables must exist before the first update
         if rasa_reachable(settings):

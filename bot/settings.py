@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.message_text import MODEL_MAX_CHARS
-from shop.paths import PROJECT_ROOT, VAR_DIR
+from paths import PROJECT_ROOT, VAR_DIR
 
 
 def _ids(raw: str | None) -> frozenset[int]:
@@ -44,7 +44,7 @@ class Settings:
     supervisor_ids: frozenset[int] = frozenset()
     trainer_ids: frozenset[int] = frozenset()
     holding_after_s: float = 90.0
-    # None: shop.settings (DATABASE_URL or var/shop.db)
+    # None: shop.db.settings (DATABASE_URL or var/shop.db)
     database_url: str | None = field(default=None, repr=False)
     # Rasa down: retry a kept message after base, 2*base, ... up to max seconds.
     rasa_retry_base_s: float = 1.0

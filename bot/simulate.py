@@ -41,11 +41,11 @@ def prepare_buyer(buyer: str) -> CheckContext:
     """Makes sure the demo shop exists and `buyer`'s chat is verified."""
     from sqlalchemy.orm import Session
 
-    from shop.db import make_engine
+    from shop.db.engine import make_engine
+    from shop.db.errors import ShopError, UnknownBuyer
     from shop.demo import ensure_demo_loaded
-    from shop.errors import ShopError, UnknownBuyer
-    from shop.linking import ensure_verified_link
-    from shop.policy_context import context_for_buyer
+    from shop.store.linking import ensure_verified_link
+    from shop.store.policy_context import context_for_buyer
 
     try:
         engine = make_engine()
@@ -159,9 +159,9 @@ def file_on_send(draft: Draft, buyer: str) -> bool | None:
     """
     from sqlalchemy.orm import Session
 
-    from shop.db import make_engine
+    from shop.db.engine import make_engine
     from shop.models import utcnow
-    from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
+    from shop.store.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
     pending = valid_pending((draft.meta.get("facts") or {}).get(FILE_ON_SEND))
     if pending is None:

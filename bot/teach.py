@@ -20,7 +20,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
 from bot.settings import Settings
-from shop.errors import ShopError
+from shop.db.errors import ShopError
 from trainer.labelling import inbox, label
 from trainer.nludata import Refused
 from trainer.settings import Project
@@ -33,7 +33,7 @@ USAGE = "Usage: /teach (list) or /teach ID INTENT, e.g. /teach 12 ask_size"
 def _db_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
-    from shop.settings import database_url
+    from shop.db.settings import database_url
 
     return database_url()
 

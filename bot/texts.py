@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from bot.routing import RouteDecision
-from shop.paths import RESPONSES_DIR
+from paths import RESPONSES_DIR
 
 GATEWAY_FILE = RESPONSES_DIR / "gateway.yml"
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from shop.db import insert_ignoring_conflict, translate_db_errors
-from shop.errors import InvalidInput
-from shop.inputs import clean_text, normalise_order_id, require_choice, require_key, valid_row_id
+from shop.db.engine import insert_ignoring_conflict, translate_db_errors
+from shop.db.errors import InvalidInput
+from shop.db.inputs import clean_text, normalise_order_id, require_choice, require_key, valid_row_id
 from shop.models import (
     CONVERSATION_MODES,
     DECISION_ACTIONS,

@@ -22,10 +22,11 @@ import yaml
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from shop.db import db_errors_as_shop_errors, make_engine
-from shop.errors import ShopError, UnknownProduct
-from shop.inputs import normalise_order_id
-from shop.migrate import upgrade
+from shop.db.engine import db_errors_as_shop_errors, make_engine
+from shop.db.errors import ShopError, UnknownProduct
+from shop.db.inputs import normalise_order_id
+from shop.db.migrate import upgrade
+from shop.db.settings import DEMO_SHOP_PATH, PROJECT_ROOT
 from shop.models import (
     ORDER_STATUSES,
     Base,
@@ -41,7 +42,6 @@ from shop.models import (
     TrackingEvent,
     utcnow,
 )
-from shop.settings import DEMO_SHOP_PATH, PROJECT_ROOT
 
 MEASUREMENTS = SizeChartRow.MEASUREMENTS
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shop.channel_store import UNFINISHED_INBOUND
-from shop.db import translate_db_errors
+from shop.db.engine import translate_db_errors
 from shop.models import AgentDecision, Conversation, Draft, InboundMessage, utcnow
 from shop.models.training import AgentDuty
 

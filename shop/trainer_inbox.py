@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from shop.db import translate_db_errors
-from shop.errors import InvalidInput
+from shop.db.engine import translate_db_errors
+from shop.db.errors import InvalidInput
 from shop.models.base import utcnow
 from shop.models.training import INBOX_REASONS, INBOX_STATUSES, TrainerInboxItem
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from shop.db import translate_db_errors
-from shop.errors import InvalidInput
+from shop.db.engine import translate_db_errors
+from shop.db.errors import InvalidInput
 from shop.models.training import INBOX_STATUSES, TrainerInboxItem
 
 

@@ -23,10 +23,10 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from shop.db import dispose_engine, make_engine
+from shop.db.devpg import PostgresServer, PostgresUnavailable, start_postgres, stop_postgres
+from shop.db.engine import dispose_engine, make_engine
+from shop.db.migrate import upgrade
 from shop.demo import DemoLoadResult, load_demo, read_demo_shop
-from shop.devpg import PostgresServer, PostgresUnavailable, start_postgres, stop_postgres
-from shop.migrate import upgrade
 from shop.models import Base
 
 BACKENDS = [

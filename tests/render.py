@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from shop.paths import TEMPLATES_DIR
+from paths import TEMPLATES_DIR
 
 
 @lru_cache(maxsize=1)

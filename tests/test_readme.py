@@ -2,7 +2,7 @@
 
 import re
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 

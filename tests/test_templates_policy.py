@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from shop.paths import DEMO_SHOP_FILE, TEMPLATES_DIR
+from paths import DEMO_SHOP_FILE, TEMPLATES_DIR
 from shop.policy import CheckContext, Promotion, check_text
-from shop.policy_config import load_policy
+from shop.policy.config import load_policy
 
 POLICY = load_policy()
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

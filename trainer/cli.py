@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from shop.errors import ShopError
+from shop.db.errors import ShopError
 from trainer import audit
 from trainer import state as st
 from trainer.bluegreen import Switch
@@ -135,7 +135,7 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if args.command == "label":
             intent = args.intent
             if intent is None:
-                from shop.db import session_scope
+                from shop.db.engine import session_scope
                 from shop.trainer_review import get_item
 
                 with session_scope(database_url(project)) as s:

@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from trainer import journal
 from trainer import state as st
 from trainer.gate import gate

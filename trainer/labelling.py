@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shop.db import session_scope
+from shop.db.engine import session_scope
 from shop.trainer_inbox import list_items
 from shop.trainer_review import get_item, set_status
 from trainer import journal

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from trainer import realbuyers
 
 

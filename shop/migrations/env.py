@@ -1,8 +1,8 @@
 """Alembic environment of the shop database.
 
-The URL comes from ``shop.settings`` unless the caller hands over a connection
+The URL comes from ``shop.db.settings`` unless the caller hands over a connection
 (``config.attributes["connection"]``) or a URL (``config.attributes["url"]``),
-as ``shop.migrate`` and the tests do.
+as ``shop.db.migrate`` and the tests do.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from shop.db import make_engine
+from shop.db.engine import make_engine
+from shop.db.settings import database_url
 from shop.models import Base
-from shop.settings import database_url
 
 config = context.config
 if config.config_file_name is not None and not config.attributes.get("skip_logging"):

@@ -66,7 +66,7 @@ class LinkAttempt(Base):
     The digits the person typed are deliberately not stored, nor the order id in
     clear: ``order_key`` is a digest of it, enough to count guesses per order.
     ``buyer_id`` is the buyer of that order (``None`` if there is no such order),
-    so guesses are also counted per buyer account (shop/linking.py).
+    so guesses are also counted per buyer account (shop/store/linking.py).
     """
 
     __tablename__ = "link_attempts"

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from actions.base import ShopAction
 from shop.demo import DemoLoadResult
-from shop.linking import ensure_verified_link
+from shop.store.linking import ensure_verified_link
 
 
 @pytest.fixture

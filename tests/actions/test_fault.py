@@ -6,7 +6,7 @@ import pytest
 
 from actions.base import ShopAction
 from actions.stock import ActionStock
-from shop.errors import ShopUnavailable
+from shop.db.errors import ShopUnavailable
 from tests.trackers import make_tracker, run_action
 
 

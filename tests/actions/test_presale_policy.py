@@ -20,7 +20,7 @@ from actions.shipping import ActionShippingFee
 from actions.size import ActionSizeAdvice
 from actions.stock import ActionStock
 from shop.policy import check_text
-from shop.policy_context import context_for_buyer
+from shop.store.policy_context import context_for_buyer
 from tests.actions.presale_fixtures import db_url, linked, shop  # noqa: F401
 from tests.trackers import make_tracker, run_action
 

@@ -7,7 +7,7 @@ import re
 import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from tests.render import templates
 
 UTTER = re.compile(r"\butter_[a-z0-9_]*[a-z0-9]\b")

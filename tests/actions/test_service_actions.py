@@ -8,7 +8,7 @@ from actions.complaint import ActionComplain
 from actions.greeting import ActionGreet
 from actions.handoff import ActionFallback, ActionHandoff
 from actions.invoice import ActionInvoice
-from shop.policy_config import load_policy
+from shop.policy.config import load_policy
 from tests.actions.presale_fixtures import db_url, shop  # noqa: F401
 from tests.trackers import make_tracker, run_action
 

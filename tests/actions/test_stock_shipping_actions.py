@@ -6,7 +6,7 @@ import pytest
 
 from actions.shipping import ActionShippingFee
 from actions.stock import ActionStock
-from shop.policy_config import load_policy
+from shop.policy.config import load_policy
 from tests.actions.presale_fixtures import db_url, shop  # noqa: F401
 from tests.trackers import make_tracker, run_action
 

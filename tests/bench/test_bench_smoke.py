@@ -13,7 +13,7 @@ from bench.conversations import ConversationError, domain_intents, load_conversa
 from bench.load import NoReply, conversation_for, run_phase
 from bench.stats import percentile, ratio, summarize
 from bot.rasa_client import RasaUnavailable
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 
 def test_percentile_interpolates_between_ranks():

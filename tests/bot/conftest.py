@@ -27,7 +27,7 @@ from bot.app import build_application, start_gateway, stop_gateway
 from bot.rasa_client import RasaClient
 from bot.serve import webhook_options
 from bot.settings import Settings
-from shop.db import make_engine
+from shop.db.engine import make_engine
 from shop.demo import load_demo
 from shop.models import Draft
 from tests.fakes.bot_api import BOT_USER, FakeBotApi

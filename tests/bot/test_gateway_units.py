@@ -11,7 +11,7 @@ from bot import agent_texts, cards, texts
 from bot.delivery import split_text
 from bot.desk import edit_distance, heavily_edited
 from bot.linking_flow import asked_to_link, parse_link_args
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from shop.policy import check_text
 
 SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片"}

@@ -29,11 +29,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shop.db import dispose_engine, make_engine
+from paths import PROJECT_ROOT
+from shop.db.devpg import PostgresServer
+from shop.db.engine import dispose_engine, make_engine
 from shop.demo import load_demo
-from shop.devpg import PostgresServer
 from shop.models import InboundMessage
-from shop.paths import PROJECT_ROOT
 from tests.bot.conftest import AGENT_CHAT, AGENTS, user
 from tests.fakes.bot_api import FakeBotApi
 from tests.fakes.rasa import FakeRasa, Turn

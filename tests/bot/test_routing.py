@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 import pytest
 
 from bot.routing import IntentRoute, RoutingConfig, RoutingConfigError, decide, load_routing, parse_routing
-from shop.paths import RESPONSES_DIR
+from paths import RESPONSES_DIR
 
 # Tuesday 2026-11-24 12:00 in Shanghai is 04:00 UTC: business hours.
 IN_HOURS = datetime(2026, 11, 24, 4, 0, tzinfo=timezone.utc)

@@ -143,10 +143,10 @@ def linked_shop(tmp_path):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from shop.db import dispose_engine, make_engine
+    from shop.db.engine import dispose_engine, make_engine
     from shop.demo import ensure_demo_loaded
-    from shop.linking import ensure_verified_link
     from shop.models import Buyer, Order
+    from shop.store.linking import ensure_verified_link
 
     url = f"sqlite:///{tmp_path / 'shop.db'}"
     engine = make_engine(url)

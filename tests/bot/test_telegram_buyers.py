@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot import texts
 from shop import channel_store
-from shop.linking import buyer_for_chat
 from shop.models import Conversation, Draft, InboundMessage
+from shop.store.linking import buyer_for_chat
 from shop.trainer_inbox import list_items
 from tests.bot.conftest import AGENT_CHAT, BUYER, OTHER_BUYER, Harness
 from tests.fakes.rasa import Turn

@@ -13,10 +13,10 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot import texts
-from shop.db import make_engine
+from shop.db.engine import make_engine
 from shop.demo import load_demo
-from shop.linking import ensure_verified_link, revoke_link
 from shop.models import Draft, OrderItem, ReturnRequest
+from shop.store.linking import ensure_verified_link, revoke_link
 from tests.bot.conftest import BUYER, OTHER_BUYER, Harness
 from tests.bot.test_telegram_buyers import _linked_account
 from tests.bot.test_telegram_desk import APOLOGY, _answers, _card, _decisions

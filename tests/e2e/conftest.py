@@ -18,7 +18,7 @@ import pytest
 
 from bot.servers import running_stack
 from bot.settings import load_settings
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 APP_PY = PROJECT_ROOT / ".venv" / "bin" / "python"
 RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"

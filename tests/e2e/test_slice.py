@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from bot.servers import port_in_use
-from shop.policy_config import load_policy
+from shop.policy.config import load_policy
 from tests.e2e.conftest import run_simulator
 
 pytestmark = pytest.mark.e2e

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import yaml
 
-from shop.order_view import EventView, ItemView, OrderView
-from shop.paths import DEMO_SHOP_FILE
-from shop.policy_config import ShopPolicy, load_policy
+from paths import DEMO_SHOP_FILE
+from shop.policy.config import ShopPolicy, load_policy
+from shop.rules.order_view import EventView, ItemView, OrderView
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -72,7 +72,7 @@ def views() -> dict[str, OrderView]:
 
 @pytest.fixture(scope="session")
 def linlin(views: dict[str, OrderView]) -> list[OrderView]:
-    """tb_linlin's orders, most recent first (as shop.orders returns them)."""
+    """tb_linlin's orders, most recent first (as shop.store.orders returns them)."""
     ids = [f"502187334000{n}" for n in range(1, 8)]
     mine = [views[i] for i in ids]
     return sorted(mine, key=lambda o: o.created_at, reverse=True)

@@ -1,4 +1,4 @@
-"""Table tests of shop.address_rules and the cue words of shop.cues."""
+"""Table tests of shop.rules.address and the cue words of shop.rules.cues."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from shop.address_rules import decide_address_change
-from shop.cues import asks_where_parcel, says_not_received, says_quality_problem, wants_exchange
+from shop.rules.address import decide_address_change
+from shop.rules.cues import asks_where_parcel, says_not_received, says_quality_problem, wants_exchange
 from tests.render import render
 
 ADDRESS = [

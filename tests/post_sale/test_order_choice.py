@@ -1,10 +1,10 @@
-"""Table tests of shop.order_choice on tb_linlin's demo orders."""
+"""Table tests of shop.rules.order_choice on tb_linlin's demo orders."""
 
 from __future__ import annotations
 
 import pytest
 
-from shop.order_choice import (
+from shop.rules.order_choice import (
     ASK,
     CHOSEN,
     NO_ORDERS,

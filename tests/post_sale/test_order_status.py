@@ -1,4 +1,4 @@
-"""Table tests of shop.order_status: one reply per status, at a fixed NOW."""
+"""Table tests of shop.rules.order_status: one reply per status, at a fixed NOW."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from shop.order_status import decide_parcels, decide_status
-from shop.order_view import EventView
+from shop.rules.order_status import decide_parcels, decide_status
+from shop.rules.order_view import EventView
 from tests.render import render
 
 CASES = [

@@ -15,8 +15,8 @@ from actions.base import ShopAction
 from actions.confirm import ActionAffirm, ActionDeny
 from actions.orders import ActionOrderStatus
 from actions.returns import ActionReturn
-from shop.linking import ensure_verified_link
 from shop.models import FollowUpTask, ReturnRequest
+from shop.store.linking import ensure_verified_link
 from tests.post_sale.action_helpers import make_tracker, run
 
 

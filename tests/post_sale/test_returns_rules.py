@@ -1,4 +1,4 @@
-"""Table tests of shop.returns_rules on the demo orders and variations of them."""
+"""Table tests of shop.rules.returns on the demo orders and variations of them."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from shop.order_view import ItemView
-from shop.returns_rules import (
+from shop.rules.order_view import ItemView
+from shop.rules.returns import (
     ask_from_pending,
     choose_item,
     confirmed_reply,

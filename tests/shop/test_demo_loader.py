@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from shop.db.errors import ShopError
 from shop.demo import DemoLoadResult, load_demo
-from shop.errors import ShopError
 from shop.models import (
     Base,
     Buyer,
@@ -26,7 +26,7 @@ from shop.models import (
     ShopInfo,
     SizeChartRow,
 )
-from shop.returns import create_return_request
+from shop.store.returns import create_return_request
 
 ROOT = Path(__file__).resolve().parents[2]
 TOLERANCE = timedelta(milliseconds=1)

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from shop import channel_store as cs
-from shop.errors import InvalidInput, InvalidOrderId
+from shop.db.errors import InvalidInput, InvalidOrderId
 from shop.models import utcnow
 
 

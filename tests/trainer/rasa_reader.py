@@ -6,7 +6,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 _READ = """
 import json, sys

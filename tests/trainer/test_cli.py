@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from shop.db import session_scope
+from shop.db.engine import session_scope
 from shop.trainer_inbox import add_item, list_items
 from tests.trainer.rasa_reader import rasa_examples
 from trainer import journal

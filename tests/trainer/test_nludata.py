@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from tests.trainer.rasa_reader import rasa_examples
 from trainer.nludata import Refused, add_example, annotate, read_examples
 from trainer.textnorm import key

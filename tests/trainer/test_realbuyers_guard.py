@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from trainer.labelling import add
 from trainer.nludata import Refused, add_example, read_examples
 from trainer.realbuyers import find, load_keys

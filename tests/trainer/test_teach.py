@@ -11,7 +11,7 @@ from telegram.ext import ApplicationBuilder
 
 from bot.settings import load_settings
 from bot.teach import register_teach
-from shop.db import session_scope
+from shop.db.engine import session_scope
 from shop.trainer_inbox import add_item, list_items
 from tests.fakes.bot_api import FakeBotApi
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from trainer.nludata import load_all, read_examples
 from trainer.realbuyers import default_dir, load_keys, violations
 from trainer.textnorm import key

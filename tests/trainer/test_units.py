@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 
 from bot.upstream import UpstreamFollower, write_upstream
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 from trainer import state as st
 from trainer.gate import gate
 from trainer.inbox import group_counts, render, select

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from shop.paths import PROJECT_ROOT
+from paths import PROJECT_ROOT
 
 EXAMPLES = {
     "greet": ["你好", "您好", "在吗", "亲在吗", "哈喽", "有人吗"],

@@ -1,0 +1,67 @@
+"""Checks applied to values that reach the database from chat input.
+
+Lookups with a malformed key simply find nothing; writes of a malformed key
+raise :class:`InvalidInput`. Either way no driver error escapes (PostgreSQL
+rejects NUL characters and over-long VARCHARs with errors of its own).
+"""
+
+from __future__ import annotations
+
+import re
+
+from shop.db.errors import InvalidInput, InvalidOrderId
+
+ORDER_ID_LENGTH = 13
+_ORDER_ID = re.compile(r"[0-9]{13}")
+KEY_MAX_LENGTH = 64
+
+
+def normalise_order_id(value: object) -> str:
+    """The order id as 13 ASCII digits, or raise :class:`InvalidOrderId`."""
+    if not isinstance(value, str):
+        raise InvalidOrderId("order id must be a string of 13 digits")
+    candidate = value.strip()
+    if not _ORDER_ID.fullmatch(candidate):
+        raise InvalidOrderId("order id must be 13 digits")
+    return candidate
+
+
+def lookup_key(value: object, max_length: int = KEY_MAX_LENGTH) -> str | None:
+    """A stripped identifier to look up, or ``None`` when it cannot match anything."""
+    if not isinstance(value, str):
+        return None
+    key = value.strip()
+    if not key or len(key) > max_length or "\x00" in key:
+        return None
+    return key
+
+
+def require_key(value: object, field: str, max_length: int = KEY_MAX_LENGTH) -> str:
+    """An identifier to store (ints are accepted: Telegram ids); raise if malformed."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    key = lookup_key(value, max_length)
+    if key is None:
+        raise InvalidInput(f"{field} must be a non-empty string of at most {max_length} characters")
+    return key
+
+
+def require_choice(value: object, field: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``; raise :class:`InvalidInput` otherwise."""
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidInput(f"{field} must be one of {', '.join(choices)}")
+    return value
+
+
+def clean_text(value: str | None) -> str | None:
+    """Free text made storable: NUL characters removed (PostgreSQL refuses them)."""
+    if value is None:
+        return None
+    return str(value).replace("\x00", "")
+
+
+def valid_row_id(value: object) -> int | None:
+    """A positive integer primary key that fits a 32-bit column, else ``None``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value < 2**31 else None

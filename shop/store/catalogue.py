@@ -1,0 +1,87 @@
+"""Catalogue lookups: products, size charts and stock.
+
+Unknown or malformed product codes give ``None`` / empty lists, never an error:
+a code typed in a chat is just a code that is not in the catalogue.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from shop.db.engine import translate_db_errors
+from shop.db.inputs import lookup_key
+from shop.models import Product, SizeChartRow, StockLevel
+
+CODE_MAX_LENGTH = 16
+
+
+def _size_key(size: str) -> str | None:
+    key = lookup_key(size, CODE_MAX_LENGTH)
+    # Letter sizes are stored upper-case ("xl" means "XL"); 均码 and numbers are unaffected.
+    return key.upper() if key is not None and key.isascii() else key
+
+
+@translate_db_errors
+def get_product(code: str, *, session: Session) -> Product | None:
+    """The product with ``code`` (size chart and stock loaded), or ``None``."""
+    key = lookup_key(code, CODE_MAX_LENGTH)
+    if key is None:
+        return None
+    stmt = (
+        select(Product)
+        .where(Product.code == key)
+        .options(selectinload(Product.size_chart), selectinload(Product.stock))
+    )
+    return session.scalars(stmt).one_or_none()
+
+
+@translate_db_errors
+def list_products(*, session: Session) -> list[Product]:
+    """Every product, by code, with size charts and stock loaded."""
+    stmt = (
+        select(Product)
+        .order_by(Product.code)
+        .options(selectinload(Product.size_chart), selectinload(Product.stock))
+    )
+    return list(session.scalars(stmt))
+
+
+@translate_db_errors
+def size_chart(code: str, *, session: Session) -> list[SizeChartRow]:
+    """The product's size chart in chart order (smallest first); empty if unknown."""
+    key = lookup_key(code, CODE_MAX_LENGTH)
+    if key is None:
+        return []
+    stmt = select(SizeChartRow).where(SizeChartRow.product_code == key).order_by(SizeChartRow.position)
+    return list(session.scalars(stmt))
+
+
+@translate_db_errors
+def stock_levels(code: str, *, session: Session) -> list[StockLevel]:
+    """Stock of every colour and size, in catalogue colour order then chart order."""
+    product = get_product(code, session=session)
+    if product is None:
+        return []
+    colors = {color: i for i, color in enumerate(product.colors)}
+    sizes = {row.size: row.position for row in product.size_chart}
+    return sorted(
+        product.stock,
+        key=lambda s: (colors.get(s.color, len(colors)), sizes.get(s.size, len(sizes)), s.id),
+    )
+
+
+@translate_db_errors
+def stock_for(code: str, color: str, size: str, *, session: Session) -> StockLevel | None:
+    """Stock of one colour and size of a product, or ``None`` if there is no such variant."""
+    key = lookup_key(code, CODE_MAX_LENGTH)
+    color_key = lookup_key(color, 32)
+    size_key = _size_key(size)
+    if key is None or color_key is None or size_key is None:
+        return None
+    stmt = select(StockLevel).where(
+        StockLevel.product_code == key,
+        StockLevel.color == color_key,
+        StockLevel.size == size_key,
+    )
+    return session.scalars(stmt).one_or_none()
