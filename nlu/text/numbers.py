@@ -38,8 +38,6 @@ NUM = rf"(?:{ARABIC}|{CHINESE})"
 # A single digit (Arabic or Chinese), e.g. the "6" in 1米6 or the "六二" in 一米六二.
 DIGIT = rf"[0-9{_CN_DIGIT_CLASS}]"
 
-NUM_RE = re.compile(NUM)
-
 
 def _cn_int(text: str) -> int | None:
     """Parse an integer written in Chinese numerals, or None."""
@@ -120,13 +118,3 @@ def tidy(value: float) -> int | float:
     """A whole number as int, anything else rounded to one decimal."""
     rounded = round(value, 1)
     return int(rounded) if rounded == int(rounded) else rounded
-
-
-def find_numbers(text: str) -> list[tuple[float, int, int]]:
-    """All numerals in `text` as (value, start, end); unparsable runs are skipped."""
-    found = []
-    for match in NUM_RE.finditer(text or ""):
-        value = parse_number(match.group())
-        if value is not None:
-            found.append((value, match.start(), match.end()))
-    return found
