@@ -23,7 +23,7 @@ install: ## create/update both virtual environments from the lock files
 	@bash scripts/install.sh
 
 lexicon: install ## regenerate the jieba dictionary and lookup tables from the catalogue
-	$(RASA_PY) -m nlu.lexicon
+	$(RASA_PY) -m nlu.text.lexicon
 
 train: install ## train the model (only when config, domain, data, responses or nlu/ changed)
 	@$(RASA_PY) scripts/train.py
@@ -57,11 +57,11 @@ test-conversations: train ## conversation tests (rasa test) on tests/conversatio
 	    --fail-on-prediction-errors --out var/results/conversations
 
 evaluate: install ## NLU evaluation vs the baseline (held-out, Traditional, real buyers or TSV=path, 5-fold CV; QUICK=1 skips CV, BASELINE=0 skips the baseline)
-	$(RASA_PY) -m nlu.evaluate $(if $(QUICK),--quick) $(if $(FOLDS),--folds $(FOLDS)) \
+	$(RASA_PY) -m nlu.evaluation.evaluate $(if $(QUICK),--quick) $(if $(FOLDS),--folds $(FOLDS)) \
 	    $(if $(TSV),--tsv $(TSV)) $(if $(filter 0,$(BASELINE)),--no-baseline)
 
 thresholds: install ## recompute the auto-send thresholds from cross-validation into responses/routing.yml (prints the diff; DRY_RUN=1 only prints)
-	$(RASA_PY) -m nlu.thresholds $(if $(DRY_RUN),--dry-run) $(if $(FOLDS),--folds $(FOLDS)) $(if $(TSV),--tsv $(TSV))
+	$(RASA_PY) -m nlu.evaluation.thresholds $(if $(DRY_RUN),--dry-run) $(if $(FOLDS),--folds $(FOLDS)) $(if $(TSV),--tsv $(TSV))
 
 bench: install ## benchmarks (latency, throughput, memory, training, vs stock Rasa): bench/results/latest.md; BENCH_ARGS=--quick
 	$(APP) -m bench $(BENCH_ARGS)

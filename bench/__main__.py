@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         "--model", type=Path, help="our model (default: the current data's, trained if missing)"
     )
     parser.add_argument(
-        "--stock-model", type=Path, help="the stock setup's model (default: nlu/baseline_config.yml's)"
+        "--stock-model",
+        type=Path,
+        help="the stock setup's model (default: nlu/evaluation/baseline_config.yml's)",
     )
     parser.add_argument(
         "--stock-epochs",

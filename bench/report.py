@@ -246,7 +246,7 @@ def markdown(results: dict[str, Any]) -> str:
         f"{_fmt(tr.get('retrain_worker_s'))} s {_runs(tr.get('retrain_worker_runs'))}"
         f"({tr.get('retrain_worker_status', 'skipped')})",
         "",
-        "## NLU quality (held-out and real-buyer macro-F1, nlu.evaluate)",
+        "## NLU quality (held-out and real-buyer macro-F1, nlu.evaluation.evaluate)",
         "",
     ]
     q = results.get("nlu_quality") or {}

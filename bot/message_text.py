@@ -7,7 +7,7 @@ copy sent to Rasa is shaped here:
 - Rasa reads a text starting with "/" as `/intent{"entity": ...}@confidence` (its
   RegexMessageHandler: confidence 1.0, entities unchecked, `/restart` wipes the
   conversation), so a buyer's leading "/" is sent as the full-width "／" — the
-  same look to the model, no command to Rasa (nlu/channel.py does the same);
+  same look to the model, no command to Rasa (nlu/server/channel.py does the same);
 - the model's parse time grows faster than the text, so only the first
   `max_chars` characters are classified.
 """

@@ -40,7 +40,7 @@ def _python(project_root: str) -> dict[str, str]:
 def rasa_env(
     project_root: str, *, rasa_token: str, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
-    """The Rasa server's: its API token (read by nlu/server.py and credentials.yml), no shop secrets."""
+    """The Rasa server's: its API token (read by nlu/server/__main__.py and credentials.yml), no shop secrets."""
     env = _pick(os.environ if environ is None else environ, _RASA_PREFIXES)
     env.update(_python(project_root), RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2")
     env["RASA_TOKEN"] = rasa_token

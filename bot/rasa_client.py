@@ -25,7 +25,7 @@ CONNECTIONS = httpx.Limits(max_connections=256, max_keepalive_connections=256, k
 
 
 def bearer(token: str | None) -> dict[str, str]:
-    """The header our channel checks (nlu/channel.py); none without a token."""
+    """The header our channel checks (nlu/server/channel.py); none without a token."""
     return {"Authorization": f"Bearer {token}"} if token else {}
 
 

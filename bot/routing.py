@@ -17,7 +17,7 @@ MODES = ("assist", "bot_first", "human_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # These never go out on their own, whatever the file says: the issue's defaults
 # are a safety rule, not a preference. An address change needs an agent's check,
-# and a bare yes/no only makes sense in context (issue 17; nlu.autosend.ALWAYS_AGENT).
+# and a bare yes/no only makes sense in context (issue 17; nlu.evaluation.autosend.ALWAYS_AGENT).
 NEVER_AUTO = frozenset(
     {
         "complain",

@@ -105,7 +105,7 @@ def find_model(settings: Settings) -> Path:
 
 
 # Rasa's SQL tracker store that keeps conversations in memory between turns; "SQL" is the stock one.
-OUR_TRACKER_STORE = "nlu.tracker_store.CachedSQLTrackerStore"
+OUR_TRACKER_STORE = "nlu.server.tracker_store.CachedSQLTrackerStore"
 
 
 def endpoints_yaml(
@@ -277,7 +277,7 @@ def start_rasa_server(
     token: str,
     action_secret: str | None = None,
 ) -> str:
-    """Starts `rasa run` (through nlu/server.py); `endpoints_from`: copy another server's
+    """Starts `rasa run` (through nlu/server/__main__.py); `endpoints_from`: copy another server's
     endpoints (same stores, same action server secret).
 
     `token`: what Rasa's API and our channel will require (RASA_TOKEN); `action_secret`:

@@ -12,7 +12,7 @@ fingerprints side files by path).
     python scripts/train.py --stop-worker
 
 `--worker` gives the same model as a plain run; it starts the project's training
-worker (nlu/training_worker.py) when none is running, and that process stays
+worker (nlu/training/worker.py) when none is running, and that process stays
 for later retrains until it has been idle for 30 minutes.
 """
 
@@ -48,7 +48,7 @@ SKIP_PARTS = {"__pycache__", ".pytest_cache"}
 
 
 def uses_our_components(root: Path, config: str) -> bool:
-    return "nlu.components" in (root / config).read_text(encoding="utf-8")  # as nlu/eval_models.py
+    return "nlu.components" in (root / config).read_text(encoding="utf-8")  # as nlu/evaluation/models.py
 
 
 def inputs_hash(root: Path = ROOT, config: str = "config.yml") -> str:
@@ -98,8 +98,8 @@ def train(root: Path, config: str, prefix: str, quiet: bool, worker: bool = Fals
     if worker:
         code = train_in_worker(root, rasa_train_args(root, config, target), quiet)
     else:
-        # `rasa train` in a fresh process, with the worker's speed-ups (nlu/warm_training.py).
-        cmd = [sys.executable, "-m", "nlu.training_worker", "--root", str(root), "--once"]
+        # `rasa train` in a fresh process, with the worker's speed-ups (nlu/training/warm_training.py).
+        cmd = [sys.executable, "-m", "nlu.training.worker", "--root", str(root), "--once"]
         out = subprocess.DEVNULL if quiet else None
         code = subprocess.run(
             cmd + rasa_train_args(root, config, target), cwd=root, env=_train_env(root), stdout=out
@@ -109,7 +109,7 @@ def train(root: Path, config: str, prefix: str, quiet: bool, worker: bool = Fals
     return target
 
 
-# --- the warm training worker (nlu/training_worker.py) ---------------------------------
+# --- the warm training worker (nlu/training/worker.py) ---------------------------------
 def _train_env(root: Path) -> dict[str, str]:
     return {
         **os.environ,
@@ -122,7 +122,7 @@ def _train_env(root: Path) -> dict[str, str]:
 def _worker_module(root: Path):
     if str(root) not in sys.path:
         sys.path.insert(0, str(root))
-    from nlu import training_worker
+    from nlu.training import worker as training_worker
 
     return training_worker
 
@@ -141,7 +141,7 @@ def _start_worker(root: Path, path: Path) -> socket.socket:
     log_path = root / "var" / "logs" / "train-worker.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     env = _train_env(root)
-    cmd = [sys.executable, "-m", "nlu.training_worker", "--root", str(root)]
+    cmd = [sys.executable, "-m", "nlu.training.worker", "--root", str(root)]
     if idle := os.environ.get("SHOP_TRAIN_WORKER_IDLE_S"):
         cmd += ["--idle", idle]
     with open(log_path, "ab") as log:

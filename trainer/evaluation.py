@@ -1,6 +1,6 @@
 """`trainer evaluate`: the candidate and the live model on the same held-out file.
 
-The scoring runs in the Rasa env (nlu/compare.py, which uses the evaluation's
+The scoring runs in the Rasa env (nlu/evaluation/compare.py, which uses the evaluation's
 metric functions); this side adds the labelled inbox messages (from the
 journal), the promotion gate's verdict, and saves it all to
 var/trainer/last_evaluation.json, which `promote` reuses when the models match.
@@ -20,10 +20,11 @@ from trainer import state as st
 from trainer.gate import gate
 from trainer.settings import Project
 
-# Not `-m nlu.compare`: that puts the project folder (cwd) first on sys.path, and
+# Not `-m nlu.evaluation.compare`: that puts the project folder (cwd) first on sys.path, and
 # a project's own nlu/ would shadow this checkout's; PYTHONPATH sets the order.
 _RUN_COMPARE = (
-    "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; import nlu.compare as c; c.main()"
+    "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; "
+    "import nlu.evaluation.compare as c; c.main()"
 )
 
 
@@ -64,7 +65,7 @@ def evaluate(project: Project) -> dict[str, Any]:
     ]
     if live is not None:
         cmd += ["--live", str(live)]
-    # nlu.compare (and our components) from this checkout, anything else from the project.
+    # nlu.evaluation.compare (and our components) from this checkout, anything else from the project.
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     env.update(
         PYTHONPATH=f"{PROJECT_ROOT}:{project.root}", RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="3"

@@ -4,7 +4,7 @@ scripts/train.py names the model after a hash of every training input (data,
 config, domain, nlu/ code, data/lexicon), so unchanged inputs reuse the model
 and a changed dictionary or pattern file always gives a new one; Rasa's graph
 cache (.rasa/cache) then retrains only the components whose inputs changed.
-It trains in the project's training worker (nlu/training_worker.py, `--worker`),
+It trains in the project's training worker (nlu/training/worker.py, `--worker`),
 which stays for 30 idle minutes, so retraining after a few new phrasings takes
 about 7-8 s instead of 15-20 s from scratch (docs/benchmarks.md).
 Rasa's output goes to var/trainer/train.log; the screen gets one progress line.

@@ -1,4 +1,4 @@
-"""Rasa adapter: marks elliptical follow-ups as `nlu_fallback` (see nlu/ellipsis.py).
+"""Rasa adapter: marks elliptical follow-ups as `nlu_fallback` (see nlu/text/ellipsis.py).
 
 Placed after the FallbackClassifier, so the dialogue's fallback action, which
 knows the previous question, decides what "那108呢" asks.
@@ -16,9 +16,9 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-import nlu.ellipsis
+import nlu.text.ellipsis
 from nlu.components._fingerprint import hash_paths
-from nlu.ellipsis import is_elliptical
+from nlu.text.ellipsis import is_elliptical
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -38,7 +38,7 @@ class EllipsisMarker(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
         # The rule lives in a pure module Rasa's cache does not look at.
-        return hash_paths([nlu.ellipsis.__file__])
+        return hash_paths([nlu.text.ellipsis.__file__])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

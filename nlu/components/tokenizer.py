@@ -1,7 +1,7 @@
 """Rasa adapter: jieba tokenizer on normalised text with offsets into the original.
 
 Buyers mix Traditional/full-width/upper-case input with Simplified text. Tokens
-are cut from `nlu.normalize.normalize(text)` (same length as the text), so each
+are cut from `nlu.text.normalize.normalize(text)` (same length as the text), so each
 token's `text` is the normalised form and its start/end point into what the
 buyer typed. Whitespace tokens that jieba emits in mixed Chinese/English text
 are dropped, and digit runs are split from letters/characters ("162cm" -> "162",
@@ -22,11 +22,11 @@ from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
-import nlu.normalize
-from nlu.chat_variants import DATA_PATH as CHAT_VARIANTS_PATH
-from nlu.chat_variants import canonical_text, token_word
+import nlu.text.normalize
 from nlu.components._fingerprint import hash_paths
-from nlu.normalize import normalize
+from nlu.text.chat_variants import DATA_PATH as CHAT_VARIANTS_PATH
+from nlu.text.chat_variants import canonical_text, token_word
+from nlu.text.normalize import normalize
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ _PIECE_RE = re.compile(r"\d+(?:\.\d+)*|[^\d\s]+")
 def split_pieces(word: str, start: int) -> List[tuple]:
     """Split one jieba word at digit/non-digit boundaries; drop whitespace.
 
-    A word that stands for another (an emoji, a chat spelling: nlu/chat_variants.py)
+    A word that stands for another (an emoji, a chat spelling: nlu/text/chat_variants.py)
     is one token with that word as its text, spanning what the buyer typed; a
     word of invisible characters only is dropped.
     """
@@ -63,7 +63,7 @@ class ShopJiebaTokenizer(JiebaTokenizer):
     def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[str]:
         """Hash the dictionary files (not just their path) and the normaliser."""
         merged = {**cls.get_default_config(), **(config or {})}
-        paths = [nlu.normalize.__file__, CHAT_VARIANTS_PATH]
+        paths = [nlu.text.normalize.__file__, CHAT_VARIANTS_PATH]
         if merged.get("dictionary_path"):
             paths.append(merged["dictionary_path"])
         return hash_paths(paths)

@@ -133,8 +133,8 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
 
 
 def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
-    # nlu.autosend is pure Python (no Rasa): both envs can read it.
+    # nlu.evaluation.autosend is pure Python (no Rasa): both envs can read it.
     from bot.routing import NEVER_AUTO
-    from nlu.autosend import ALWAYS_AGENT
+    from nlu.evaluation.autosend import ALWAYS_AGENT
 
     assert NEVER_AUTO == ALWAYS_AGENT

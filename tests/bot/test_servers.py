@@ -74,7 +74,7 @@ def test_endpoints_use_sql_tracker_and_optional_redis(tmp_path):
     text = endpoints_yaml(settings, "http://127.0.0.1:5055/webhook", action_secret="s3cret")
     assert 'headers:\n    Authorization: "Bearer s3cret"' in text  # what our action server checks
     assert "dialect: sqlite" in text and str(tmp_path / "rasa_tracker.db") in text
-    assert "type: nlu.tracker_store.CachedSQLTrackerStore" in text
+    assert "type: nlu.server.tracker_store.CachedSQLTrackerStore" in text
     assert "lock_store" not in text
     stock = endpoints_yaml(settings, "http://127.0.0.1:5055/webhook", tracker_store="SQL")
     assert "type: SQL\n" in stock and "dialect: sqlite" in stock

@@ -3,7 +3,7 @@
 The test scripts what Rasa "understood" per buyer text: intent, confidence,
 reply texts and the action's draft metadata, so gateway tests need no trained
 model. `down = True` makes it answer 503 (Rasa or its action server is down);
-`actions_down = True` answers what nlu/channel.py answers when Rasa could not
+`actions_down = True` answers what nlu/server/channel.py answers when Rasa could not
 reach the action server; texts in `failing` get the channel's 500 (handling the
 message raised, e.g. the classifier on a text without features); texts in
 `drop_once` are read and the connection closed without an answer, once (a reset

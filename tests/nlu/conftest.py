@@ -26,7 +26,7 @@ DICTIONARY_PATH = ROOT / "data" / "lexicon" / "jieba"
 
 @pytest.fixture(scope="session")
 def catalogue() -> dict[str, Any]:
-    from nlu.extract import load_catalogue
+    from nlu.text.extract import load_catalogue
 
     return load_catalogue(CATALOGUE_PATH)
 

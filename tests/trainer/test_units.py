@@ -128,7 +128,7 @@ def test_a_changed_dictionary_or_pattern_file_names_a_new_model(tmp_path):
     userdict.write_text(userdict.read_text(encoding="utf-8") + "显瘦款 10 n\n", encoding="utf-8")
     second = train.model_path(tmp_path)
     assert second != first
-    pattern = tmp_path / "nlu" / "shop_terms.txt"
+    pattern = tmp_path / "nlu" / "text" / "shop_terms.txt"
     pattern.write_text(pattern.read_text(encoding="utf-8") + "\n新词\n", encoding="utf-8")
     assert train.model_path(tmp_path) not in (first, second)
     os.utime(userdict)  # touching without a change keeps the name
@@ -141,13 +141,13 @@ def test_a_stock_config_keeps_its_model_when_our_code_changes(tmp_path):
     _copy_training_inputs(tmp_path)
     ours, stock = (
         train.model_path(tmp_path),
-        train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-"),
+        train.model_path(tmp_path, "nlu/evaluation/baseline_config.yml", "baseline-"),
     )
-    (tmp_path / "nlu" / "normalize.py").write_text("# changed\n", encoding="utf-8")
-    assert train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-") == stock
+    (tmp_path / "nlu" / "text" / "normalize.py").write_text("# changed\n", encoding="utf-8")
+    assert train.model_path(tmp_path, "nlu/evaluation/baseline_config.yml", "baseline-") == stock
     assert train.model_path(tmp_path) != ours
     examples = tmp_path / "data" / "nlu" / "greet_more.yml"
     examples.write_text(
         'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - 老板好\n', encoding="utf-8"
     )
-    assert train.model_path(tmp_path, "nlu/baseline_config.yml", "baseline-") != stock
+    assert train.model_path(tmp_path, "nlu/evaluation/baseline_config.yml", "baseline-") != stock

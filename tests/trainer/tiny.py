@@ -26,23 +26,25 @@ HELDOUT = {
 }
 # What our Rasa servers load besides the model: the channel (and the fixes it installs), the tracker store.
 SERVER_MODULES = [
-    "server.py",
-    "log_privacy.py",
-    "channel.py",
-    "action_outage.py",
-    "answered.py",
-    "action_http.py",
-    "action_payload.py",
-    "action_validation.py",
-    "tracker_store.py",
+    "server/__init__.py",
+    "server/__main__.py",
+    "server/log_privacy.py",
+    "server/channel.py",
+    "server/action_outage.py",
+    "server/answered.py",
+    "server/action_http.py",
+    "server/action_payload.py",
+    "server/action_validation.py",
+    "server/tracker_store.py",
 ]
 # What `scripts/train.py --worker` (the trainer's `train`) runs.
 TRAINING_MODULES = [
-    "training_worker.py",
-    "warm_training.py",
-    "batched_features.py",
-    "regex_memo.py",
-    "warm_classifier.py",
+    "training/__init__.py",
+    "training/worker.py",
+    "training/warm_training.py",
+    "training/batched_features.py",
+    "training/regex_memo.py",
+    "training/warm_classifier.py",
     "components/__init__.py",
     "components/classifier.py",  # the classifier's column order, for warm_classifier
 ]

@@ -1,0 +1,92 @@
+"""Scores of one model on a labelled message file: the whole file and its two halves.
+
+The halves are the fixed md5 split of the NLU brief: the analysis half's errors
+may be studied, the check half only reports numbers, so its error texts are
+never written to the report (unless the file is a shop's own export, where
+every error is worth reading: `show_all_errors`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from nlu.evaluation import autosend
+from nlu.evaluation import metrics as m
+from nlu.evaluation.data import Example
+from nlu.evaluation.tsv import split_halves
+
+# Intents with fewer gold rows than this are too small for a per-intent score
+# (the real-buyer README): the second macro-F1 leaves them out.
+MIN_ROWS = 20
+
+
+def _part(
+    examples: list[Example],
+    predictions: list[dict[str, Any]],
+    large: list[str],
+    thresholds: dict[str, float | None] | None,
+    errors: bool,
+) -> dict[str, Any]:
+    gold = [e["intent"] for e in examples]
+    served = [m.served_intent(p["intent"]) for p in predictions]
+    report = m.intent_report(gold, served)
+    present = [i for i in large if i in report["per_intent"]]
+    out: dict[str, Any] = {
+        "intent": report,
+        "macro_f1_all": report["macro_f1"],
+        "macro_f1_large": sum(report["per_intent"][i]["f1"] for i in present) / len(present)
+        if present
+        else 0.0,
+        "confusion": m.confusion(gold, served),
+    }
+    if thresholds is not None:
+        rows = [(g, p["intent"], p["confidence"]) for g, p in zip(gold, predictions, strict=True)]
+        texts = [e["text"] for e in examples] if errors else None
+        out["autosend"] = autosend.autosend_table(rows, thresholds, texts)
+    if errors:
+        out["errors"] = [
+            {
+                "line": e.get("line"),
+                "text": e["text"],
+                "gold": g,
+                "served": s,
+                "confidence": round(p["confidence"], 3),
+            }
+            for e, g, s, p in zip(examples, gold, served, predictions, strict=True)
+            if g != s
+        ]
+    return out
+
+
+def score_labelled(
+    path: Path,
+    examples: list[Example],
+    predictions: list[dict[str, Any]],
+    thresholds: dict[str, float | None] | None,
+    *,
+    show_all_errors: bool,
+) -> dict[str, Any]:
+    """Whole-file and per-half scores; auto-send tables when `thresholds` is given."""
+    counts: dict[str, int] = {}
+    for example in examples:
+        counts[example["intent"]] = counts.get(example["intent"], 0) + 1
+    large = sorted(i for i, n in counts.items() if n >= MIN_ROWS)
+    out: dict[str, Any] = {
+        "file": str(path),
+        "messages": len(examples),
+        "rows_per_intent": dict(sorted(counts.items())),
+        "min_rows": MIN_ROWS,
+        "large_intents": large,
+        "whole": _part(examples, predictions, large, thresholds, show_all_errors),
+    }
+    for half, idx in split_halves(examples).items():
+        out[half] = _part(
+            [examples[i] for i in idx],
+            [predictions[i] for i in idx],
+            large,
+            thresholds,
+            errors=half == "analysis" and not show_all_errors,
+        )
+        out[half]["messages"] = len(idx)
+    return out

@@ -1,0 +1,146 @@
+"""Recompute the auto-send thresholds from data and write them into responses/routing.yml.
+
+    .venv-rasa/bin/python -m nlu.evaluation.thresholds [--dry-run] [--folds N] [--tsv PATH]   (make thresholds)
+
+Out-of-fold predictions of N-fold cross-validation on data/nlu (the evaluation's
+fold code and cache) choose each intent's threshold: the lowest at which the
+intent's auto-sent answers are >= 99% right with no harmful confusion
+(nlu.evaluation.autosend), else never. A labelled file of real messages (the real-buyer
+set by default, `--tsv` for a shop's own) is parsed with the project's model:
+its analysis half must pass the same rule at the chosen threshold (`--no-gate`:
+cross-validation alone), its check half and the whole file report what the new
+thresholds would do. Prints the diff of the routing file for review;
+`--dry-run` prints it without writing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from nlu.evaluation import autosend
+from nlu.evaluation.models import ROOT, quiet_rasa_logging
+from nlu.evaluation.routing_file import read_thresholds, update_text
+from nlu.evaluation.tsv import REAL_BUYERS, domain_intents, load_tsv, split_halves
+
+ROUTING = ROOT / "responses" / "routing.yml"
+logger = logging.getLogger("nlu.evaluation.thresholds")
+
+
+def routed_intents() -> list[str]:
+    """The domain's intents and nlu_fallback: every name the routing file may list."""
+    return [*domain_intents(), "nlu_fallback"]
+
+
+def cv_predictions(folds: int) -> list[autosend.Prediction]:
+    """Out-of-fold (gold, intent, confidence) of every training example (cached folds)."""
+    from nlu.evaluation.data import load_examples, training_extras
+    from nlu.evaluation.evaluate import TRAINING, cross_validate
+
+    training = load_examples(TRAINING)
+    result = cross_validate(ROOT / "config.yml", training, folds, training_extras(TRAINING))
+    return [(g, i, float(c)) for g, i, c in result["predictions"]]
+
+
+def file_predictions(path: Path) -> tuple[list[str], list[autosend.Prediction]]:
+    """Texts and (gold, intent, confidence) of a labelled file, parsed by the project's model."""
+    from nlu.evaluation.models import Parser, model_for
+
+    examples = load_tsv(path)
+    model, _ = model_for("config.yml", "")
+    parser = Parser(model)
+    try:
+        predicted = [parser.parse(e["text"]) for e in examples]
+    finally:
+        parser.close()
+    rows = []
+    for example, result in zip(examples, predicted, strict=True):
+        intent = result.get("intent") or {}
+        rows.append(
+            (example["intent"], intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0))
+        )
+    return [e["text"] for e in examples], rows
+
+
+def table_lines(title: str, table: dict[str, Any]) -> list[str]:
+    """A short text rendering of an auto-send table."""
+    o = table["overall"]
+    lines = [
+        f"{title}: auto-sent {o['sent']} of {o['messages']} ({100 * o['coverage']:.1f}%), "
+        f"wrong {o['wrong']} ({100 * o['wrong_rate']:.1f}%), harmful {o['harmful']}"
+    ]
+    for intent, r in table["per_intent"].items():
+        lines.append(
+            f"  {intent:<18} >= {r['threshold']:.2f}  sent {r['sent']:>4}  wrong {r['wrong']:>3}  harmful {r['harmful']}"
+        )
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Choose, check, diff and (unless --dry-run) write the thresholds."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dry-run", action="store_true", help="print the diff without writing")
+    parser.add_argument("--folds", type=int, default=5, help="cross-validation folds (default 5)")
+    parser.add_argument("--routing", type=Path, default=ROUTING)
+    parser.add_argument("--tsv", type=Path, default=None, help=f"labelled check file (default {REAL_BUYERS})")
+    parser.add_argument("--precision", type=float, default=autosend.TARGET_PRECISION)
+    parser.add_argument("--min-support", type=int, default=autosend.MIN_SUPPORT)
+    parser.add_argument(
+        "--no-gate", action="store_true", help="do not hold thresholds to the file's analysis half"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    quiet_rasa_logging(logging.INFO)
+
+    intents = routed_intents()
+    old_text = args.routing.read_text(encoding="utf-8")
+    current = read_thresholds(old_text, intents)
+    oof = cv_predictions(args.folds)
+    check = args.tsv or (REAL_BUYERS if REAL_BUYERS.exists() else None)
+    texts, rows = file_predictions(check) if check is not None else ([], [])
+    halves = split_halves([{"text": t} for t in texts])
+    gate = [] if args.no_gate else [rows[i] for i in halves["analysis"]]
+    chosen = autosend.choose_thresholds(
+        oof, intents, precision=args.precision, min_support=args.min_support, gate=gate
+    )
+    report = table_lines(
+        f"cross-validation ({args.folds} folds), current thresholds", autosend.autosend_table(oof, current)
+    )
+    report += table_lines("cross-validation, new thresholds", autosend.autosend_table(oof, chosen))
+    if check is not None:
+        for name, new_or_old in (("current", current), ("new", chosen)):
+            report += table_lines(
+                f"{check.name}, whole file, {name} thresholds", autosend.autosend_table(rows, new_or_old)
+            )
+        for half, idx in halves.items():
+            gated = " (held to it)" if half == "analysis" and gate else ""
+            report += table_lines(
+                f"{check.name}, {half} half{gated}, new thresholds",
+                autosend.autosend_table([rows[i] for i in idx], chosen),
+            )
+    print("\n".join(report))
+
+    new_text = update_text(old_text, chosen)
+    diff = "".join(
+        difflib.unified_diff(
+            old_text.splitlines(keepends=True),
+            new_text.splitlines(keepends=True),
+            str(args.routing),
+            str(args.routing),
+        )
+    )
+    print(diff or f"{args.routing}: no change")
+    if not args.dry_run and new_text != old_text:
+        args.routing.write_text(new_text, encoding="utf-8")
+        print(f"written: {args.routing}")
+    elif args.dry_run:
+        print("dry run: nothing written")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

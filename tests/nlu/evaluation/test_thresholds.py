@@ -1,0 +1,226 @@
+"""Auto-send thresholds chosen from predictions, written into the routing file, and reviewed as a diff."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlu.evaluation import autosend, thresholds
+from nlu.evaluation.routing_file import read_thresholds, update_text
+from nlu.evaluation.tsv import half_of
+
+
+def _rows(gold: str, intent: str, confidence: float, count: int) -> list[autosend.Prediction]:
+    return [(gold, intent, confidence)] * count
+
+
+# A tiny synthetic set of out-of-fold predictions, one story per intent.
+SYNTHETIC = [
+    # greet: 97% right from 0.30, 99.0% once the two 0.45 errors are left out -> 0.46
+    *_rows("greet", "greet", 0.40, 10),
+    *_rows("greet", "greet", 0.70, 100),
+    *_rows("thank", "greet", 0.45, 2),
+    *_rows("thank", "greet", 0.65, 1),
+    # ask_stock: 80% right at every threshold -> never
+    *_rows("ask_stock", "ask_stock", 0.90, 40),
+    *_rows("ask_size", "ask_stock", 0.90, 10),
+    # thank: always right but only 5 predictions -> never (too little evidence)
+    *_rows("thank", "thank", 0.99, 5),
+    # ask_order_status: 99.5% right from 0.30, but one complaint answered at 0.60 -> 0.61
+    *_rows("ask_order_status", "ask_order_status", 0.80, 200),
+    *_rows("complain", "ask_order_status", 0.60, 1),
+    # ask_size: a return request answered at 0.95, above every right answer -> never
+    *_rows("ask_size", "ask_size", 0.70, 300),
+    *_rows("request_return", "ask_size", 0.95, 1),
+    # affirm: perfect, but always goes to an agent -> never
+    *_rows("affirm", "affirm", 0.99, 100),
+]
+
+
+def test_chosen_thresholds_are_exact_including_never() -> None:
+    chosen = autosend.choose_thresholds(
+        SYNTHETIC, ["greet", "ask_stock", "thank", "ask_order_status", "ask_size", "affirm", "bargain"]
+    )
+    assert chosen == {
+        "greet": 0.46,
+        "ask_stock": None,
+        "thank": None,
+        "ask_order_status": 0.61,
+        "ask_size": None,
+        "affirm": None,
+        "bargain": None,  # never predicted
+    }
+
+
+def test_harmful_confusion_blocks_even_above_target_precision() -> None:
+    # Without the complaint the intent would auto-send from the bottom of the grid.
+    clean = [p for p in SYNTHETIC if p[1] == "ask_order_status" and p[0] != "complain"]
+    assert autosend.choose_threshold("ask_order_status", clean) == 0.30
+    # A non-harmful error of the same confidence does not block (99.5% >= 99%).
+    benign = [*clean, ("ask_stock", "ask_order_status", 0.60)]
+    assert autosend.choose_threshold("ask_order_status", benign) == 0.30
+    harmful = [*clean, ("request_human", "ask_order_status", 0.60)]
+    assert autosend.choose_threshold("ask_order_status", harmful) == 0.61
+
+
+def test_agent_intents_never_auto_send_whatever_the_data() -> None:
+    for intent in (
+        "request_return",
+        "complain",
+        "request_human",
+        "change_address",
+        "affirm",
+        "deny",
+        "out_of_scope",
+    ):
+        perfect = _rows(intent, intent, 1.0, 500)
+        assert autosend.choose_threshold(intent, perfect) is None
+        assert not autosend.would_auto_send(intent, 1.0, {intent: 0.3})
+
+
+def test_autosend_table_coverage_wrong_rate_and_harmful_cases() -> None:
+    predictions = [
+        ("greet", "greet", 0.9),
+        ("thank", "greet", 0.8),  # wrong, not harmful
+        ("complain", "thank", 0.95),  # harmful
+        ("thank", "thank", 0.5),  # below threshold
+        ("complain", "complain", 0.99),  # always an agent
+        ("ask_size", "nlu_fallback", 0.2),
+        ("greet", "greet", 0.3),  # below threshold
+        ("ask_stock", "ask_stock", 0.99),  # ask_stock has no threshold
+    ]
+    texts = [f"m{i}" for i in range(len(predictions))]
+    table = autosend.autosend_table(predictions, {"greet": 0.6, "thank": 0.6, "ask_stock": None}, texts)
+    assert table["overall"] == {
+        "messages": 8,
+        "sent": 3,
+        "wrong": 2,
+        "harmful": 1,
+        "coverage": 3 / 8,
+        "wrong_rate": 2 / 3,
+    }
+    assert table["per_intent"]["greet"] == {
+        "threshold": 0.6,
+        "sent": 2,
+        "wrong": 1,
+        "harmful": 0,
+        "coverage": 2 / 8,
+        "wrong_rate": 0.5,
+    }
+    assert table["harmful_cases"] == [
+        {"gold": "complain", "intent": "thank", "confidence": 0.95, "text": "m2"}
+    ]
+    assert table["harmful_pairs"] == {"complain -> thank": 1}
+    assert "text" not in autosend.autosend_table(predictions, {"thank": 0.6})["harmful_cases"][0]
+
+
+ROUTING = """# How drafts are routed (a comment that must survive).
+mode: bot_first
+default: {auto_send: false, threshold: 0.95}
+
+intents:
+  greet:            {auto_send: true,  threshold: 0.60}   # greeting
+  thank:            {auto_send: true,  threshold: 0.60}
+  # Never on their own.
+  complain:         {auto_send: false, threshold: 1.0}
+"""
+
+
+def test_update_keeps_comments_and_alignment_and_changes_only_thresholds() -> None:
+    new = update_text(ROUTING, {"greet": 0.46, "thank": None, "complain": None})
+    old_lines, new_lines = ROUTING.splitlines(), new.splitlines()
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert changed == [
+        (
+            "  greet:            {auto_send: true,  threshold: 0.60}   # greeting",
+            "  greet:            {auto_send: true,  threshold: 0.46}   # greeting",
+        ),
+        (
+            "  thank:            {auto_send: true,  threshold: 0.60}",
+            "  thank:            {auto_send: false, threshold: 1.0}",
+        ),
+    ]
+    assert read_thresholds(new, ["greet", "thank", "complain", "ask_size"]) == {
+        "greet": 0.46,
+        "thank": None,
+        "complain": None,
+        "ask_size": None,  # the default does not auto-send
+    }
+
+
+def test_update_adds_an_unlisted_intent_and_keeps_comments() -> None:
+    new = update_text(ROUTING, {"ask_invoice": 0.5})
+    assert "# How drafts are routed (a comment that must survive)." in new
+    assert "# Never on their own." in new
+    assert read_thresholds(new, ["ask_invoice", "greet"]) == {"ask_invoice": 0.5, "greet": 0.6}
+
+
+def test_gate_of_real_messages_raises_or_removes_a_threshold() -> None:
+    greet = [p for p in SYNTHETIC if p[1] == "greet"]
+    assert autosend.choose_threshold("greet", greet) == 0.46
+    # Real messages: a goodbye answered as greet at 0.60 pushes the threshold above it...
+    real = [("greet", "greet", 0.9), ("goodbye", "greet", 0.6)]
+    assert autosend.choose_threshold("greet", greet, gate=real) == 0.61
+    # ...and one harmful confusion above every threshold forbids auto-sending greet at all.
+    assert autosend.choose_threshold("greet", greet, gate=[*real, ("complain", "greet", 1.0)]) is None
+    # A gate with no prediction of the intent changes nothing.
+    assert autosend.choose_threshold("greet", greet, gate=[("thank", "thank", 0.99)]) == 0.46
+
+
+def _fake_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(thresholds, "cv_predictions", lambda folds: SYNTHETIC)
+    monkeypatch.setattr(
+        thresholds,
+        "file_predictions",
+        lambda path: (["a", "b"], [("greet", "greet", 0.9), ("complain", "greet", 0.9)]),
+    )
+    monkeypatch.setattr(thresholds, "routed_intents", lambda: ["greet", "thank", "complain"])
+
+
+def test_command_prints_a_diff_and_dry_run_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_data(monkeypatch)
+    routing = tmp_path / "routing.yml"
+    routing.write_text(ROUTING, encoding="utf-8")
+    check = tmp_path / "check.tsv"
+    check.write_text("text\tlabel\n", encoding="utf-8")
+
+    assert thresholds.main(["--dry-run", "--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
+    out = capsys.readouterr().out
+    assert "-  greet:            {auto_send: true,  threshold: 0.60}   # greeting" in out
+    assert "+  greet:            {auto_send: true,  threshold: 0.46}   # greeting" in out
+    assert "+  thank:            {auto_send: false, threshold: 1.0}" in out
+    # The check file's harmful auto-send is reported beside the new thresholds.
+    assert (
+        "check.tsv, whole file, new thresholds: auto-sent 2 of 2 (100.0%), wrong 1 (50.0%), harmful 1" in out
+    )
+    assert routing.read_text(encoding="utf-8") == ROUTING
+
+    assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
+    assert read_thresholds(routing.read_text(encoding="utf-8"), ["greet", "thank"]) == {
+        "greet": 0.46,
+        "thank": None,
+    }
+    assert "# How drafts are routed (a comment that must survive)." in routing.read_text(encoding="utf-8")
+    assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
+    assert "no change" in capsys.readouterr().out
+
+
+def test_command_holds_thresholds_to_the_analysis_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _fake_data(monkeypatch)
+    analysis = next(t for t in (f"m{i}" for i in range(100)) if half_of(t) == "analysis")
+    check_half = next(t for t in (f"m{i}" for i in range(100)) if half_of(t) == "check")
+    # The same harmful answer in the check half would not change the choice; in the analysis half it does.
+    rows = [("greet", "greet", 0.9), ("complain", "greet", 0.9)]
+    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([analysis, check_half], rows))
+    routing = tmp_path / "routing.yml"
+    routing.write_text(ROUTING, encoding="utf-8")
+    assert thresholds.main(["--dry-run", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]) == 0
+    assert "+  greet:            {auto_send: true,  threshold: 0.46}" in capsys.readouterr().out
+    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([check_half, analysis], rows))
+    assert thresholds.main(["--dry-run", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]) == 0
+    assert "+  greet:            {auto_send: false, threshold: 1.0}   # greeting" in capsys.readouterr().out

@@ -1,0 +1,64 @@
+"""extract_entities(): catalogue matching, order ids and overlap resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.components.entities import build_spacy_pipeline
+from nlu.text.extract import extract_entities
+from nlu.text.normalize import normalize
+from tests.nlu.text.test_parsers import MEASUREMENTS
+
+CASES = [
+    ("订单5021873340001到哪了", [("order_id", "5021873340001", 2, 15)]),
+    ("50218733400011", []),  # 14 digits: not an order id, not a code
+    ("0201有M吗", [("product_code", "0201", 0, 4), ("size", "M", 5, 6)]),
+    ("9999有货吗", []),  # not in the catalogue
+    ("10201", []),  # a code inside a longer number
+    ("108 白的 s码", [("product_code", "108", 0, 3), ("color", "白色", 4, 5), ("size", "S", 7, 8)]),
+    ("明白了", []),
+    ("紅色羊毛大衣 有Ｍ碼嗎😀", [("product_code", "0201", 0, 6), ("size", "M", 8, 9)]),
+    ("酒红色真丝衬衫会掉色吗", [("product_code", "0137", 0, 7), ("concern", "fading", 8, 10)]),
+    ("能改走順豐嗎", [("courier", "顺丰速运", 3, 5)]),
+    ("可以改发顺丰快递吗", [("courier", "顺丰速运", 4, 8)]),
+    ("能不能发EMS", [("courier", "EMS", 4, 7)]),
+    ("0255 27寸腰", [("product_code", "0255", 0, 4), ("size", "27", 5, 8), ("waist", 69, 5, 8)]),
+    ("纯棉的会不会一洗就缩", [("concern", "material", 0, 2), ("concern", "shrinking", 9, 10)]),
+    ("会不会起毛球", [("concern", "pilling", 3, 6)]),
+    ("我要雾蓝色 S", [("color", "雾蓝", 2, 5), ("size", "S", 6, 7)]),
+    # The order id wins: its digits are never a code or a height.
+    ("5021873340108 162cm", [("order_id", "5021873340108", 0, 13), ("height", 162, 14, 19)]),
+    (
+        "Hi 我162cm／１１５斤，0201紅色要M還是L？😀",
+        [
+            ("height", 162, 4, 9),
+            ("weight", 57.5, 10, 14),
+            ("product_code", "0201", 15, 19),
+            ("color", "红色", 19, 21),
+            ("size", "M", 22, 23),
+            ("size", "L", 25, 26),
+        ],
+    ),
+]
+
+
+def _tuples(found: list[dict]) -> list[tuple]:
+    return [(e["entity"], e["value"], e["start"], e["end"]) for e in found]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_extract_entities(text: str, expected: list, catalogue: dict) -> None:
+    assert _tuples(extract_entities(text, catalogue)) == expected
+
+
+def test_spacy_ruler_and_plain_matcher_agree(catalogue: dict) -> None:
+    nlp = build_spacy_pipeline(catalogue)
+    texts = [t for t, _ in CASES] + [t for t, _ in MEASUREMENTS]
+    for text in texts:
+        doc = nlp(normalize(text))
+        spans = [(e.label_, e.ent_id_, e.start_char, e.end_char) for e in doc.ents]
+        assert extract_entities(text, catalogue, spans) == extract_entities(text, catalogue), text
+
+
+def test_without_catalogue_only_numbers() -> None:
+    assert _tuples(extract_entities("0201 162cm 红色", {})) == [("height", 162, 5, 10)]
