@@ -25,8 +25,8 @@ from bench.stats import summarize
 from bench.training import measure_training, run_group
 from bot.rasa_client import CONNECTIONS, RasaClient
 from bot.routing import load_routing
-from bot.upstream import write_upstream
 from shop.paths import PROJECT_ROOT
+from stack.upstream import write_upstream
 
 RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 BASELINE = ("nlu/baseline_config.yml", "baseline-")

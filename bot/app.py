@@ -33,8 +33,8 @@ from bot.intake import StoringQueue
 from bot.polling import StoringUpdater
 from bot.rasa_client import RasaClient
 from bot.routing import load_routing
-from bot.settings import Settings
 from bot.teach import register_teach
+from stack.settings import Settings
 
 log = logging.getLogger(__name__)
 

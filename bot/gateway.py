@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 from bot.delivery import Delivery
 from bot.rasa_client import RasaClient
 from bot.routing import RoutingConfig
-from bot.settings import Settings
 from shop.db import db_errors_as_shop_errors
 from shop.errors import ShopUnavailable
 from shop.policy_context import ShopWideCache
+from stack.settings import Settings
 
 if TYPE_CHECKING:
     from telegram import Bot

@@ -25,10 +25,10 @@ from bot import agent_texts
 from bot.pipeline import Draft, draft_reply
 from bot.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from bot.routing import load_routing
-from bot.servers import StartError, running_stack
-from bot.settings import Settings, load_settings
 from bot.texts import route_reason
 from shop.policy import CheckContext, check_text
+from stack.servers import StartError, running_stack
+from stack.settings import Settings, load_settings
 
 CHANNEL = "simulator"
 

@@ -19,8 +19,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.settings import Settings
 from shop.errors import ShopError
+from stack.settings import Settings
 from trainer.labelling import inbox, label
 from trainer.nludata import Refused
 from trainer.settings import Project

@@ -26,9 +26,9 @@ from telegram.ext import Application
 from bot.app import build_application, start_gateway, stop_gateway
 from bot.rasa_client import RasaClient
 from bot.serve import webhook_options
-from bot.settings import Settings
 from shop.db import make_engine
 from shop.demo import load_demo
+from stack.settings import Settings
 from tests.fakes.bot_api import BOT_USER, FakeBotApi
 from tests.fakes.rasa import FakeRasa
 

@@ -13,8 +13,8 @@ import httpx
 import pytest
 
 from bot.rasa_client import RasaClient, RasaTurn, RasaUnavailable
-from bot.servers import start_action_server, stop
-from bot.settings import load_settings
+from stack.servers import start_action_server, stop
+from stack.settings import load_settings
 
 pytestmark = pytest.mark.e2e
 

@@ -1,4 +1,4 @@
-"""The gateway's settings: the only place in bot/ that reads the environment."""
+"""The settings of the whole stack: the gateway, the simulator, the trainer and the bench (reads the environment)."""
 
 from __future__ import annotations
 
