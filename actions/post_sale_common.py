@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.base import Context, Draft, Reply
-from shop.channel_store import create_follow_up, get_conversation
+from desk.store import create_follow_up, get_conversation
 from shop.decision import Decision
 from shop.models import FollowUpTask
 from shop.order_choice import ASK, NO_ORDERS, OrderChoice, OrderHints

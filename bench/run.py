@@ -23,8 +23,8 @@ from bench.senders import channel_sender, gateway_sender, nlu_sender, stock_send
 from bench.stack import BenchStack
 from bench.stats import summarize
 from bench.training import measure_training, run_group
-from bot.rasa_client import CONNECTIONS, RasaClient
-from bot.routing import load_routing
+from desk.rasa_client import CONNECTIONS, RasaClient
+from desk.routing import load_routing
 from shop.paths import PROJECT_ROOT
 from stack.upstream import write_upstream
 

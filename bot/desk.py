@@ -1,7 +1,7 @@
 """The agent desk: buttons and replies on cards in the agents' Telegram group.
 
 Only AGENT_IDS (and SUPERVISOR_IDS) may act. Every state change of a draft is
-one conditional UPDATE (`channel_store.claim_draft`), so when two agents press
+one conditional UPDATE (`store.claim_draft`), so when two agents press
 "send" at once exactly one message reaches the buyer. Every text an agent
 writes passes the policy check before it goes out; a supervisor may override.
 """
@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import cards, texts
+from bot import cards
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
-from shop import channel_store, desk_store, trainer_inbox
+from desk import inbox, queries, store, texts
 from shop.linking import buyer_for_chat
 from shop.policy import check_text
 from shop.policy_context import context_for
@@ -67,7 +67,7 @@ async def _update_card(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     def read(session: Session) -> tuple[cards.CardView | None, str | None, str | None]:
-        draft = channel_store.get_draft(draft_id, session=session)
+        draft = store.get_draft(draft_id, session=session)
         view = cards.load_card(session, draft_id, CHANNEL)
         return view, draft.card_chat_id if draft else None, draft.card_message_id if draft else None
 
@@ -123,7 +123,7 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def _is_card_of(session: Session, draft_id: int, chat_id: str, message_id: str) -> bool:
     """Is this message the draft's card (so its buttons are the draft's)?"""
-    draft = channel_store.get_draft(draft_id, session=session)
+    draft = store.get_draft(draft_id, session=session)
     return draft is not None and (draft.card_chat_id, draft.card_message_id) == (chat_id, message_id)
 
 
@@ -139,17 +139,15 @@ class NotFiled(Exception):
 
 
 def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) -> Claimed | str:
-    draft = channel_store.get_draft(draft_id, session=session)
+    draft = store.get_draft(draft_id, session=session)
     if draft is None or draft.state not in OPEN:
         return "already_handled"
     if not draft.texts or draft.policy_violations:
         return "cannot_send_as_is"
-    if not channel_store.claim_draft(draft_id, OPEN, "sent", session=session, now=now):
+    if not store.claim_draft(draft_id, OPEN, "sent", session=session, now=now):
         return "already_handled"
-    channel_store.record_decision(
-        draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now
-    )
-    conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+    store.record_decision(draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now)
+    conv = queries.conversation_by_id(draft.conversation_id, session=session)
     assert conv is not None
     pending = valid_pending(((draft.meta or {}).get("facts") or {}).get(FILE_ON_SEND))
     if pending is not None:
@@ -181,18 +179,14 @@ async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) ->
 
 
 def _reject_work(session: Session, draft_id: int, agent: str, now: datetime) -> bool:
-    if not channel_store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
+    if not store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
         return False
-    channel_store.record_decision(
-        draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now
-    )
-    draft = channel_store.get_draft(draft_id, session=session)
+    store.record_decision(draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now)
+    draft = store.get_draft(draft_id, session=session)
     assert draft is not None
     inbound = draft.inbound
-    second, second_conf = trainer_inbox.runner_up(
-        (draft.meta or {}).get("intent_ranking") or [], draft.intent
-    )
-    trainer_inbox.add_item(
+    second, second_conf = inbox.runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent)
+    inbox.add_item(
         text=(inbound.text if inbound else None) or "",
         reason="rejected",
         model_intent=draft.intent,
@@ -217,10 +211,10 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
     def work(session: Session) -> bool:
-        draft = channel_store.get_draft(draft_id, session=session)
+        draft = store.get_draft(draft_id, session=session)
         if draft is None or draft.state != "rejected":
             return False  # a draft that was sent (or still waits) was not wrong
-        channel_store.record_decision(
+        store.record_decision(
             draft_id=draft_id,
             agent_user_id=agent,
             action="teach",
@@ -228,7 +222,7 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
             session=session,
             now=gw.clock(),
         )
-        trainer_inbox.set_agent_intent(draft_id, intent, session=session)
+        inbox.set_agent_intent(draft_id, intent, session=session)
         return True
 
     if not await gw.db(work):
@@ -241,10 +235,10 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
 
 
 def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now: datetime) -> bool:
-    draft = channel_store.get_draft(draft_id, session=session)
+    draft = store.get_draft(draft_id, session=session)
     if draft is None:
         return False
-    changed = channel_store.set_mode(
+    changed = store.set_mode(
         draft.conversation_id,
         mode,
         taken_over_by=agent if mode == "human" else None,
@@ -254,12 +248,10 @@ def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now: date
     )
     if changed:
         action = "take_over" if mode == "human" else "release"
-        channel_store.record_decision(
-            draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now
-        )
+        store.record_decision(draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now)
         if mode == "bot":
             # Released without an answer: nobody will act on this card any more.
-            channel_store.claim_draft(draft_id, ("pending",), "superseded", session=session, now=now)
+            store.claim_draft(draft_id, ("pending",), "superseded", session=session, now=now)
     return changed
 
 
@@ -296,10 +288,10 @@ class CardTarget:
 
 
 def _target(session: Session, gw: Gateway, card_message_id: int, text: str | None) -> CardTarget | None:
-    draft = desk_store.draft_for_card(str(gw.agent_chat), str(card_message_id), session=session)
+    draft = queries.draft_for_card(str(gw.agent_chat), str(card_message_id), session=session)
     if draft is None:
         return None
-    conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+    conv = queries.conversation_by_id(draft.conversation_id, session=session)
     assert conv is not None
     reasons: list[str] = []
     if text is not None:
@@ -339,7 +331,7 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
         def propose(session: Session) -> None:
             # Kept as the agent's proposal: a supervisor's /override sends exactly this.
-            channel_store.record_decision(
+            store.record_decision(
                 draft_id=target.draft_id,
                 agent_user_id=agent,
                 action="edit",
@@ -362,8 +354,8 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str) -> None:
     def work(session: Session) -> None:
-        channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=gw.clock())
-        channel_store.record_decision(
+        store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=gw.clock())
+        store.record_decision(
             draft_id=target.draft_id,
             agent_user_id=agent,
             action="send",
@@ -384,18 +376,18 @@ async def _send_edited(
 ) -> None:
     def work(session: Session) -> bool:
         now = gw.clock()
-        if not channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=now):
+        if not store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=now):
             return False
-        channel_store.record_decision(
+        store.record_decision(
             draft_id=target.draft_id, agent_user_id=agent, action=action, text=text, session=session, now=now
         )
         if heavily_edited(target.draft_text, text):
-            draft = channel_store.get_draft(target.draft_id, session=session)
+            draft = store.get_draft(target.draft_id, session=session)
             assert draft is not None
-            second, second_conf = trainer_inbox.runner_up(
+            second, second_conf = inbox.runner_up(
                 (draft.meta or {}).get("intent_ranking") or [], draft.intent
             )
-            trainer_inbox.add_item(
+            inbox.add_item(
                 text=(draft.inbound.text if draft.inbound else None) or "",
                 reason="edited",
                 model_intent=draft.intent,
@@ -433,7 +425,7 @@ async def on_override(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
     proposed = (
-        await gw.db(lambda s: desk_store.last_proposed_text(target.draft_id, session=s)) if target else None
+        await gw.db(lambda s: queries.last_proposed_text(target.draft_id, session=s)) if target else None
     )
     if target is None or not proposed:
         await _reply(update, texts.agent("override_nothing"))
@@ -468,7 +460,7 @@ async def _duty(update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) ->
     user = update.effective_user
     if user is None or not gw.is_agent(user.id):
         return
-    count = await gw.db(lambda s: desk_store.set_on_duty(str(user.id), on, session=s, now=gw.clock()))
+    count = await gw.db(lambda s: queries.set_on_duty(str(user.id), on, session=s, now=gw.clock()))
     await _reply(update, texts.agent("on_duty" if on else "off_duty", agent=_who(update), count=count))
 
 

@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.delivery import Delivery
-from bot.rasa_client import RasaClient
-from bot.routing import RoutingConfig
+from desk.rasa_client import RasaClient
+from desk.routing import RoutingConfig
 from shop.db import db_errors_as_shop_errors
 from shop.errors import ShopUnavailable
 from shop.policy_context import ShopWideCache

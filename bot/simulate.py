@@ -21,11 +21,11 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TextIO
 
-from bot import agent_texts
-from bot.pipeline import Draft, draft_reply
-from bot.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
-from bot.routing import load_routing
-from bot.texts import route_reason
+from desk import agent_texts
+from desk.pipeline import Draft, draft_reply
+from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
+from desk.routing import load_routing
+from desk.texts import route_reason
 from shop.policy import CheckContext, check_text
 from stack.servers import StartError, running_stack
 from stack.settings import Settings, load_settings

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.message_text import MODEL_MAX_CHARS
+from desk.message_text import MODEL_MAX_CHARS
 from shop.paths import PROJECT_ROOT, VAR_DIR
 
 

@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 from telegram.ext import Application
 
 from bot.app import build_application, start_gateway, stop_gateway
-from bot.rasa_client import RasaClient
 from bot.serve import webhook_options
+from desk.rasa_client import RasaClient
 from shop.db import make_engine
 from shop.demo import load_demo
 from stack.settings import Settings

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot import texts
+from desk import texts
 from shop.db import make_engine
 from shop.demo import load_demo
 from shop.linking import ensure_verified_link, revoke_link

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient, RasaTurn, RasaUnavailable
+from desk.rasa_client import RasaClient, RasaTurn, RasaUnavailable
 from stack.servers import start_action_server, stop
 from stack.settings import load_settings
 

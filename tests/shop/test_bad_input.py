@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.catalogue import get_product, size_chart, stock_for, stock_levels
 from shop.errors import InvalidInput, InvalidOrderId, ShopError
 from shop.linking import buyer_for_chat, ensure_verified_link, link_chat, revoke_link

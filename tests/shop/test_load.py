@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.catalogue import get_product, stock_levels
 from shop.db import session_scope
 from shop.linking import buyer_for_chat, ensure_verified_link

@@ -52,7 +52,7 @@ def test_only_settings_reads_the_environment() -> None:
 def test_importing_does_no_io(tmp_path: Path) -> None:
     code = (
         "import shop.models, shop.db, shop.catalogue, shop.orders, shop.promotions, shop.returns, "
-        "shop.linking, shop.channel_store, shop.demo, shop.migrate, shop.settings\n"
+        "shop.linking, desk.store, shop.demo, shop.migrate, shop.settings\n"
         "assert shop.db._engines == {}\n"
     )
     done = subprocess.run(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.catalogue import get_product
 from shop.db import db_errors_as_shop_errors, dispose_engine, is_unavailable_error, make_engine, session_scope
 from shop.devpg import _free_port, start_postgres, stop_postgres

@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient
+from desk.rasa_client import RasaClient
 from stack import rasa_api
 from stack.private_files import write_private
 from stack.process_env import action_env, rasa_env

@@ -9,7 +9,7 @@ import socket
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient
+from desk.rasa_client import RasaClient
 from stack.servers import free_port, pid_file, start_rasa_server, stop, stop_recorded
 from stack.upstream import write_upstream
 from trainer import state as st

@@ -10,8 +10,8 @@ import pytest
 from telegram.ext import ApplicationBuilder
 
 from bot.teach import register_teach
+from desk.inbox import add_item, list_items
 from shop.db import session_scope
-from shop.trainer_inbox import add_item, list_items
 from stack.settings import load_settings
 from tests.fakes.bot_api import FakeBotApi
 

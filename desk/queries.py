@@ -1,8 +1,8 @@
-"""Queries the Telegram agent desk needs beyond ``shop.channel_store``.
+"""Queries the Telegram agent desk needs beyond ``desk.store``.
 
 Finding a draft by its card, the next message of one chat, the chat's recent
 messages for a card's context, agents on duty. Writes that two agents may race
-on stay in ``channel_store`` (conditional UPDATEs).
+on stay in ``desk.store`` (conditional UPDATEs).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop.channel_store import UNFINISHED_INBOUND
+from desk.store import UNFINISHED_INBOUND
 from shop.db import translate_db_errors
 from shop.models import AgentDecision, Conversation, Draft, InboundMessage, utcnow
 from shop.models.training import AgentDuty

@@ -2,7 +2,9 @@
 
 The gateway adds an item when an agent rejects or heavily edits a draft, when
 the model was unsure, or when nothing handled the message; a trainer tool lists
-them (newest work first) and labels them.
+them (newest work first) and labels them, or dismisses them. The intent a
+trainer chose is kept in the trainer's journal (var/trainer/labels.jsonl,
+trainer/journal.py): the inbox table has no column for it.
 """
 
 from __future__ import annotations
@@ -82,3 +84,22 @@ def list_items(
     if reason is not None:
         stmt = stmt.where(TrainerInboxItem.reason == reason)
     return list(session.scalars(stmt.order_by(TrainerInboxItem.created_at, TrainerInboxItem.id).limit(limit)))
+
+
+@translate_db_errors
+def get_item(item_id: int, *, session: Session) -> TrainerInboxItem:
+    item = session.get(TrainerInboxItem, item_id)
+    if item is None:
+        raise InvalidInput(f"no inbox item {item_id}")
+    return item
+
+
+@translate_db_errors
+def set_status(item_id: int, status: str, *, session: Session) -> TrainerInboxItem:
+    """Mark an item "labelled" or "dismissed" (or back to "new")."""
+    if status not in INBOX_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(INBOX_STATUSES)}")
+    item = get_item(item_id, session=session)
+    item.status = status
+    session.flush()
+    return item

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.message_text import MODEL_MAX_CHARS, for_model, is_blank
-from bot.rasa_client import RasaClient, RasaTurn
-from bot.routing import RouteDecision, RoutingConfig, decide
+from desk.message_text import MODEL_MAX_CHARS, for_model, is_blank
+from desk.rasa_client import RasaClient, RasaTurn
+from desk.routing import RouteDecision, RoutingConfig, decide
 from shop.policy import CheckContext, Violation, check_text
 
 
@@ -121,7 +121,7 @@ async def draft_reply(
 ) -> Draft:
     """Sends the buyer's message to Rasa and returns the routed draft.
 
-    Only `bot.message_text.for_model(text)` reaches Rasa; the draft keeps the
+    Only `desk.message_text.for_model(text)` reaches Rasa; the draft keeps the
     whole `text`. Raises `RasaUnavailable` when Rasa cannot answer now (the
     caller keeps the message and retries; nothing is lost), `RasaMessageFailed`
     when Rasa failed on this message, `ValueError` for a text with nothing to

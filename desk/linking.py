@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot import texts
+from desk import texts
 from shop.errors import InvalidInput, LinkingLocked
 from shop.linking import buyer_for_chat, link_chat, revoke_link
 
