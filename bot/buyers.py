@@ -26,8 +26,7 @@ from bot.delivery import BuyerBlocked
 from bot.gateway import CHANNEL, Gateway
 from desk import inbox, linking, queries, store, texts
 from desk.message_text import is_blank
-from desk.pipeline import Draft as PipelineDraft
-from desk.pipeline import draft_reply
+from desk.pipeline import RoutedDraft, draft_reply
 from desk.rasa_client import RasaUnavailable
 from desk.routing import RouteDecision
 from shop.errors import InvalidInput, ShopUnavailable
@@ -429,12 +428,12 @@ def _claim(session: Session, draft_id: int, sources: tuple[str, ...], target: st
     return store.claim_draft(draft_id, sources, target, session=session)
 
 
-def _low_confidence(gw: Gateway, draft: PipelineDraft) -> bool:
+def _low_confidence(gw: Gateway, draft: RoutedDraft) -> bool:
     route = gw.routing.route_for(draft.intent)
     return draft.intent == "nlu_fallback" or (route.auto_send and draft.confidence < route.threshold)
 
 
-def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -> tuple[int, bool]:
+def _save_draft(session: Session, gw: Gateway, job: Job, draft: RoutedDraft) -> tuple[int, bool]:
     now = gw.clock()
     decision: RouteDecision = draft.decision
     # The new draft is not stored yet, so every waiting draft is an earlier one.
