@@ -25,6 +25,7 @@ from bot import cards, inbound_content
 from bot.delivery import BuyerBlocked
 from bot.gateway import CHANNEL, Gateway
 from desk import inbox, linking, queries, store, texts
+from desk.drafts import DraftState
 from desk.message_text import is_blank
 from desk.pipeline import RoutedDraft, draft_reply
 from desk.rasa_client import RasaUnavailable
@@ -403,9 +404,9 @@ async def _draft(gw: Gateway, job: Job) -> None:
         return
     for reply in draft.replies:
         if not await send_to_buyer(gw, job.chat_id, job.conversation_id, reply, draft_id=draft_id):
-            await gw.db_until_done(_claim, draft_id, ("pending",), "superseded")
+            await gw.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SUPERSEDED)
             return
-    await gw.db_until_done(_claim, draft_id, ("pending",), "sent")
+    await gw.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SENT)
 
 
 async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
@@ -512,7 +513,9 @@ async def _holding(gw: Gateway, draft_id: int, delay: float) -> None:
 
     def overdue(session: Session) -> cards.CardView | None:
         # The conditional update makes the holding message go out once, even across restarts.
-        if not store.claim_draft(draft_id, ("pending",), "overdue", session=session, now=gw.clock()):
+        if not store.claim_draft(
+            draft_id, [DraftState.PENDING], DraftState.OVERDUE, session=session, now=gw.clock()
+        ):
             return None
         return cards.load_card(session, draft_id, CHANNEL)
 

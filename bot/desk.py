@@ -21,6 +21,7 @@ from bot import cards
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
 from desk import inbox, queries, store, texts
+from desk.drafts import OPEN, DraftState
 from shop.linking import buyer_for_chat
 from shop.policy import check_text
 from shop.policy_context import context_for
@@ -28,7 +29,6 @@ from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 log = logging.getLogger(__name__)
 
-OPEN = ("pending", "overdue")
 HEAVY_EDIT = 0.5  # an edit changing more than half the draft teaches the model something
 
 
@@ -144,7 +144,7 @@ def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) 
         return "already_handled"
     if not draft.texts or draft.policy_violations:
         return "cannot_send_as_is"
-    if not store.claim_draft(draft_id, OPEN, "sent", session=session, now=now):
+    if not store.claim_draft(draft_id, OPEN, DraftState.SENT, session=session, now=now):
         return "already_handled"
     store.record_decision(draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now)
     conv = queries.conversation_by_id(draft.conversation_id, session=session)
@@ -179,7 +179,7 @@ async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) ->
 
 
 def _reject_work(session: Session, draft_id: int, agent: str, now: datetime) -> bool:
-    if not store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
+    if not store.claim_draft(draft_id, OPEN, DraftState.REJECTED, session=session, now=now):
         return False
     store.record_decision(draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now)
     draft = store.get_draft(draft_id, session=session)
@@ -212,7 +212,7 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
     def work(session: Session) -> bool:
         draft = store.get_draft(draft_id, session=session)
-        if draft is None or draft.state != "rejected":
+        if draft is None or draft.state != DraftState.REJECTED:
             return False  # a draft that was sent (or still waits) was not wrong
         store.record_decision(
             draft_id=draft_id,
@@ -251,7 +251,7 @@ def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now: date
         store.record_decision(draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now)
         if mode == "bot":
             # Released without an answer: nobody will act on this card any more.
-            store.claim_draft(draft_id, ("pending",), "superseded", session=session, now=now)
+            store.claim_draft(draft_id, [DraftState.PENDING], DraftState.SUPERSEDED, session=session, now=now)
     return changed
 
 
@@ -354,7 +354,7 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str) -> None:
     def work(session: Session) -> None:
-        store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=gw.clock())
+        store.claim_draft(target.draft_id, OPEN, DraftState.SENT, session=session, now=gw.clock())
         store.record_decision(
             draft_id=target.draft_id,
             agent_user_id=agent,
@@ -376,7 +376,7 @@ async def _send_edited(
 ) -> None:
     def work(session: Session) -> bool:
         now = gw.clock()
-        if not store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=now):
+        if not store.claim_draft(target.draft_id, OPEN, DraftState.SENT, session=session, now=now):
             return False
         store.record_decision(
             draft_id=target.draft_id, agent_user_id=agent, action=action, text=text, session=session, now=now

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from bot import buyers
 from bot.gateway import CHANNEL, Gateway
 from desk import queries, store
+from desk.drafts import DraftState
 from shop.models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -67,15 +68,19 @@ async def resume(gw: Gateway) -> None:
     for draft in drafts:
         if draft.blocked:
             continue
-        if draft.auto_send and draft.state == "pending":
+        if draft.auto_send and draft.state == DraftState.PENDING:
             for text in draft.texts[draft.sent :]:
                 await buyers.send_to_buyer(
                     gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id
                 )
-            await gw.db(lambda s, d=draft.draft_id: store.claim_draft(d, ("pending",), "sent", session=s))
+            await gw.db(
+                lambda s, d=draft.draft_id: store.claim_draft(
+                    d, [DraftState.PENDING], DraftState.SENT, session=s
+                )
+            )
         elif not draft.has_card:
             await buyers.post_card(gw, draft.draft_id)
-        elif draft.state == "pending":
+        elif draft.state == DraftState.PENDING:
             waited = (gw.clock() - draft.created_at).total_seconds()
             buyers.arm_holding(gw, draft.draft_id, gw.settings.holding_after_s - waited)
     for chat_id in chats:

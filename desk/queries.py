@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk.drafts import OPEN
 from desk.store import UNFINISHED_INBOUND
 from shop.db import translate_db_errors
 from shop.models import AgentDecision, Conversation, Draft, InboundMessage, utcnow
@@ -82,7 +83,7 @@ def waiting_drafts(conversation_id: int, *, before_id: int | None = None, sessio
     """How many drafts of the conversation still wait for an agent (all, or those before ``before_id``)."""
     stmt = select(func.count(Draft.id)).where(
         Draft.conversation_id == conversation_id,
-        Draft.state.in_(("pending", "overdue")),
+        Draft.state.in_(OPEN),
         Draft.auto_send.is_(False),
     )
     if before_id is not None:
@@ -93,7 +94,7 @@ def waiting_drafts(conversation_id: int, *, before_id: int | None = None, sessio
 @translate_db_errors
 def unfinished_drafts(*, session: Session, limit: int = 500) -> list[Draft]:
     """Drafts still pending or overdue, oldest first (re-armed at start-up)."""
-    stmt = select(Draft).where(Draft.state.in_(("pending", "overdue"))).order_by(Draft.id).limit(limit)
+    stmt = select(Draft).where(Draft.state.in_(OPEN)).order_by(Draft.id).limit(limit)
     return list(session.scalars(stmt))
 
 
