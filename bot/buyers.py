@@ -459,17 +459,8 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: RoutedDraft) -> 
     )
     reason = "unhandled" if not draft.replies else "low_confidence" if _low_confidence(gw, draft) else None
     if reason:
-        second, second_conf = inbox.runner_up(draft.intent_ranking, draft.intent)
-        inbox.add_item(
-            text=job.text,
-            reason=reason,
-            model_intent=draft.intent,
-            confidence=draft.confidence,
-            runner_up_intent=second,
-            runner_up_confidence=second_conf,
-            draft_id=row.id,
-            session=session,
-            now=now,
+        inbox.add_from_draft(
+            row, reason, ranking=draft.intent_ranking, text=job.text, session=session, now=now
         )
     _done(session, job.inbound_id, now)
     return row.id, decision.auto_send

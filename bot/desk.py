@@ -184,19 +184,7 @@ def _reject_work(session: Session, draft_id: int, agent: str, now: datetime) -> 
     store.record_decision(draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now)
     draft = store.get_draft(draft_id, session=session)
     assert draft is not None
-    inbound = draft.inbound
-    second, second_conf = inbox.runner_up((draft.meta or {}).get("intent_ranking") or [], draft.intent)
-    inbox.add_item(
-        text=(inbound.text if inbound else None) or "",
-        reason="rejected",
-        model_intent=draft.intent,
-        confidence=draft.confidence,
-        runner_up_intent=second,
-        runner_up_confidence=second_conf,
-        draft_id=draft_id,
-        session=session,
-        now=now,
-    )
+    inbox.add_from_draft(draft, "rejected", session=session, now=now)
     return True
 
 
@@ -384,20 +372,7 @@ async def _send_edited(
         if heavily_edited(target.draft_text, text):
             draft = store.get_draft(target.draft_id, session=session)
             assert draft is not None
-            second, second_conf = inbox.runner_up(
-                (draft.meta or {}).get("intent_ranking") or [], draft.intent
-            )
-            inbox.add_item(
-                text=(draft.inbound.text if draft.inbound else None) or "",
-                reason="edited",
-                model_intent=draft.intent,
-                confidence=draft.confidence,
-                runner_up_intent=second,
-                runner_up_confidence=second_conf,
-                draft_id=draft.id,
-                session=session,
-                now=now,
-            )
+            inbox.add_from_draft(draft, "edited", session=session, now=now)
         return True
 
     if not await gw.db(work):

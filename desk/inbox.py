@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from shop.db import translate_db_errors
 from shop.errors import InvalidInput
+from shop.models import Draft
 from shop.models.base import utcnow
 from shop.models.training import INBOX_REASONS, INBOX_STATUSES, TrainerInboxItem
 
@@ -62,6 +63,38 @@ def add_item(
     session.add(item)
     session.flush()
     return item
+
+
+def add_from_draft(
+    draft: Draft,
+    reason: str,
+    *,
+    ranking: list[dict[str, Any]] | None = None,
+    text: str | None = None,
+    session: Session,
+    now: datetime | None = None,
+) -> TrainerInboxItem:
+    """Put a stored draft's buyer message in the inbox with the model's guess and its runner-up.
+
+    ``ranking`` and ``text`` default to what the draft row keeps (its card's
+    ranking, its inbound message); the gateway passes the model's own when it has them.
+    """
+    if ranking is None:
+        ranking = (draft.meta or {}).get("intent_ranking") or []
+    if text is None:
+        text = (draft.inbound.text if draft.inbound else None) or ""
+    second, second_conf = runner_up(ranking, draft.intent)
+    return add_item(
+        text=text,
+        reason=reason,
+        model_intent=draft.intent,
+        confidence=draft.confidence,
+        runner_up_intent=second,
+        runner_up_confidence=second_conf,
+        draft_id=draft.id,
+        session=session,
+        now=now,
+    )
 
 
 @translate_db_errors
