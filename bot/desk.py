@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -20,31 +19,12 @@ from telegram.ext import ContextTypes
 from bot import cards
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
-from desk import inbox, queries, store, texts
-from desk.drafts import OPEN, DraftState
+from desk import agent_actions, queries, store, texts
 from shop.linking import buyer_for_chat
 from shop.policy import check_text
 from shop.policy_context import context_for
-from shop.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 log = logging.getLogger(__name__)
-
-HEAVY_EDIT = 0.5  # an edit changing more than half the draft teaches the model something
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (characters), two rows of memory."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def heavily_edited(draft: str, sent: str) -> bool:
-    return bool(draft) and edit_distance(draft, sent) > HEAVY_EDIT * len(draft)
 
 
 def _who(update: Update) -> str:
@@ -127,42 +107,14 @@ def _is_card_of(session: Session, draft_id: int, chat_id: str, message_id: str) 
     return draft is not None and (draft.card_chat_id, draft.card_message_id) == (chat_id, message_id)
 
 
-@dataclass
-class Claimed:
-    chat_id: str
-    conversation_id: int
-    replies: list[str]
-
-
-class NotFiled(Exception):
-    """The confirmation draft's request could not be filed: roll back, send nothing."""
-
-
-def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) -> Claimed | str:
-    draft = store.get_draft(draft_id, session=session)
-    if draft is None or draft.state not in OPEN:
-        return "already_handled"
-    if not draft.texts or draft.policy_violations:
-        return "cannot_send_as_is"
-    if not store.claim_draft(draft_id, OPEN, DraftState.SENT, session=session, now=now):
-        return "already_handled"
-    store.record_decision(draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now)
-    conv = queries.conversation_by_id(draft.conversation_id, session=session)
-    assert conv is not None
-    pending = valid_pending(((draft.meta or {}).get("facts") or {}).get(FILE_ON_SEND))
-    if pending is not None:
-        # The draft says "filed": the agent's Send is the confirmation the model was unsure of.
-        # The buyer is who the chat is linked to now, never what the draft's facts say.
-        buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
-        if buyer is None or file_pending(pending, buyer.account, now=now, session=session) is None:
-            raise NotFiled
-    return Claimed(conv.chat_id, conv.id, list(draft.texts))
-
-
 async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
     try:
-        claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
-    except NotFiled:
+        claimed = await gw.db(
+            lambda s: agent_actions.claim_for_send(
+                draft_id, agent, channel=CHANNEL, session=s, now=gw.clock()
+            )
+        )
+    except agent_actions.NotFiled:
         await _answer(update, texts.agent("return_not_filed"))
         return
     if isinstance(claimed, str):
@@ -178,18 +130,8 @@ async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) ->
     await _update_card(gw, draft_id, status if delivered else texts.agent("blocked"))
 
 
-def _reject_work(session: Session, draft_id: int, agent: str, now: datetime) -> bool:
-    if not store.claim_draft(draft_id, OPEN, DraftState.REJECTED, session=session, now=now):
-        return False
-    store.record_decision(draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now)
-    draft = store.get_draft(draft_id, session=session)
-    assert draft is not None
-    inbox.add_from_draft(draft, "rejected", session=session, now=now)
-    return True
-
-
 async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    if not await gw.db(_reject_work, draft_id, agent, gw.clock()):
+    if not await gw.db(lambda s: agent_actions.reject(draft_id, agent, session=s, now=gw.clock())):
         await _answer(update, texts.agent("already_handled"))
         return
     await _answer(update)
@@ -198,22 +140,7 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 
 
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
-    def work(session: Session) -> bool:
-        draft = store.get_draft(draft_id, session=session)
-        if draft is None or draft.state != DraftState.REJECTED:
-            return False  # a draft that was sent (or still waits) was not wrong
-        store.record_decision(
-            draft_id=draft_id,
-            agent_user_id=agent,
-            action="teach",
-            corrected_intent=intent,
-            session=session,
-            now=gw.clock(),
-        )
-        inbox.set_agent_intent(draft_id, intent, session=session)
-        return True
-
-    if not await gw.db(work):
+    if not await gw.db(lambda s: agent_actions.teach(draft_id, agent, intent, session=s, now=gw.clock())):
         await _answer(update, texts.agent("teach_not_rejected"))
         return
     await _answer(update)
@@ -222,29 +149,8 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
     )
 
 
-def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now: datetime) -> bool:
-    draft = store.get_draft(draft_id, session=session)
-    if draft is None:
-        return False
-    changed = store.set_mode(
-        draft.conversation_id,
-        mode,
-        taken_over_by=agent if mode == "human" else None,
-        expected_mode="bot" if mode == "human" else "human",
-        session=session,
-        now=now,
-    )
-    if changed:
-        action = "take_over" if mode == "human" else "release"
-        store.record_decision(draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now)
-        if mode == "bot":
-            # Released without an answer: nobody will act on this card any more.
-            store.claim_draft(draft_id, [DraftState.PENDING], DraftState.SUPERSEDED, session=session, now=now)
-    return changed
-
-
 async def _take_over(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    if not await gw.db(_mode_work, draft_id, agent, "human", gw.clock()):
+    if not await gw.db(lambda s: agent_actions.set_mode(draft_id, agent, "human", session=s, now=gw.clock())):
         await _answer(update, texts.agent("already_handled"))
         return
     await _answer(update)
@@ -254,7 +160,7 @@ async def _take_over(gw: Gateway, update: Update, draft_id: int, agent: str) -> 
 
 
 async def _release(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    if not await gw.db(_mode_work, draft_id, agent, "bot", gw.clock()):
+    if not await gw.db(lambda s: agent_actions.set_mode(draft_id, agent, "bot", session=s, now=gw.clock())):
         await _answer(update, texts.agent("not_human_mode"))
         return
     await _answer(update)
@@ -316,19 +222,7 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if target is None:
         return
     if target.reasons:
-
-        def propose(session: Session) -> None:
-            # Kept as the agent's proposal: a supervisor's /override sends exactly this.
-            store.record_decision(
-                draft_id=target.draft_id,
-                agent_user_id=agent,
-                action="edit",
-                text=text,
-                session=session,
-                now=gw.clock(),
-            )
-
-        await gw.db(propose)
+        await gw.db(lambda s: agent_actions.propose(target.draft_id, agent, text, session=s, now=gw.clock()))
         reasons = "\n".join(f"- {r}" for r in target.reasons)
         await _reply(
             update, texts.agent("policy_blocked", reasons=reasons) + "\n" + texts.agent("override_hint")
@@ -341,18 +235,9 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str) -> None:
-    def work(session: Session) -> None:
-        store.claim_draft(target.draft_id, OPEN, DraftState.SENT, session=session, now=gw.clock())
-        store.record_decision(
-            draft_id=target.draft_id,
-            agent_user_id=agent,
-            action="send",
-            text=text,
-            session=session,
-            now=gw.clock(),
-        )
-
-    await gw.db(work)
+    await gw.db(
+        lambda s: agent_actions.send_in_human_mode(target.draft_id, agent, text, session=s, now=gw.clock())
+    )
     delivered = await send_to_buyer(
         gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id
     )
@@ -363,17 +248,9 @@ async def _send_edited(
     gw: Gateway, update: Update, target: CardTarget, agent: str, text: str, *, action: str
 ) -> None:
     def work(session: Session) -> bool:
-        now = gw.clock()
-        if not store.claim_draft(target.draft_id, OPEN, DraftState.SENT, session=session, now=now):
-            return False
-        store.record_decision(
-            draft_id=target.draft_id, agent_user_id=agent, action=action, text=text, session=session, now=now
+        return agent_actions.send_edited(
+            target.draft_id, agent, text, target.draft_text, action=action, session=session, now=gw.clock()
         )
-        if heavily_edited(target.draft_text, text):
-            draft = store.get_draft(target.draft_id, session=session)
-            assert draft is not None
-            inbox.add_from_draft(draft, "edited", session=session, now=now)
-        return True
 
     if not await gw.db(work):
         await _reply(update, texts.agent("already_handled"))
@@ -424,7 +301,10 @@ async def on_release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if target is None:
         await _reply(update, texts.agent("reply_to_card"))
         return
-    if not await gw.db(_mode_work, target.draft_id, str(message.from_user.id), "bot", gw.clock()):
+    agent = str(message.from_user.id)
+    if not await gw.db(
+        lambda s: agent_actions.set_mode(target.draft_id, agent, "bot", session=s, now=gw.clock())
+    ):
         await _reply(update, texts.agent("not_human_mode"))
         return
     await _update_card(gw, target.draft_id, texts.agent("released", agent=_who(update), at=_at(gw)))

@@ -9,8 +9,8 @@ import pytest
 
 from bot import cards
 from bot.delivery import split_text
-from bot.desk import edit_distance, heavily_edited
 from desk import agent_texts, texts
+from desk.agent_actions import edit_distance, heavily_edited
 from desk.linking import asked_to_link, parse_link_args
 from shop.paths import PROJECT_ROOT
 from shop.policy import check_text
