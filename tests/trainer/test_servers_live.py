@@ -1,4 +1,4 @@
-"""bot/servers: the promoted model is served; pid files let another process stop a server."""
+"""stack/servers: the promoted model is served; pid files let another process stop a server."""
 
 from __future__ import annotations
 
