@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, ShopAction
+from actions.base import ActionDraft, Context, ShopAction
 from actions.post_sale_common import buyer_orders, from_decision, hints_from, link_needed, slot, unresolved
 from shop.rules.address import decide_address_change
 from shop.rules.order_choice import CHOSEN, choose_order
@@ -17,7 +17,7 @@ class ActionChangeAddress(ShopAction):
     def name(self) -> str:
         return "action_change_address"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         if ctx.buyer is None:
             return link_needed()
         # Only orders not yet delivered can still be redirected: prefer those.

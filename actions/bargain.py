@@ -11,7 +11,7 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.presale_common import as_number
 from shop.policy.config import load_policy
 from shop.policy.vocabulary import load_vocabulary
@@ -34,7 +34,7 @@ class ActionBargain(ShopAction):
     def name(self) -> str:
         return "action_bargain"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         policy = load_policy().bargaining
         previous = int(as_number(ctx.slots.get(COUNT_SLOT)) or 0)
         promos = promotions_for_buyer(ctx.buyer, session=session)
@@ -51,7 +51,7 @@ class ActionBargain(ShopAction):
             "product_code": ctx.value("product_code"),
             "max_goodwill_coupon": policy.max_goodwill_coupon if decision.handoff else None,
         }
-        return Draft(
+        return ActionDraft(
             [Reply(TEMPLATES[decision.rule], words)],
             rule=decision.rule,
             facts=facts,

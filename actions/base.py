@@ -1,7 +1,7 @@
 """The thin adapter between rasa-sdk and the pure drafting code.
 
 A capability subclasses `ShopAction` and implements `draft(ctx, session=...)`,
-which returns a `Draft`: which template(s) to send with which facts, the rule
+which returns an `ActionDraft`: which template(s) to send with which facts, the rule
 that was applied and whether an agent must take over. This base runs the draft
 in a worker thread (a slow query must not stall other buyers on the action
 server's event loop), with one database session per run, and sends the reply
@@ -41,7 +41,7 @@ class Reply:
 
 
 @dataclass
-class Draft:
+class ActionDraft:
     """What an action proposes to say, and what the gateway needs to route it."""
 
     replies: list[Reply]
@@ -152,10 +152,10 @@ class ShopAction(Action, ABC):
     needs_buyer: bool = True
 
     @abstractmethod
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         """Builds the draft for this message from the shop data."""
 
-    def _run_in_session(self, tracker: Tracker) -> Draft:
+    def _run_in_session(self, tracker: Tracker) -> ActionDraft:
         from shop.store.linking import buyer_for_chat
 
         with Session(self.engine_factory()) as session, session.begin():
@@ -187,9 +187,9 @@ class ShopAction(Action, ABC):
         return draft.events
 
 
-def unavailable_draft(reason: str) -> Draft:
+def unavailable_draft(reason: str) -> ActionDraft:
     """A holding reply when the shop data cannot be read: an agent follows up."""
-    return Draft(
+    return ActionDraft(
         replies=[Reply("utter_agent_will_follow_up")],
         rule="fault",
         handoff=True,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 
 
 class ActionComplain(ShopAction):
@@ -13,7 +13,7 @@ class ActionComplain(ShopAction):
     def name(self) -> str:
         return "action_complain"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         # The agent gets the buyer and whatever the buyer already named, so
         # she does not have to ask again.
         facts = {
@@ -21,7 +21,7 @@ class ActionComplain(ShopAction):
             "order_id": ctx.value("order_id"),
             "product_code": ctx.value("product_code"),
         }
-        return Draft(
+        return ActionDraft(
             [Reply("utter_complain")],
             rule="complaint_handoff",
             facts=facts,

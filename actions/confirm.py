@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.post_sale_common import from_decision, link_needed, slot
 from shop.policy.config import load_policy
 from shop.rules.returns import confirmed_reply
@@ -37,11 +37,11 @@ def pending_of(ctx: Context) -> dict[str, Any] | None:
     return valid_pending(value)
 
 
-def _not_found() -> Draft:
-    return Draft([Reply("utter_order_not_found")], rule="order_not_found", facts={}, events=[_CLEAR])
+def _not_found() -> ActionDraft:
+    return ActionDraft([Reply("utter_order_not_found")], rule="order_not_found", facts={}, events=[_CLEAR])
 
 
-def confirm_pending(ctx: Context, pending: dict[str, Any], *, session: Session) -> Draft:
+def confirm_pending(ctx: Context, pending: dict[str, Any], *, session: Session) -> ActionDraft:
     """Re-checks the pending request and records it (once), or asks an agent when unsure."""
     assert ctx.buyer is not None
     checked = check_pending(pending, ctx.buyer, now=ctx.now, session=session)
@@ -54,7 +54,7 @@ def confirm_pending(ctx: Context, pending: dict[str, Any], *, session: Session) 
     reply = f"utter_{confirmed_reply(decision)}"
     if not checked.already_requested and ctx.confidence < load_policy().returns.file_on_affirm_confidence:
         facts = dict(decision.facts) | {FILE_ON_SEND: dict(pending), "affirm_confidence": ctx.confidence}
-        return Draft(
+        return ActionDraft(
             [Reply(reply, facts)],
             rule="return_confirmation_unsure",
             facts=facts,
@@ -66,7 +66,7 @@ def confirm_pending(ctx: Context, pending: dict[str, Any], *, session: Session) 
     if facts is None:
         return _not_found()
     quality = decision.facts.get("reason") == "quality"
-    return Draft(
+    return ActionDraft(
         [Reply(reply, facts)],
         rule="return_request_created",
         facts=facts,
@@ -83,10 +83,10 @@ class ActionAffirm(ShopAction):
     def name(self) -> str:
         return "action_affirm"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         pending = pending_of(ctx)
         if pending is None:
-            return Draft([Reply("utter_affirm_ack")], rule="acknowledged", facts={})
+            return ActionDraft([Reply("utter_affirm_ack")], rule="acknowledged", facts={})
         if ctx.buyer is None:
             draft = link_needed()
             draft.events.append(_CLEAR)
@@ -102,9 +102,11 @@ class ActionDeny(ShopAction):
     def name(self) -> str:
         return "action_deny"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         pending = pending_of(ctx)
         if pending is None:
-            return Draft([Reply("utter_deny_ack")], rule="acknowledged", facts={})
+            return ActionDraft([Reply("utter_deny_ack")], rule="acknowledged", facts={})
         facts = {"order_id": pending.get("order_id"), "kind": pending.get("kind")}
-        return Draft([Reply("utter_return_cancelled")], rule="return_cancelled", facts=facts, events=[_CLEAR])
+        return ActionDraft(
+            [Reply("utter_return_cancelled")], rule="return_cancelled", facts=facts, events=[_CLEAR]
+        )

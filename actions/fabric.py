@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.presale_common import product_facts, product_in_question
 from shop.policy.vocabulary import Vocabulary, load_vocabulary
 from shop.rules.fabric_care import FabricAdvice, advise
@@ -49,7 +49,7 @@ class ActionFabricCare(ShopAction):
     def name(self) -> str:
         return "action_fabric_care"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         product = product_in_question(ctx, session=session)
         # A concern named in an earlier turn is not this question's: entity only.
         concern = ctx.entity("concern")
@@ -57,7 +57,7 @@ class ActionFabricCare(ShopAction):
         if product is None:
             advice = advise(known=False, concern=concern)
             facts: dict[str, Any] = {"product_code": None, "concern": advice.concern}
-            return Draft([Reply(TEMPLATES[advice.rule])], rule=advice.rule, facts=facts)
+            return ActionDraft([Reply(TEMPLATES[advice.rule])], rule=advice.rule, facts=facts)
         vocab = load_vocabulary()
         colors = [color] if color in product.colors else list(product.colors)
         advice = advise(
@@ -78,4 +78,4 @@ class ActionFabricCare(ShopAction):
             "risks": list(advice.risks),
         }
         words = {**product_facts(product), **reply_facts(advice, product.care, vocab)}
-        return Draft([Reply(TEMPLATES[advice.rule], words)], rule=advice.rule, facts=facts)
+        return ActionDraft([Reply(TEMPLATES[advice.rule], words)], rule=advice.rule, facts=facts)

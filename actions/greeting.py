@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from shop.policy.config import load_policy
 
 
@@ -16,6 +16,6 @@ class ActionGreet(ShopAction):
     def name(self) -> str:
         return "action_greet"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         greeting = load_policy().tone.greeting
-        return Draft([Reply("utter_greet", {"greeting": greeting})], rule="greet")
+        return ActionDraft([Reply("utter_greet", {"greeting": greeting})], rule="greet")

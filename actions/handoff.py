@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.fabric import ActionFabricCare
 from actions.shipping import ActionShippingFee
 from actions.size import ActionSizeAdvice
@@ -37,8 +37,8 @@ class ActionHandoff(ShopAction):
     def name(self) -> str:
         return "action_handoff"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
-        return Draft(
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
+        return ActionDraft(
             [Reply("utter_handoff")],
             rule="request_human",
             handoff=True,
@@ -63,7 +63,7 @@ class ActionFallback(ShopAction):
     def name(self) -> str:
         return "action_fallback"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         intent = continued_intent(ctx)
         if intent is not None:
             draft = CONTINUABLE[intent]().draft(ctx, session=session)
@@ -71,7 +71,7 @@ class ActionFallback(ShopAction):
             draft.rule = f"{draft.rule}_followup"
             return draft
         reason = "nlu_fallback" if ctx.intent == "nlu_fallback" else "out_of_scope"
-        return Draft(
+        return ActionDraft(
             [Reply("utter_fallback")],
             rule=reason,
             facts={"intent": ctx.intent, "confidence": ctx.confidence},

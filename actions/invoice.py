@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from shop.policy.config import load_policy
 from shop.policy.vocabulary import load_vocabulary
 
@@ -17,7 +17,7 @@ class ActionInvoice(ShopAction):
     def name(self) -> str:
         return "action_invoice"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         policy = load_policy().invoices
         facts = {
             "free": policy.free,
@@ -27,7 +27,7 @@ class ActionInvoice(ShopAction):
         }
         # The template says "free, no postage": only true for such a policy.
         if not policy.free or policy.extra_postage_charged:
-            return Draft(
+            return ActionDraft(
                 [Reply("utter_invoice_agent")],
                 rule="invoice_agent",
                 facts=facts,
@@ -38,4 +38,4 @@ class ActionInvoice(ShopAction):
             "titles": load_vocabulary().join(policy.titles),
             "sent_within_days": policy.sent_within_days,
         }
-        return Draft([Reply("utter_invoice", words)], rule="invoice_policy", facts=facts)
+        return ActionDraft([Reply("utter_invoice", words)], rule="invoice_policy", facts=facts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.post_sale_common import (
     buyer_orders,
     ensure_follow_up,
@@ -31,7 +31,7 @@ class ActionOrderStatus(ShopAction):
     def name(self) -> str:
         return "action_order_status"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         if ctx.buyer is None:
             return link_needed()
         orders = buyer_orders(ctx.buyer, session=session)
@@ -52,7 +52,7 @@ class ActionOrderStatus(ShopAction):
         return draft
 
 
-def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> Draft:
+def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> ActionDraft:
     """Several parcels on the way: one summary, plus an apology for any that went quiet."""
     decision = decide_parcels(choice.candidates, now=ctx.now, policy=load_policy())
     facts = dict(decision.facts)
@@ -68,7 +68,7 @@ def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> Dr
         facts["follow_up_task_ids"] = [
             ensure_follow_up(ctx, order.order_id, decision.follow_up, session=session) for order in stale
         ]
-    return Draft(
+    return ActionDraft(
         replies,
         rule=decision.rule,
         facts=facts,

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply
-from shop.channel_store import create_follow_up, get_conversation
+from actions.base import ActionDraft, Context, Reply
+from desk.store import create_follow_up, get_conversation
 from shop.models import FollowUpTask
 from shop.policy.vocabulary import load_vocabulary
 from shop.rules.decision import Decision
@@ -27,9 +27,9 @@ def slot(name: str, value: Any) -> dict[str, Any]:
     return {"event": "slot", "timestamp": None, "name": name, "value": value}
 
 
-def link_needed() -> Draft:
+def link_needed() -> ActionDraft:
     """A guest asks about orders: order info goes only to the account that placed it."""
-    return Draft([Reply("utter_link_needed")], rule="link_needed", facts={})
+    return ActionDraft([Reply("utter_link_needed")], rule="link_needed", facts={})
 
 
 def buyer_orders(buyer: str, *, session: Session) -> list[OrderView]:
@@ -49,7 +49,7 @@ def hints_from(ctx: Context) -> OrderHints:
     )
 
 
-def unresolved(choice: OrderChoice) -> Draft:
+def unresolved(choice: OrderChoice) -> ActionDraft:
     """The draft when no single order was chosen: ask which, or say it was not found.
 
     A not-found answer carries no facts at all, so an order of another buyer
@@ -61,11 +61,11 @@ def unresolved(choice: OrderChoice) -> Draft:
             "order_list": listed,
             "candidates": [order.order_id for order in choice.candidates],
         }
-        return Draft([Reply("utter_ask_which_order", facts)], rule="ask_which_order", facts=facts)
+        return ActionDraft([Reply("utter_ask_which_order", facts)], rule="ask_which_order", facts=facts)
     if choice.kind == NO_ORDERS:
-        return Draft([Reply("utter_no_orders")], rule="no_orders", facts={})
+        return ActionDraft([Reply("utter_no_orders")], rule="no_orders", facts={})
     # Forget a number that led nowhere so a later "那退货呢" does not reuse it.
-    return Draft(
+    return ActionDraft(
         [Reply("utter_order_not_found")],
         rule="order_not_found",
         facts={},
@@ -73,12 +73,12 @@ def unresolved(choice: OrderChoice) -> Draft:
     )
 
 
-def from_decision(decision: Decision, *, how: str | None, events: list[dict[str, Any]]) -> Draft:
-    """A Draft that sends the decision's template with its facts."""
+def from_decision(decision: Decision, *, how: str | None, events: list[dict[str, Any]]) -> ActionDraft:
+    """A ActionDraft that sends the decision's template with its facts."""
     facts = dict(decision.facts)
     if how is not None:
         facts["chosen_by"] = how
-    return Draft(
+    return ActionDraft(
         [Reply(decision.response, facts)],
         rule=decision.rule,
         facts=facts,

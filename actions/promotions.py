@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from shop.policy.config import load_policy
 from shop.policy.vocabulary import load_vocabulary
 from shop.rules.offers import answer, buyer_kind
@@ -19,7 +19,7 @@ class ActionPromotion(ShopAction):
     def name(self) -> str:
         return "action_promotion"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         policy = load_policy().promotions
         vocab = load_vocabulary()
         promos = promotions_for_buyer(ctx.buyer, session=session)
@@ -46,4 +46,4 @@ class ActionPromotion(ShopAction):
             "coupons_per_order": policy.coupons_per_order,
             "price_protection_days": policy.sale_price_protection_days,
         }
-        return Draft(replies, rule=result.rule, facts=facts)
+        return ActionDraft(replies, rule=result.rule, facts=facts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, ShopAction
+from actions.base import ActionDraft, Context, ShopAction
 from actions.post_sale_common import buyer_orders, from_decision, hints_from, link_needed, slot, unresolved
 from shop.policy.config import load_policy
 from shop.rules.order_choice import CHOSEN, NOT_FOUND, OrderChoice, choose_order
@@ -25,7 +25,7 @@ class ActionReturn(ShopAction):
     def name(self) -> str:
         return "action_return"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         if ctx.buyer is None:
             return link_needed()
         choice = choose_order(buyer_orders(ctx.buyer, session=session), hints_from(ctx), prefer=RETURNABLE)

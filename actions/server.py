@@ -6,7 +6,7 @@ rasa-sdk 3.x checks nobody and listens on 0.0.0.0: whoever reaches its port can
 post a made-up tracker to `/webhook`, with a linked buyer's identity in the
 metadata, and read that buyer's parcels or file a return. Here every route but
 `/health` requires `Authorization: Bearer <ACTION_SERVER_SECRET>`, which Rasa
-sends from its endpoints file (bot/servers.endpoints_yaml); anything else gets
+sends from its endpoints file (stack/servers.endpoints_yaml); anything else gets
 401 and an answer that says nothing about the shop.
 """
 

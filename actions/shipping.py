@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.presale_common import money, product_in_question
 from shop.policy.config import load_policy
 from shop.policy.vocabulary import load_vocabulary
@@ -34,7 +34,7 @@ class ActionShippingFee(ShopAction):
     def name(self) -> str:
         return "action_shipping_fee"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         policy = load_policy().shipping
         product = product_in_question(ctx, session=session)
         courier = ctx.entity("courier")
@@ -76,7 +76,7 @@ class ActionShippingFee(ShopAction):
             "surcharge": result.surcharge,
             "region": result.region,
         }
-        return Draft(
+        return ActionDraft(
             replies,
             rule=result.rule,
             facts=facts,

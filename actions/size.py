@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.presale_common import as_number, product_facts, product_in_question
 from shop.policy.vocabulary import Vocabulary, load_vocabulary
 from shop.rules.sizing import MEASUREMENTS, SizeAdvice, advise
@@ -62,7 +62,7 @@ class ActionSizeAdvice(ShopAction):
     def name(self) -> str:
         return "action_size_advice"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         product = product_in_question(ctx, session=session)
         given = {m: as_number(ctx.value(m)) for m in MEASUREMENTS}
         advice = advise(list(product.size_chart) if product else None, given)
@@ -75,16 +75,16 @@ class ActionSizeAdvice(ShopAction):
             "outside": dict(advice.outside),
         }
         if advice.missing == "product":
-            return Draft([Reply(ASK_TEMPLATES["product"])], rule=advice.rule, facts=facts)
+            return ActionDraft([Reply(ASK_TEMPLATES["product"])], rule=advice.rule, facts=facts)
         assert product is not None  # advise() asks for the product when it is None
         vocab = load_vocabulary()
         base = product_facts(product)
         if advice.missing is not None:
             template = ASK_TEMPLATES.get(advice.missing, "utter_size_ask_measure")
             words = {**base, "measure": vocab.measure(advice.missing)}
-            return Draft([Reply(template, words)], rule=advice.rule, facts=facts)
+            return ActionDraft([Reply(template, words)], rule=advice.rule, facts=facts)
         words = {**base, **reply_facts(advice, vocab)}
-        return Draft(
+        return ActionDraft(
             [Reply(RESULT_TEMPLATES[advice.rule], words)],
             rule=advice.rule,
             facts=facts,

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from actions.base import Context, Draft, Reply, ShopAction
+from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.presale_common import product_facts, product_in_question, size_of
 from shop.policy.vocabulary import Vocabulary, load_vocabulary
 from shop.rules.availability import StockAnswer, answer
@@ -60,12 +60,12 @@ class ActionStock(ShopAction):
     def name(self) -> str:
         return "action_stock"
 
-    def draft(self, ctx: Context, *, session: Session) -> Draft:
+    def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         product = product_in_question(ctx, session=session)
         if product is None:
             result = answer(known=False)
             facts: dict[str, Any] = {"product_code": None}
-            return Draft([Reply(TEMPLATES[result.rule])], rule=result.rule, facts=facts)
+            return ActionDraft([Reply(TEMPLATES[result.rule])], rule=result.rule, facts=facts)
         color = ctx.value("color")
         result = answer(
             known=True,
@@ -87,4 +87,4 @@ class ActionStock(ShopAction):
         replies = [Reply(TEMPLATES[result.rule], words)]
         if result.rule in {"stock_restock", "stock_sold_out"} and result.in_stock:
             replies.append(Reply(OTHER_COLORS, words))
-        return Draft(replies, rule=result.rule, facts=facts)
+        return ActionDraft(replies, rule=result.rule, facts=facts)

@@ -24,7 +24,7 @@ Send = Callable[[str, int, Conversation, int], Awaitable[str | None]]
 
 class NoReply(Exception):
     """A draft came back without any reply text: not a drop (the gateway hands such a
-    draft to an agent, bot/pipeline.build_draft), but counted and shown."""
+    draft to an agent, desk/pipeline.build_draft), but counted and shown."""
 
     def __init__(self, intent: str | None = None) -> None:
         super().__init__(intent or "no reply text")

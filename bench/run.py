@@ -23,10 +23,10 @@ from bench.senders import channel_sender, gateway_sender, nlu_sender, stock_send
 from bench.stack import BenchStack
 from bench.stats import summarize
 from bench.training import measure_training, run_group
-from bot.rasa_client import CONNECTIONS, RasaClient
-from bot.routing import load_routing
-from bot.upstream import write_upstream
+from desk.rasa_client import CONNECTIONS, RasaClient
+from desk.routing import load_routing
 from paths import PROJECT_ROOT
+from stack.upstream import write_upstream
 
 RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
 BASELINE = ("nlu/evaluation/baseline_config.yml", "baseline-")

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from bench.conversations import Conversation
 from bench.load import NoReply, Send
 from bench.stack import CHANNEL, BenchStack, ShopDb
-from bot.pipeline import draft_reply, split_messages
-from bot.rasa_client import RasaClient, sticky_index
-from bot.routing import RoutingConfig
+from desk.pipeline import draft_reply, split_messages
+from desk.rasa_client import RasaClient, sticky_index
+from desk.routing import RoutingConfig
 from shop.db.engine import make_engine
 from shop.store.linking import buyer_for_chat
 from shop.store.policy_context import ShopWideCache, context_for

@@ -20,14 +20,14 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from bot.servers import free_port, new_secret, start_action_server, start_rasa_server, stop, stop_recorded
-from bot.settings import Settings, load_settings
 from paths import PROJECT_ROOT
 from shop.db.devpg import PostgresServer, start_postgres, stop_postgres
 from shop.db.engine import dispose_engine, make_engine
 from shop.demo import ensure_demo_loaded
 from shop.store.linking import ensure_verified_link
 from shop.store.policy_context import context_for_buyer
+from stack.servers import free_port, new_secret, start_action_server, start_rasa_server, stop, stop_recorded
+from stack.settings import Settings, load_settings
 
 CHANNEL = "telegram"  # the metadata the Telegram gateway sends; ids below are bench-only
 STOCK_CREDENTIALS = "rest:\n"

@@ -31,10 +31,10 @@ from bot.delivery import Delivery
 from bot.gateway import Gateway, utc_now
 from bot.intake import StoringQueue
 from bot.polling import StoringUpdater
-from bot.rasa_client import RasaClient
-from bot.routing import load_routing
-from bot.settings import Settings
 from bot.teach import register_teach
+from desk.rasa_client import RasaClient
+from desk.routing import load_routing
+from stack.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -21,15 +21,15 @@ from sqlalchemy.orm import Session
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot import cards, inbound_content, linking_flow, texts
+from bot import cards, inbound_content
 from bot.delivery import BuyerBlocked
 from bot.gateway import CHANNEL, Gateway
-from bot.message_text import is_blank
-from bot.pipeline import Draft as PipelineDraft
-from bot.pipeline import draft_reply
-from bot.rasa_client import RasaUnavailable
-from bot.routing import RouteDecision
-from shop import channel_store, desk_store, trainer_inbox
+from desk import inbox, linking, queries, store, texts
+from desk.drafts import DraftState
+from desk.message_text import is_blank
+from desk.pipeline import RoutedDraft, draft_reply
+from desk.rasa_client import RasaUnavailable
+from desk.routing import RouteDecision
 from shop.db.errors import InvalidInput, ShopUnavailable
 from shop.policy import CheckContext
 from shop.store.linking import buyer_for_chat
@@ -102,7 +102,7 @@ def describe(update: Update, agent_chat: int | None) -> Incoming | None:
 
 
 def _record(session: Session, update_id: int, incoming: Incoming, now: datetime, bot_id: str = "") -> bool:
-    inbound, created = channel_store.record_inbound(
+    inbound, created = store.record_inbound(
         channel=CHANNEL,
         bot_id=bot_id,
         update_key=update_id,
@@ -117,14 +117,14 @@ def _record(session: Session, update_id: int, incoming: Incoming, now: datetime,
     if not created:
         return False
     if incoming.from_buyer:
-        conv = channel_store.ensure_conversation(
+        conv = store.ensure_conversation(
             CHANNEL, incoming.chat_id, incoming.user_id, session=session, now=now
         )
         if conv.blocked:  # they write again, so they no longer block the bot
-            channel_store.set_blocked(conv.id, False, session=session, now=now)
+            store.set_blocked(conv.id, False, session=session, now=now)
     else:
         # Desk updates are kept for the record and dedup only; no buyer worker handles them.
-        channel_store.mark_inbound(inbound.id, "ignored", session=session, now=now)
+        store.mark_inbound(inbound.id, "ignored", session=session, now=now)
     return True
 
 
@@ -201,11 +201,11 @@ async def send_to_buyer(
         sent = await gw.delivery.send_text(gw.bot, chat_id, text)
     except BuyerBlocked:
         log.info("chat %s blocked the bot", chat_id)
-        await gw.db(lambda s: channel_store.set_blocked(conversation_id, True, session=s, now=gw.clock()))
+        await gw.db(lambda s: store.set_blocked(conversation_id, True, session=s, now=gw.clock()))
         return False
 
-    def store(session: Session) -> None:
-        channel_store.record_outbound(
+    def record(session: Session) -> None:
+        store.record_outbound(
             channel=CHANNEL,
             chat_id=chat_id,
             text=text,
@@ -216,7 +216,7 @@ async def send_to_buyer(
             now=gw.clock(),
         )
 
-    await gw.db_until_done(store)
+    await gw.db_until_done(record)
     return True
 
 
@@ -245,16 +245,16 @@ class Job:
 
 
 def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCache) -> Job | None:
-    inbound = desk_store.next_inbound(CHANNEL, chat_id, session=session)
+    inbound = queries.next_inbound(CHANNEL, chat_id, session=session)
     if inbound is None:
         return None
     # Read before marking: the ORM update also refreshes `inbound.attempts` in the session.
     attempts = inbound.attempts + 1
-    channel_store.mark_inbound(inbound.id, "processing", session=session, now=now)
-    conv = channel_store.ensure_conversation(CHANNEL, chat_id, inbound.user_id, session=session, now=now)
+    store.mark_inbound(inbound.id, "processing", session=session, now=now)
+    conv = store.ensure_conversation(CHANNEL, chat_id, inbound.user_id, session=session, now=now)
     buyer = buyer_for_chat(CHANNEL, inbound.user_id, session=session)
     account = buyer.account if buyer else None
-    last = desk_store.last_draft(conv.id, session=session)
+    last = queries.last_draft(conv.id, session=session)
     return Job(
         inbound_id=inbound.id,
         # The receive time keeps ids apart when a reset database reuses row ids.
@@ -270,13 +270,13 @@ def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCac
         blocked=conv.blocked,
         buyer_account=account,
         check_context=context_for(buyer, session=session, shop_wide=shop_wide),
-        agents_on_duty=desk_store.agents_on_duty(session=session),
-        last_asked_link=last is not None and linking_flow.asked_to_link(last.meta),
+        agents_on_duty=queries.agents_on_duty(session=session),
+        last_asked_link=last is not None and linking.asked_to_link(last.meta),
     )
 
 
 def _done(session: Session, inbound_id: int, now: datetime) -> None:
-    channel_store.mark_inbound(inbound_id, "done", session=session, now=now)
+    store.mark_inbound(inbound_id, "done", session=session, now=now)
 
 
 async def handle_next(gw: Gateway, chat_id: str) -> bool:
@@ -306,16 +306,16 @@ async def _dispatch(gw: Gateway, job: Job, now: datetime) -> None:
     if job.kind == "text" and text.split(maxsplit=1)[:1] == ["/start"]:
         await gw.db(_done, job.inbound_id, now)
         await send_to_buyer(gw, chat_id, job.conversation_id, texts.buyer("welcome"))
-    elif job.kind == "text" and linking_flow.is_link_command(text):
+    elif job.kind == "text" and linking.is_link_command(text):
         await _link(gw, job, text.split(maxsplit=1)[1] if " " in text else "")
-    elif job.kind == "text" and linking_flow.is_unlink_command(text):
+    elif job.kind == "text" and linking.is_unlink_command(text):
         reply = await gw.db(_unlink, job, now)
         await send_to_buyer(gw, chat_id, job.conversation_id, reply)
     elif (
         job.kind == "text"
         and job.buyer_account is None
         and job.last_asked_link
-        and linking_flow.parse_link_args(text)
+        and linking.parse_link_args(text)
     ):
         await _link(gw, job, text)
     elif job.kind != "text":
@@ -328,13 +328,13 @@ async def _dispatch(gw: Gateway, job: Job, now: datetime) -> None:
 
 def _unlink(session: Session, job: Job, now: datetime) -> str:
     _done(session, job.inbound_id, now)
-    return linking_flow.unlink_reply(session, CHANNEL, job.user_id, now=now)
+    return linking.unlink_reply(session, CHANNEL, job.user_id, now=now)
 
 
 async def _link(gw: Gateway, job: Job, args: str) -> None:
-    def work(session: Session) -> linking_flow.LinkReply:
+    def work(session: Session) -> linking.LinkReply:
         _done(session, job.inbound_id, gw.clock())
-        return linking_flow.link_reply(
+        return linking.link_reply(
             session, CHANNEL, job.user_id, args, now=gw.clock(), timezone=gw.routing.timezone
         )
 
@@ -345,7 +345,7 @@ async def _link(gw: Gateway, job: Job, args: str) -> None:
 
 
 def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -> int:
-    draft = channel_store.record_draft(
+    draft = store.record_draft(
         conversation_id=job.conversation_id,
         inbound_id=job.inbound_id,
         texts=[],
@@ -404,9 +404,9 @@ async def _draft(gw: Gateway, job: Job) -> None:
         return
     for reply in draft.replies:
         if not await send_to_buyer(gw, job.chat_id, job.conversation_id, reply, draft_id=draft_id):
-            await gw.db_until_done(_claim, draft_id, ("pending",), "superseded")
+            await gw.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SUPERSEDED)
             return
-    await gw.db_until_done(_claim, draft_id, ("pending",), "sent")
+    await gw.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SENT)
 
 
 async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
@@ -415,7 +415,7 @@ async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
         # Retried for long enough: an agent answers it, and the chat's next messages move on.
         await _to_agent(gw, job, texts.text("route_reasons.rasa_unavailable", attempts=job.attempts))
         return
-    await gw.db(lambda s: channel_store.mark_inbound(job.inbound_id, "pending", session=s, now=gw.clock()))
+    await gw.db(lambda s: store.mark_inbound(job.inbound_id, "pending", session=s, now=gw.clock()))
     if job.chat_id not in gw.outage_notified:
         # Once per outage: the buyer hears we are on it, the agents see the raw message.
         gw.outage_notified.add(job.chat_id)
@@ -426,25 +426,25 @@ async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
 
 
 def _claim(session: Session, draft_id: int, sources: tuple[str, ...], target: str) -> bool:
-    return channel_store.claim_draft(draft_id, sources, target, session=session)
+    return store.claim_draft(draft_id, sources, target, session=session)
 
 
-def _low_confidence(gw: Gateway, draft: PipelineDraft) -> bool:
+def _low_confidence(gw: Gateway, draft: RoutedDraft) -> bool:
     route = gw.routing.route_for(draft.intent)
     return draft.intent == "nlu_fallback" or (route.auto_send and draft.confidence < route.threshold)
 
 
-def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -> tuple[int, bool]:
+def _save_draft(session: Session, gw: Gateway, job: Job, draft: RoutedDraft) -> tuple[int, bool]:
     now = gw.clock()
     decision: RouteDecision = draft.decision
     # The new draft is not stored yet, so every waiting draft is an earlier one.
-    if decision.auto_send and desk_store.waiting_drafts(job.conversation_id, session=session):
+    if decision.auto_send and queries.waiting_drafts(job.conversation_id, session=session):
         # Never answer a later message before an earlier one an agent still holds.
         decision = RouteDecision(False, "earlier_waiting")
     # The card's candidates: a fallback's ranking starts with nlu_fallback, which is no candidate.
     ranking = [r for r in draft.intent_ranking if r.get("name") != "nlu_fallback"][: cards.CANDIDATES]
     meta: dict[str, Any] = {**draft.meta, "intent_ranking": ranking}
-    row = channel_store.record_draft(
+    row = store.record_draft(
         conversation_id=job.conversation_id,
         inbound_id=job.inbound_id,
         texts=draft.replies,
@@ -459,17 +459,8 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: PipelineDraft) -
     )
     reason = "unhandled" if not draft.replies else "low_confidence" if _low_confidence(gw, draft) else None
     if reason:
-        second, second_conf = trainer_inbox.runner_up(draft.intent_ranking, draft.intent)
-        trainer_inbox.add_item(
-            text=job.text,
-            reason=reason,
-            model_intent=draft.intent,
-            confidence=draft.confidence,
-            runner_up_intent=second,
-            runner_up_confidence=second_conf,
-            draft_id=row.id,
-            session=session,
-            now=now,
+        inbox.add_from_draft(
+            row, reason, ranking=draft.intent_ranking, text=job.text, session=session, now=now
         )
     _done(session, job.inbound_id, now)
     return row.id, decision.auto_send
@@ -490,7 +481,7 @@ async def post_card(gw: Gateway, draft_id: int) -> None:
         gw.bot, gw.agent_chat, cards.render(view), reply_markup=cards.buttons(view)
     )
     card = sent[0]
-    await gw.db(lambda s: channel_store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
+    await gw.db(lambda s: store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
     full = cards.full_text(view)
     if full:  # the card quotes a long message in part: the whole text follows, without buttons
         await gw.delivery.send_text(gw.bot, gw.agent_chat, full, reply_to_message_id=card.message_id)
@@ -513,7 +504,9 @@ async def _holding(gw: Gateway, draft_id: int, delay: float) -> None:
 
     def overdue(session: Session) -> cards.CardView | None:
         # The conditional update makes the holding message go out once, even across restarts.
-        if not channel_store.claim_draft(draft_id, ("pending",), "overdue", session=session, now=gw.clock()):
+        if not store.claim_draft(
+            draft_id, [DraftState.PENDING], DraftState.OVERDUE, session=session, now=gw.clock()
+        ):
             return None
         return cards.load_card(session, draft_id, CHANNEL)
 
@@ -522,7 +515,7 @@ async def _holding(gw: Gateway, draft_id: int, delay: float) -> None:
         return
     if not view.blocked:
         await send_to_buyer(gw, view.chat_id, view.conversation_id, texts.buyer("holding"), draft_id=draft_id)
-    card = await gw.db(lambda s: channel_store.get_draft(draft_id, session=s))
+    card = await gw.db(lambda s: store.get_draft(draft_id, session=s))
     if card is not None and card.card_message_id and gw.bot is not None:
         await gw.delivery.edit_text(
             gw.bot,

@@ -15,9 +15,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import texts
 from bot.delivery import MAX_TEXT, split_text
-from shop import desk_store
+from desk import queries, texts
 from shop.models import Conversation, Draft, InboundMessage
 from shop.store.linking import buyer_for_chat
 from shop.store.return_confirmation import FILE_ON_SEND
@@ -74,7 +73,7 @@ def load_card(session: Session, draft_id: int, channel: str) -> CardView | None:
     inbound = session.get(InboundMessage, draft.inbound_id) if draft.inbound_id else None
     buyer = buyer_for_chat(channel, conv.user_id, session=session)
     context = (
-        desk_store.recent_texts(
+        queries.recent_texts(
             channel, conv.chat_id, before_id=inbound.id, limit=CONTEXT_MESSAGES, session=session
         )
         if inbound

@@ -1,7 +1,7 @@
 """The agent desk: buttons and replies on cards in the agents' Telegram group.
 
 Only AGENT_IDS (and SUPERVISOR_IDS) may act. Every state change of a draft is
-one conditional UPDATE (`channel_store.claim_draft`), so when two agents press
+one conditional UPDATE (`store.claim_draft`), so when two agents press
 "send" at once exactly one message reaches the buyer. Every text an agent
 writes passes the policy check before it goes out; a supervisor may override.
 """
@@ -10,41 +10,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import cards, texts
+from bot import cards
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
-from shop import channel_store, desk_store, trainer_inbox
+from desk import agent_actions, queries, store, texts
 from shop.policy import check_text
 from shop.store.linking import buyer_for_chat
 from shop.store.policy_context import context_for
-from shop.store.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 log = logging.getLogger(__name__)
-
-OPEN = ("pending", "overdue")
-HEAVY_EDIT = 0.5  # an edit changing more than half the draft teaches the model something
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance (characters), two rows of memory."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def heavily_edited(draft: str, sent: str) -> bool:
-    return bool(draft) and edit_distance(draft, sent) > HEAVY_EDIT * len(draft)
 
 
 def _who(update: Update) -> str:
@@ -67,7 +47,7 @@ async def _update_card(
     markup: InlineKeyboardMarkup | None = None,
 ) -> None:
     def read(session: Session) -> tuple[cards.CardView | None, str | None, str | None]:
-        draft = channel_store.get_draft(draft_id, session=session)
+        draft = store.get_draft(draft_id, session=session)
         view = cards.load_card(session, draft_id, CHANNEL)
         return view, draft.card_chat_id if draft else None, draft.card_message_id if draft else None
 
@@ -123,48 +103,18 @@ async def on_card_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 def _is_card_of(session: Session, draft_id: int, chat_id: str, message_id: str) -> bool:
     """Is this message the draft's card (so its buttons are the draft's)?"""
-    draft = channel_store.get_draft(draft_id, session=session)
+    draft = store.get_draft(draft_id, session=session)
     return draft is not None and (draft.card_chat_id, draft.card_message_id) == (chat_id, message_id)
-
-
-@dataclass
-class Claimed:
-    chat_id: str
-    conversation_id: int
-    replies: list[str]
-
-
-class NotFiled(Exception):
-    """The confirmation draft's request could not be filed: roll back, send nothing."""
-
-
-def _claim_for_send(session: Session, draft_id: int, agent: str, now: datetime) -> Claimed | str:
-    draft = channel_store.get_draft(draft_id, session=session)
-    if draft is None or draft.state not in OPEN:
-        return "already_handled"
-    if not draft.texts or draft.policy_violations:
-        return "cannot_send_as_is"
-    if not channel_store.claim_draft(draft_id, OPEN, "sent", session=session, now=now):
-        return "already_handled"
-    channel_store.record_decision(
-        draft_id=draft_id, agent_user_id=agent, action="send", session=session, now=now
-    )
-    conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
-    assert conv is not None
-    pending = valid_pending(((draft.meta or {}).get("facts") or {}).get(FILE_ON_SEND))
-    if pending is not None:
-        # The draft says "filed": the agent's Send is the confirmation the model was unsure of.
-        # The buyer is who the chat is linked to now, never what the draft's facts say.
-        buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
-        if buyer is None or file_pending(pending, buyer.account, now=now, session=session) is None:
-            raise NotFiled
-    return Claimed(conv.chat_id, conv.id, list(draft.texts))
 
 
 async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
     try:
-        claimed = await gw.db(_claim_for_send, draft_id, agent, gw.clock())
-    except NotFiled:
+        claimed = await gw.db(
+            lambda s: agent_actions.claim_for_send(
+                draft_id, agent, channel=CHANNEL, session=s, now=gw.clock()
+            )
+        )
+    except agent_actions.NotFiled:
         await _answer(update, texts.agent("return_not_filed"))
         return
     if isinstance(claimed, str):
@@ -180,34 +130,8 @@ async def _send_as_is(gw: Gateway, update: Update, draft_id: int, agent: str) ->
     await _update_card(gw, draft_id, status if delivered else texts.agent("blocked"))
 
 
-def _reject_work(session: Session, draft_id: int, agent: str, now: datetime) -> bool:
-    if not channel_store.claim_draft(draft_id, OPEN, "rejected", session=session, now=now):
-        return False
-    channel_store.record_decision(
-        draft_id=draft_id, agent_user_id=agent, action="reject", session=session, now=now
-    )
-    draft = channel_store.get_draft(draft_id, session=session)
-    assert draft is not None
-    inbound = draft.inbound
-    second, second_conf = trainer_inbox.runner_up(
-        (draft.meta or {}).get("intent_ranking") or [], draft.intent
-    )
-    trainer_inbox.add_item(
-        text=(inbound.text if inbound else None) or "",
-        reason="rejected",
-        model_intent=draft.intent,
-        confidence=draft.confidence,
-        runner_up_intent=second,
-        runner_up_confidence=second_conf,
-        draft_id=draft_id,
-        session=session,
-        now=now,
-    )
-    return True
-
-
 async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    if not await gw.db(_reject_work, draft_id, agent, gw.clock()):
+    if not await gw.db(lambda s: agent_actions.reject(draft_id, agent, session=s, now=gw.clock())):
         await _answer(update, texts.agent("already_handled"))
         return
     await _answer(update)
@@ -216,22 +140,7 @@ async def _reject(gw: Gateway, update: Update, draft_id: int, agent: str) -> Non
 
 
 async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent: str) -> None:
-    def work(session: Session) -> bool:
-        draft = channel_store.get_draft(draft_id, session=session)
-        if draft is None or draft.state != "rejected":
-            return False  # a draft that was sent (or still waits) was not wrong
-        channel_store.record_decision(
-            draft_id=draft_id,
-            agent_user_id=agent,
-            action="teach",
-            corrected_intent=intent,
-            session=session,
-            now=gw.clock(),
-        )
-        trainer_inbox.set_agent_intent(draft_id, intent, session=session)
-        return True
-
-    if not await gw.db(work):
+    if not await gw.db(lambda s: agent_actions.teach(draft_id, agent, intent, session=s, now=gw.clock())):
         await _answer(update, texts.agent("teach_not_rejected"))
         return
     await _answer(update)
@@ -240,31 +149,8 @@ async def _teach(gw: Gateway, update: Update, draft_id: int, agent: str, intent:
     )
 
 
-def _mode_work(session: Session, draft_id: int, agent: str, mode: str, now: datetime) -> bool:
-    draft = channel_store.get_draft(draft_id, session=session)
-    if draft is None:
-        return False
-    changed = channel_store.set_mode(
-        draft.conversation_id,
-        mode,
-        taken_over_by=agent if mode == "human" else None,
-        expected_mode="bot" if mode == "human" else "human",
-        session=session,
-        now=now,
-    )
-    if changed:
-        action = "take_over" if mode == "human" else "release"
-        channel_store.record_decision(
-            draft_id=draft_id, agent_user_id=agent, action=action, session=session, now=now
-        )
-        if mode == "bot":
-            # Released without an answer: nobody will act on this card any more.
-            channel_store.claim_draft(draft_id, ("pending",), "superseded", session=session, now=now)
-    return changed
-
-
 async def _take_over(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    if not await gw.db(_mode_work, draft_id, agent, "human", gw.clock()):
+    if not await gw.db(lambda s: agent_actions.set_mode(draft_id, agent, "human", session=s, now=gw.clock())):
         await _answer(update, texts.agent("already_handled"))
         return
     await _answer(update)
@@ -274,7 +160,7 @@ async def _take_over(gw: Gateway, update: Update, draft_id: int, agent: str) -> 
 
 
 async def _release(gw: Gateway, update: Update, draft_id: int, agent: str) -> None:
-    if not await gw.db(_mode_work, draft_id, agent, "bot", gw.clock()):
+    if not await gw.db(lambda s: agent_actions.set_mode(draft_id, agent, "bot", session=s, now=gw.clock())):
         await _answer(update, texts.agent("not_human_mode"))
         return
     await _answer(update)
@@ -296,10 +182,10 @@ class CardTarget:
 
 
 def _target(session: Session, gw: Gateway, card_message_id: int, text: str | None) -> CardTarget | None:
-    draft = desk_store.draft_for_card(str(gw.agent_chat), str(card_message_id), session=session)
+    draft = queries.draft_for_card(str(gw.agent_chat), str(card_message_id), session=session)
     if draft is None:
         return None
-    conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+    conv = queries.conversation_by_id(draft.conversation_id, session=session)
     assert conv is not None
     reasons: list[str] = []
     if text is not None:
@@ -336,19 +222,7 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if target is None:
         return
     if target.reasons:
-
-        def propose(session: Session) -> None:
-            # Kept as the agent's proposal: a supervisor's /override sends exactly this.
-            channel_store.record_decision(
-                draft_id=target.draft_id,
-                agent_user_id=agent,
-                action="edit",
-                text=text,
-                session=session,
-                now=gw.clock(),
-            )
-
-        await gw.db(propose)
+        await gw.db(lambda s: agent_actions.propose(target.draft_id, agent, text, session=s, now=gw.clock()))
         reasons = "\n".join(f"- {r}" for r in target.reasons)
         await _reply(
             update, texts.agent("policy_blocked", reasons=reasons) + "\n" + texts.agent("override_hint")
@@ -361,18 +235,9 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str) -> None:
-    def work(session: Session) -> None:
-        channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=gw.clock())
-        channel_store.record_decision(
-            draft_id=target.draft_id,
-            agent_user_id=agent,
-            action="send",
-            text=text,
-            session=session,
-            now=gw.clock(),
-        )
-
-    await gw.db(work)
+    await gw.db(
+        lambda s: agent_actions.send_in_human_mode(target.draft_id, agent, text, session=s, now=gw.clock())
+    )
     delivered = await send_to_buyer(
         gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id
     )
@@ -383,30 +248,9 @@ async def _send_edited(
     gw: Gateway, update: Update, target: CardTarget, agent: str, text: str, *, action: str
 ) -> None:
     def work(session: Session) -> bool:
-        now = gw.clock()
-        if not channel_store.claim_draft(target.draft_id, OPEN, "sent", session=session, now=now):
-            return False
-        channel_store.record_decision(
-            draft_id=target.draft_id, agent_user_id=agent, action=action, text=text, session=session, now=now
+        return agent_actions.send_edited(
+            target.draft_id, agent, text, target.draft_text, action=action, session=session, now=gw.clock()
         )
-        if heavily_edited(target.draft_text, text):
-            draft = channel_store.get_draft(target.draft_id, session=session)
-            assert draft is not None
-            second, second_conf = trainer_inbox.runner_up(
-                (draft.meta or {}).get("intent_ranking") or [], draft.intent
-            )
-            trainer_inbox.add_item(
-                text=(draft.inbound.text if draft.inbound else None) or "",
-                reason="edited",
-                model_intent=draft.intent,
-                confidence=draft.confidence,
-                runner_up_intent=second,
-                runner_up_confidence=second_conf,
-                draft_id=draft.id,
-                session=session,
-                now=now,
-            )
-        return True
 
     if not await gw.db(work):
         await _reply(update, texts.agent("already_handled"))
@@ -433,7 +277,7 @@ async def on_override(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
     proposed = (
-        await gw.db(lambda s: desk_store.last_proposed_text(target.draft_id, session=s)) if target else None
+        await gw.db(lambda s: queries.last_proposed_text(target.draft_id, session=s)) if target else None
     )
     if target is None or not proposed:
         await _reply(update, texts.agent("override_nothing"))
@@ -457,7 +301,10 @@ async def on_release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if target is None:
         await _reply(update, texts.agent("reply_to_card"))
         return
-    if not await gw.db(_mode_work, target.draft_id, str(message.from_user.id), "bot", gw.clock()):
+    agent = str(message.from_user.id)
+    if not await gw.db(
+        lambda s: agent_actions.set_mode(target.draft_id, agent, "bot", session=s, now=gw.clock())
+    ):
         await _reply(update, texts.agent("not_human_mode"))
         return
     await _update_card(gw, target.draft_id, texts.agent("released", agent=_who(update), at=_at(gw)))
@@ -468,7 +315,7 @@ async def _duty(update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) ->
     user = update.effective_user
     if user is None or not gw.is_agent(user.id):
         return
-    count = await gw.db(lambda s: desk_store.set_on_duty(str(user.id), on, session=s, now=gw.clock()))
+    count = await gw.db(lambda s: queries.set_on_duty(str(user.id), on, session=s, now=gw.clock()))
     await _reply(update, texts.agent("on_duty" if on else "off_duty", agent=_who(update), count=count))
 
 

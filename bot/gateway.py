@@ -19,12 +19,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.delivery import Delivery
-from bot.rasa_client import RasaClient
-from bot.routing import RoutingConfig
-from bot.settings import Settings
+from desk.rasa_client import RasaClient
+from desk.routing import RoutingConfig
 from shop.db.engine import db_errors_as_shop_errors
 from shop.db.errors import ShopUnavailable
 from shop.store.policy_context import ShopWideCache
+from stack.settings import Settings
 
 if TYPE_CHECKING:
     from telegram import Bot

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot import texts
+from desk import texts
 
 SHOWN_PHONE_DIGITS = 4
 

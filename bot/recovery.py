@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from bot import buyers
 from bot.gateway import CHANNEL, Gateway
-from shop import channel_store, desk_store
+from desk import queries, store
+from desk.drafts import DraftState
 from shop.models import OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -47,10 +48,10 @@ def _sent_count(session: Session, draft_id: int) -> int:
 
 
 def _scan(session: Session) -> tuple[list[str], list[Unfinished]]:
-    chats = desk_store.chats_with_unfinished(CHANNEL, session=session)
+    chats = queries.chats_with_unfinished(CHANNEL, session=session)
     drafts = []
-    for draft in desk_store.unfinished_drafts(session=session):
-        conv = desk_store.conversation_by_id(draft.conversation_id, session=session)
+    for draft in queries.unfinished_drafts(session=session):
+        conv = queries.conversation_by_id(draft.conversation_id, session=session)
         assert conv is not None
         drafts.append(
             Unfinished(
@@ -67,17 +68,19 @@ async def resume(gw: Gateway) -> None:
     for draft in drafts:
         if draft.blocked:
             continue
-        if draft.auto_send and draft.state == "pending":
+        if draft.auto_send and draft.state == DraftState.PENDING:
             for text in draft.texts[draft.sent :]:
                 await buyers.send_to_buyer(
                     gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id
                 )
             await gw.db(
-                lambda s, d=draft.draft_id: channel_store.claim_draft(d, ("pending",), "sent", session=s)
+                lambda s, d=draft.draft_id: store.claim_draft(
+                    d, [DraftState.PENDING], DraftState.SENT, session=s
+                )
             )
         elif not draft.has_card:
             await buyers.post_card(gw, draft.draft_id)
-        elif draft.state == "pending":
+        elif draft.state == DraftState.PENDING:
             waited = (gw.clock() - draft.created_at).total_seconds()
             buyers.arm_holding(gw, draft.draft_id, gw.settings.holding_after_s - waited)
     for chat_id in chats:

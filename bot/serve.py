@@ -1,7 +1,7 @@
 """Runs the assistant for real: `python -m bot.serve` (what `make serve` does).
 
 Uses the Rasa server(s) at RASA_URL when they answer; otherwise starts the
-action server and a Rasa server (bot.servers) and stops them on exit. Then runs
+action server and a Rasa server (stack.servers) and stops them on exit. Then runs
 the Telegram gateway: long polling, or a webhook when WEBHOOK_URL is set.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 from telegram.ext import Application
 
-from bot.settings import Settings, load_settings
+from stack.settings import Settings, load_settings
 
 NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set.
 
@@ -80,8 +80,8 @@ def _webhook_server_missing() -> str | None:
 
 def run(settings: Settings) -> int:
     from bot.app import build_application
-    from bot.servers import StartError, running_stack
     from bot.simulate import rasa_reachable
+    from stack.servers import StartError, running_stack
 
     if settings.agent_chat_id is None or not settings.agent_ids:
         print(

@@ -21,14 +21,14 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TextIO
 
-from bot import agent_texts
-from bot.pipeline import Draft, draft_reply
-from bot.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
-from bot.routing import load_routing
-from bot.servers import StartError, running_stack
-from bot.settings import Settings, load_settings
-from bot.texts import route_reason
+from desk import agent_texts
+from desk.pipeline import RoutedDraft, draft_reply
+from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
+from desk.routing import load_routing
+from desk.texts import route_reason
 from shop.policy import CheckContext, check_text
+from stack.servers import StartError, running_stack
+from stack.settings import Settings, load_settings
 
 CHANNEL = "simulator"
 
@@ -100,7 +100,7 @@ class Session:
     def conversation_id(self) -> str:
         return f"sim-{self.buyer}-{self._token}-{self._number}"
 
-    async def handle(self, text: str) -> Draft | None:
+    async def handle(self, text: str) -> RoutedDraft | None:
         try:
             return await draft_reply(
                 self.client,
@@ -143,7 +143,7 @@ def run_json(session: Session, lines: TextIO, out: TextIO) -> None:
         runner.run(session.client.aclose())
 
 
-def show_draft(draft: Draft) -> None:
+def show_draft(draft: RoutedDraft) -> None:
     print(agent_texts.draft_header(draft.intent, draft.confidence))
     for reply in draft.replies or [agent_texts.NO_DRAFT]:
         print(f"  {agent_texts.DRAFT_LABEL} {reply}")
@@ -152,7 +152,7 @@ def show_draft(draft: Draft) -> None:
     print(f"  {agent_texts.route_line(draft.auto_send, route_reason(draft.decision))}")
 
 
-def file_on_send(draft: Draft, buyer: str) -> bool | None:
+def file_on_send(draft: RoutedDraft, buyer: str) -> bool | None:
     """Files the return an unsure "yes" left to the agent (as the desk's Send does).
 
     None when the draft asks for no filing, else whether it could be filed.
@@ -170,7 +170,7 @@ def file_on_send(draft: Draft, buyer: str) -> bool | None:
         return file_pending(pending, buyer, now=utcnow(), session=session) is not None
 
 
-def agent_turn(draft: Draft, check_context: CheckContext, *, buyer: str | None = None) -> None:
+def agent_turn(draft: RoutedDraft, check_context: CheckContext, *, buyer: str | None = None) -> None:
     """You as the agent: Enter sends (and files a return the draft confirms), e edits, r rejects."""
     while True:
         choice = input(agent_texts.AGENT_PROMPT).strip().lower()

@@ -4,7 +4,7 @@
     /teach 12 ask_size   file message #12 under ask_size (same checks as ./trainer.sh label)
 
 Only TRAINER_IDS may use it. Its own wording is English (no Chinese literals in
-bot/, see bot/texts.py); refusals are the trainer's bilingual messages. The work is trainer/labelling.py's (run in a
+bot/, see desk/texts.py); refusals are the trainer's bilingual messages. The work is trainer/labelling.py's (run in a
 thread: it writes files and the database); training and promoting stay on the
 command line, where the evaluation can be read.
 """
@@ -19,8 +19,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes, filters
 
-from bot.settings import Settings
 from shop.db.errors import ShopError
+from stack.settings import Settings
 from trainer.labelling import inbox, label
 from trainer.nludata import Refused
 from trainer.settings import Project

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import httpx
 
-from bot import rasa_api
-from bot.rasa_client import bearer
-from bot.servers import StartError, endpoints_file, free_port, pid_file, start_rasa_server, stop_recorded
-from bot.settings import Settings, load_settings
-from bot.upstream import read_upstream, servers_running, write_upstream
+from stack import rasa_api
+from stack.rasa_api import bearer
+from stack.servers import StartError, endpoints_file, free_port, pid_file, start_rasa_server, stop_recorded
+from stack.settings import Settings, load_settings
+from stack.upstream import read_upstream, servers_running, write_upstream
 from trainer.settings import Project
 
 

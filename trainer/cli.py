@@ -135,8 +135,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
         if args.command == "label":
             intent = args.intent
             if intent is None:
+                from desk.inbox import get_item
                 from shop.db.engine import session_scope
-                from shop.trainer_review import get_item
 
                 with session_scope(database_url(project)) as s:
                     intent = get_item(args.id, session=s).agent_intent

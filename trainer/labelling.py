@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from desk.inbox import get_item, list_items, set_status
 from shop.db.engine import session_scope
-from shop.trainer_inbox import list_items
-from shop.trainer_review import get_item, set_status
 from trainer import journal
 from trainer.inbox import Row, group_counts, select
 from trainer.nludata import Written, add_example

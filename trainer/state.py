@@ -1,6 +1,6 @@
 """The trainer's record of models: `var/trainer/state.json`.
 
-`live` is what the assistant serves (bot/servers.find_model reads it),
+`live` is what the assistant serves (stack/servers.find_model reads it),
 `candidate` the last trained model, `history` the earlier live models (for
 rollback, newest last), `promotions` who put which model live, when, why and
 whether the evaluation gate was forced. Written atomically (rename), so a

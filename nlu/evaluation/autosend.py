@@ -3,7 +3,7 @@
 A prediction is `(gold, intent, confidence)`: the intent the bot would act on
 (nlu_fallback included) and its confidence. A message is auto-sent when its
 intent has a threshold and the confidence reaches it (the gateway's rule,
-bot/routing.py; its other conditions - policy, mode, handoff - only ever hold
+desk/routing.py; its other conditions - policy, mode, handoff - only ever hold
 a draft back, so this is the most that could go out).
 
 An intent's threshold is the lowest one at which the auto-sent messages of that

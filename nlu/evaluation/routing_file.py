@@ -1,6 +1,6 @@
 """Read and rewrite the per-intent thresholds of responses/routing.yml.
 
-The gateway (bot/routing.py) reads `intents: {name: {auto_send, threshold}}`
+The gateway (desk/routing.py) reads `intents: {name: {auto_send, threshold}}`
 and `default:` for unlisted intents. Rewriting keeps every comment and the
 file's alignment: a threshold line of the usual one-line form is edited in
 place; anything else (a block-style entry, an intent not yet listed) falls

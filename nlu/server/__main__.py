@@ -1,4 +1,4 @@
-"""`rasa run` as our stack starts it (bot/servers.py): `python -m nlu.server [rasa run options]`.
+"""`rasa run` as our stack starts it (stack/servers.py): `python -m nlu.server [rasa run options]`.
 
 Rasa takes its API token from `--auth-token`, but a command line is readable by
 every local user (/proc/<pid>/cmdline). Here the token comes in the environment

@@ -58,7 +58,7 @@ class InboundMessage(Base):
 
     Unique per channel and bot, so two channels' or two bots' update counters
     cannot collide; a key the channel reuses later (Telegram does after a week
-    idle) retires the old row's key (``shop.channel_store.record_inbound``).
+    idle) retires the old row's key (``desk.store.record_inbound``).
     """
 
     __tablename__ = "inbound_messages"

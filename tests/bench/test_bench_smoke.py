@@ -12,7 +12,7 @@ import pytest
 from bench.conversations import ConversationError, domain_intents, load_conversations
 from bench.load import NoReply, conversation_for, run_phase
 from bench.stats import percentile, ratio, summarize
-from bot.rasa_client import RasaUnavailable
+from desk.rasa_client import RasaUnavailable
 from paths import PROJECT_ROOT
 
 

@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 from telegram.ext import Application
 
 from bot.app import build_application, start_gateway, stop_gateway
-from bot.rasa_client import RasaClient
 from bot.serve import webhook_options
-from bot.settings import Settings
+from desk.rasa_client import RasaClient
 from shop.db.engine import make_engine
 from shop.demo import load_demo
 from shop.models import Draft
+from stack.settings import Settings
 from tests.fakes.bot_api import BOT_USER, FakeBotApi
 from tests.fakes.rasa import FakeRasa
 
@@ -180,7 +180,11 @@ class Harness:
         cards = await self.wait_for(
             lambda: len(self.cards()) >= count and self.cards(), what=f"{count} cards"
         )
-        return cards[count - 1].params["_message_id"]
+        card_id = cards[count - 1].params["_message_id"]
+        # The gateway stores a card's id once Telegram has answered: a press before that is "expired".
+        stored = select(Draft.id).where(Draft.card_message_id == str(card_id))
+        await self.wait_for(lambda: self.db(lambda s: s.scalars(stored).first()), what="card stored")
+        return card_id
 
     async def draft_of_card(self, card_id: int) -> int:
         """The id of the draft whose card this is, once the gateway has recorded it.

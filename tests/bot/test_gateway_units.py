@@ -7,10 +7,11 @@ import sys
 
 import pytest
 
-from bot import agent_texts, cards, texts
+from bot import cards
 from bot.delivery import split_text
-from bot.desk import edit_distance, heavily_edited
-from bot.linking_flow import asked_to_link, parse_link_args
+from desk import agent_texts, texts
+from desk.agent_actions import edit_distance, heavily_edited
+from desk.linking import asked_to_link, parse_link_args
 from paths import PROJECT_ROOT
 from shop.policy import check_text
 
@@ -29,7 +30,7 @@ def test_every_buyer_text_passes_the_policy_check(key: str) -> None:
 
 def test_no_chinese_literals_in_gateway_python() -> None:
     offenders = []
-    for path in (PROJECT_ROOT / "bot").glob("*.py"):
+    for path in [p for folder in ("bot", "desk", "stack") for p in (PROJECT_ROOT / folder).glob("*.py")]:
         if any("\u4e00" <= ch <= "\u9fff" for ch in path.read_text(encoding="utf-8")):
             offenders.append(path.name)
     assert offenders == []

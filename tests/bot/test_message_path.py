@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot import texts
 from bot.buyers import MAX_ATTEMPTS
-from shop import channel_store
+from desk import store, texts
 from shop.models import InboundMessage
 from tests.bot.conftest import BUYER, Harness
 from tests.fakes.rasa import Turn
@@ -61,11 +60,11 @@ async def test_the_attempt_limit_counts_attempts_made_before_a_restart(harness: 
     await harness.stop()
 
     def tried_by_earlier_runs(session) -> None:  # noqa: ANN001
-        inbound, _ = channel_store.record_inbound(
+        inbound, _ = store.record_inbound(
             channel="telegram", update_key="777", chat_id=str(BUYER), user_id=str(BUYER),
             text="这条让模型出错", session=session,
         )  # fmt: skip
-        channel_store.ensure_conversation("telegram", str(BUYER), str(BUYER), session=session)
+        store.ensure_conversation("telegram", str(BUYER), str(BUYER), session=session)
         session.execute(
             update(InboundMessage).where(InboundMessage.id == inbound.id).values(attempts=MAX_ATTEMPTS - 1)
         )

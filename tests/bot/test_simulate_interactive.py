@@ -6,8 +6,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot import simulate, texts
-from bot.routing import RouteDecision
+from bot import simulate
+from desk import texts
+from desk.routing import RouteDecision
 from shop.policy import CheckContext
 
 

@@ -7,11 +7,10 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
-from bot import texts
-from shop import channel_store
+from desk import store, texts
+from desk.inbox import list_items
 from shop.models import Conversation, Draft, InboundMessage
 from shop.store.linking import buyer_for_chat
-from shop.trainer_inbox import list_items
 from tests.bot.conftest import AGENT_CHAT, BUYER, OTHER_BUYER, Harness
 from tests.fakes.rasa import Turn
 
@@ -176,11 +175,11 @@ async def test_a_restart_picks_up_unprocessed_messages_and_pending_cards(harness
 
     # A message stored by the last run just before it died, never handled.
     def stored_only(session):
-        channel_store.record_inbound(
+        store.record_inbound(
             channel="telegram", update_key="999999", chat_id=str(OTHER_BUYER), user_id=str(OTHER_BUYER),
             text="谢谢", session=session,
         )  # fmt: skip
-        channel_store.ensure_conversation("telegram", str(OTHER_BUYER), str(OTHER_BUYER), session=session)
+        store.ensure_conversation("telegram", str(OTHER_BUYER), str(OTHER_BUYER), session=session)
 
     harness.db(stored_only)
     await harness.start(holding_after_s=0.3)
@@ -390,17 +389,17 @@ async def test_a_restart_sends_only_the_replies_not_recorded_as_sent(harness: Ha
     """The last run died while sending a two-part auto-sent answer: the part recorded as sent stays sent."""
 
     def died_mid_answer(session):
-        inbound, _ = channel_store.record_inbound(
+        inbound, _ = store.record_inbound(
             channel="telegram", update_key="424242", chat_id=str(BUYER), user_id=str(BUYER), text="你好",
             session=session,
         )  # fmt: skip
-        conv = channel_store.ensure_conversation("telegram", str(BUYER), str(BUYER), session=session)
-        channel_store.mark_inbound(inbound.id, "done", session=session)
-        draft = channel_store.record_draft(
+        conv = store.ensure_conversation("telegram", str(BUYER), str(BUYER), session=session)
+        store.mark_inbound(inbound.id, "done", session=session)
+        draft = store.record_draft(
             conversation_id=conv.id, inbound_id=inbound.id, texts=[GREETING, "第二句"], intent="greet",
             confidence=0.99, auto_send=True, session=session,
         )  # fmt: skip
-        channel_store.record_outbound(
+        store.record_outbound(
             channel="telegram",
             chat_id=str(BUYER),
             text=GREETING,
@@ -429,11 +428,11 @@ async def test_update_ids_telegram_reuses_are_new_messages(harness: Harness) -> 
             ("1", bot_id, now - timedelta(days=8), "你好"),
             ("2", "999", now, "谢谢"),
         ):
-            inbound, _ = channel_store.record_inbound(
+            inbound, _ = store.record_inbound(
                 channel="telegram", bot_id=bot, update_key=key, chat_id=str(BUYER), user_id=str(BUYER),
                 text=text, session=session, now=when,
             )  # fmt: skip
-            channel_store.mark_inbound(inbound.id, "done", session=session)
+            store.mark_inbound(inbound.id, "done", session=session)
 
     harness.db(earlier_messages)
     await harness.start()

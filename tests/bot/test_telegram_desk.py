@@ -5,9 +5,9 @@ from __future__ import annotations
 import yaml
 from sqlalchemy import select
 
-from bot import texts
+from desk import texts
+from desk.inbox import list_items
 from shop.models import AgentDecision, Conversation, Draft
-from shop.trainer_inbox import list_items
 from tests.bot.conftest import AGENT_CHAT, OUTSIDER, SUPERVISOR, Harness
 from tests.fakes.rasa import Turn
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bot import texts
+from desk import texts
 from shop.db.engine import make_engine
 from shop.demo import load_demo
 from shop.models import Draft, OrderItem, ReturnRequest

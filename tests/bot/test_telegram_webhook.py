@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from bot import serve
-from bot.servers import free_port
-from bot.settings import Settings, load_settings
 from shop.models import InboundMessage
+from stack.servers import free_port
+from stack.settings import Settings, load_settings
 from tests.bot.conftest import BUYER, Harness
 from tests.fakes.rasa import Turn
 

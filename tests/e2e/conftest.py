@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.servers import running_stack
-from bot.settings import load_settings
 from paths import PROJECT_ROOT
+from stack.servers import running_stack
+from stack.settings import load_settings
 
 APP_PY = PROJECT_ROOT / ".venv" / "bin" / "python"
 RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient, RasaTurn, RasaUnavailable
-from bot.servers import start_action_server, stop
-from bot.settings import load_settings
+from desk.rasa_client import RasaClient, RasaTurn, RasaUnavailable
+from stack.servers import start_action_server, stop
+from stack.settings import load_settings
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.servers import endpoints_file
-from bot.settings import load_settings
+from stack.servers import endpoints_file
+from stack.settings import load_settings
 
 CHANNEL = "/webhooks/inspect/webhook"
 

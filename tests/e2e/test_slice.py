@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from bot.servers import port_in_use
 from shop.policy.config import load_policy
+from stack.servers import port_in_use
 from tests.e2e.conftest import run_simulator
 
 pytestmark = pytest.mark.e2e

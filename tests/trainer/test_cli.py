@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
+from desk.inbox import add_item, list_items
 from shop.db.engine import session_scope
-from shop.trainer_inbox import add_item, list_items
 from tests.trainer.rasa_reader import rasa_examples
 from trainer import journal
 from trainer.cli import main

@@ -9,9 +9,9 @@ import socket
 import httpx
 import pytest
 
-from bot.rasa_client import RasaClient
-from bot.servers import free_port, pid_file, start_rasa_server, stop, stop_recorded
-from bot.upstream import write_upstream
+from desk.rasa_client import RasaClient
+from stack.servers import free_port, pid_file, start_rasa_server, stop, stop_recorded
+from stack.upstream import write_upstream
 from trainer import state as st
 from trainer.bluegreen import server_settings
 from trainer.promote import promote

@@ -1,4 +1,4 @@
-"""bot/servers: the promoted model is served; pid files let another process stop a server."""
+"""stack/servers: the promoted model is served; pid files let another process stop a server."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.servers import StartError, find_model, pid_file, stop_recorded
-from bot.settings import load_settings
+from stack.servers import StartError, find_model, pid_file, stop_recorded
+from stack.settings import load_settings
 
 
 def test_find_model_serves_the_live_model_when_one_is_recorded(tmp_path):
@@ -41,7 +41,7 @@ def test_a_recorded_server_can_be_stopped_from_another_process(tmp_path):
 
 def test_a_promotion_ignores_an_upstream_file_whose_server_pid_was_reused(tmp_path):
     # A killed stack left upstream.json and a pid file; since then its pid runs another program.
-    from bot.upstream import write_upstream
+    from stack.upstream import write_upstream
     from trainer.bluegreen import switch_to
     from trainer.settings import Project
 

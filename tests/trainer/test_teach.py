@@ -9,10 +9,10 @@ from dataclasses import replace
 import pytest
 from telegram.ext import ApplicationBuilder
 
-from bot.settings import load_settings
 from bot.teach import register_teach
+from desk.inbox import add_item, list_items
 from shop.db.engine import session_scope
-from shop.trainer_inbox import add_item, list_items
+from stack.settings import load_settings
 from tests.fakes.bot_api import FakeBotApi
 
 TRAINER, STRANGER = 501, 502

@@ -8,8 +8,8 @@ import shutil
 from datetime import datetime, timezone
 from types import SimpleNamespace
 
-from bot.upstream import UpstreamFollower, write_upstream
 from paths import PROJECT_ROOT
+from stack.upstream import UpstreamFollower, write_upstream
 from trainer import state as st
 from trainer.gate import gate
 from trainer.inbox import group_counts, render, select

@@ -52,7 +52,7 @@ def test_only_settings_reads_the_environment() -> None:
 def test_importing_does_no_io(tmp_path: Path) -> None:
     code = (
         "import shop.models, shop.db.engine, shop.store.catalogue, shop.store.orders, shop.store.promotions, shop.store.returns, "
-        "shop.store.linking, shop.channel_store, shop.demo, shop.db.migrate, shop.db.settings\n"
+        "shop.store.linking, desk.store, shop.demo, shop.db.migrate, shop.db.settings\n"
         "assert shop.db.engine._engines == {}\n"
     )
     done = subprocess.run(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import exc
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.db.devpg import _free_port, start_postgres, stop_postgres
 from shop.db.engine import (
     db_errors_as_shop_errors,

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.db.errors import InvalidInput, InvalidOrderId, ShopError
 from shop.models import Buyer, Order, Product
 from shop.store.catalogue import get_product, size_chart, stock_for, stock_levels

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.db.engine import session_scope
 from shop.models import ReturnRequest
 from shop.store.catalogue import get_product, stock_levels

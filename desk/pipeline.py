@@ -1,7 +1,7 @@
 """One buyer message in, one routed draft out: the path every channel shares.
 
 Rasa classifies the message and runs the action; this turns its answer into a
-`Draft`: the reply texts, the action's metadata, the policy verdict on every
+`RoutedDraft`: the reply texts, the action's metadata, the policy verdict on every
 text, and the routing decision. The Telegram gateway, the simulator and the
 benchmarks all go through `draft_reply`, so they see the same behaviour.
 """
@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from bot.message_text import MODEL_MAX_CHARS, for_model, is_blank
-from bot.rasa_client import RasaClient, RasaTurn
-from bot.routing import RouteDecision, RoutingConfig, decide
+from desk.message_text import MODEL_MAX_CHARS, for_model, is_blank
+from desk.rasa_client import RasaClient, RasaTurn
+from desk.routing import RouteDecision, RoutingConfig, decide
 from shop.policy import CheckContext, Violation, check_text
 
 
 @dataclass
-class Draft:
+class RoutedDraft:
     """A reply proposed for one buyer message, with everything needed to route it."""
 
     text: str
@@ -74,7 +74,7 @@ def build_draft(
     human_mode: bool = False,
     agents_on_duty: bool = True,
     now: datetime | None = None,
-) -> Draft:
+) -> RoutedDraft:
     texts, meta = split_messages(turn.messages)
     if not texts:
         # Rasa answered without a reply (e.g. the action server failed): an agent must.
@@ -91,7 +91,7 @@ def build_draft(
         agents_on_duty=agents_on_duty,
         now=now or datetime.now(timezone.utc),
     )
-    return Draft(
+    return RoutedDraft(
         text=turn.text,
         intent=turn.intent,
         confidence=turn.confidence,
@@ -118,10 +118,10 @@ async def draft_reply(
     now: datetime | None = None,
     message_id: str | None = None,
     max_chars: int = MODEL_MAX_CHARS,
-) -> Draft:
+) -> RoutedDraft:
     """Sends the buyer's message to Rasa and returns the routed draft.
 
-    Only `bot.message_text.for_model(text)` reaches Rasa; the draft keeps the
+    Only `desk.message_text.for_model(text)` reaches Rasa; the draft keeps the
     whole `text`. Raises `RasaUnavailable` when Rasa cannot answer now (the
     caller keeps the message and retries; nothing is lost), `RasaMessageFailed`
     when Rasa failed on this message, `ValueError` for a text with nothing to

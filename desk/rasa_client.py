@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from bot.upstream import Upstream, UpstreamFollower
+from stack.rasa_api import bearer
+from stack.upstream import Upstream, UpstreamFollower
 
 WEBHOOK = "/webhooks/inspect/webhook"
 # Every chat in flight keeps its connection open between messages (httpx keeps
@@ -22,11 +23,6 @@ WEBHOOK = "/webhooks/inspect/webhook"
 # message), and lets it go after 2 s idle, far inside the 120 s keep-alive
 # `rasa run` gives Sanic, so the server never closes one under a request.
 CONNECTIONS = httpx.Limits(max_connections=256, max_keepalive_connections=256, keepalive_expiry=2.0)
-
-
-def bearer(token: str | None) -> dict[str, str]:
-    """The header our channel checks (nlu/server/channel.py); none without a token."""
-    return {"Authorization": f"Bearer {token}"} if token else {}
 
 
 class RasaUnavailable(Exception):

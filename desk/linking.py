@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot import texts
+from desk import texts
 from shop.db.errors import InvalidInput, LinkingLocked
-from shop.store.linking import buyer_for_chat, link_chat, revoke_link
+from shop.store.linking import link_chat, revoke_link
 
 _LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
 # The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).
@@ -85,10 +85,6 @@ def unlink_reply(session: Session, channel: str, user_id: str, *, now: datetime)
     """Revokes the chat's link and returns what the buyer is told."""
     revoked = revoke_link(channel, user_id, session=session, now=now)
     return texts.buyer("unlinked" if revoked else "not_linked")
-
-
-def is_linked(session: Session, channel: str, user_id: str) -> bool:
-    return buyer_for_chat(channel, user_id, session=session) is not None
 
 
 def _local(moment: datetime, timezone: str) -> str:

@@ -1,10 +1,10 @@
-"""What of a buyer's text reaches the model (bot/message_text.py)."""
+"""What of a buyer's text reaches the model (desk/message_text.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.message_text import for_model, is_blank, neutralise_command
+from desk.message_text import for_model, is_blank, neutralise_command
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ first used, not at import, so importing this module reads no file.
 
 from __future__ import annotations
 
-from bot.texts import text
+from desk.texts import text
 
 
 def __getattr__(name: str) -> str:

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from bot.routing import IntentRoute, RoutingConfig, RoutingConfigError, decide, load_routing, parse_routing
+from desk.routing import IntentRoute, RoutingConfig, RoutingConfigError, decide, load_routing, parse_routing
 from paths import RESPONSES_DIR
 
 # Tuesday 2026-11-24 12:00 in Shanghai is 04:00 UTC: business hours.
@@ -123,8 +123,8 @@ def test_bad_routing_file_names_the_problem(raw, message):
 
 
 def test_every_routing_reason_has_chinese_wording_for_agents():
-    from bot.routing import REASONS, RouteDecision
-    from bot.texts import route_reason
+    from desk.routing import REASONS, RouteDecision
+    from desk.texts import route_reason
 
     params = {"intent": "ask_size", "confidence": 0.5, "threshold": 0.6, "mode": "bot_first"}
     for code in REASONS:
@@ -134,7 +134,7 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
 
 def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
     # nlu.evaluation.autosend is pure Python (no Rasa): both envs can read it.
-    from bot.routing import NEVER_AUTO
+    from desk.routing import NEVER_AUTO
     from nlu.evaluation.autosend import ALWAYS_AGENT
 
     assert NEVER_AUTO == ALWAYS_AGENT

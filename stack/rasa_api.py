@@ -45,3 +45,8 @@ def get(url: str, path: str, token: str | None, *, timeout: float = 5, **kwargs:
     """GET Rasa's `url + path` with the token (raises httpx.HTTPError when unreachable)."""
     withhold_token_in_http_logs()
     return httpx.get(url + path, params=api_params(token), timeout=timeout, trust_env=False, **kwargs)
+
+
+def bearer(token: str | None) -> dict[str, str]:
+    """The header our channel checks (nlu/channel.py); none without a token."""
+    return {"Authorization": f"Bearer {token}"} if token else {}

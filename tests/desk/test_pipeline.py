@@ -2,9 +2,9 @@
 
 from datetime import datetime, timezone
 
-from bot.pipeline import build_draft, split_messages
-from bot.rasa_client import RasaTurn, sticky_index
-from bot.routing import parse_routing
+from desk.pipeline import build_draft, split_messages
+from desk.rasa_client import RasaTurn, sticky_index
+from desk.routing import parse_routing
 
 ROUTING = parse_routing({"mode": "bot_first", "intents": {"ask_size": {"auto_send": True, "threshold": 0.8}}})
 NOW = datetime(2026, 11, 24, 4, 0, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""The gateway's settings: the only place in bot/ that reads the environment."""
+"""The settings of the whole stack: the gateway, the simulator, the trainer and the bench (reads the environment)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.message_text import MODEL_MAX_CHARS
+from desk.message_text import MODEL_MAX_CHARS
 from paths import PROJECT_ROOT, VAR_DIR
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from bot.routing import RouteDecision
+from desk.routing import RouteDecision
 from paths import RESPONSES_DIR
 
 GATEWAY_FILE = RESPONSES_DIR / "gateway.yml"

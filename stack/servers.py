@@ -6,7 +6,7 @@ use; whatever this module started is stopped on exit, also on Ctrl-C or when a
 start fails halfway, so no stray processes are left behind.
 
 Each Rasa server leaves `var/run/rasa-<port>.pid` and the stack writes
-`var/run/upstream.json` (bot/upstream.py), so a separate process (the trainer's
+`var/run/upstream.json` (stack/upstream.py), so a separate process (the trainer's
 blue/green promote) can start a replacement on the same endpoints, switch the
 gateway over and stop the old server.
 
@@ -14,7 +14,7 @@ Both servers listen on BIND_HOST (127.0.0.1) and check a secret (docs/architectu
 "Between the processes"): Rasa's API and our channel a token (RASA_TOKEN), the action
 server the secret Rasa sends from the endpoints file (ACTION_SERVER_SECRET); a stack
 generates both when they are not set. Each process gets only the environment it
-needs (bot/process_env.py); files with secrets are owner-only and removed at exit.
+needs (stack/process_env.py); files with secrets are owner-only and removed at exit.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from pathlib import Path
 
 import httpx
 
-from bot import rasa_api
-from bot.private_files import private_dir, write_private
-from bot.process_env import action_env, rasa_env
-from bot.settings import Settings
-from bot.upstream import read_upstream, write_upstream
+from stack import rasa_api
+from stack.private_files import private_dir, write_private
+from stack.process_env import action_env, rasa_env
+from stack.settings import Settings
+from stack.upstream import read_upstream, write_upstream
 
 
 class StartError(Exception):

@@ -2,7 +2,9 @@
 
 The gateway adds an item when an agent rejects or heavily edits a draft, when
 the model was unsure, or when nothing handled the message; a trainer tool lists
-them (newest work first) and labels them.
+them (newest work first) and labels them, or dismisses them. The intent a
+trainer chose is kept in the trainer's journal (var/trainer/labels.jsonl,
+trainer/journal.py): the inbox table has no column for it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from shop.db.engine import translate_db_errors
 from shop.db.errors import InvalidInput
+from shop.models import Draft
 from shop.models.base import utcnow
 from shop.models.training import INBOX_REASONS, INBOX_STATUSES, TrainerInboxItem
 
@@ -62,6 +65,38 @@ def add_item(
     return item
 
 
+def add_from_draft(
+    draft: Draft,
+    reason: str,
+    *,
+    ranking: list[dict[str, Any]] | None = None,
+    text: str | None = None,
+    session: Session,
+    now: datetime | None = None,
+) -> TrainerInboxItem:
+    """Put a stored draft's buyer message in the inbox with the model's guess and its runner-up.
+
+    ``ranking`` and ``text`` default to what the draft row keeps (its card's
+    ranking, its inbound message); the gateway passes the model's own when it has them.
+    """
+    if ranking is None:
+        ranking = (draft.meta or {}).get("intent_ranking") or []
+    if text is None:
+        text = (draft.inbound.text if draft.inbound else None) or ""
+    second, second_conf = runner_up(ranking, draft.intent)
+    return add_item(
+        text=text,
+        reason=reason,
+        model_intent=draft.intent,
+        confidence=draft.confidence,
+        runner_up_intent=second,
+        runner_up_confidence=second_conf,
+        draft_id=draft.id,
+        session=session,
+        now=now,
+    )
+
+
 @translate_db_errors
 def set_agent_intent(draft_id: int, intent: str, *, session: Session) -> int:
     """Record the intent an agent picked for a draft's inbox items; how many changed."""
@@ -82,3 +117,22 @@ def list_items(
     if reason is not None:
         stmt = stmt.where(TrainerInboxItem.reason == reason)
     return list(session.scalars(stmt.order_by(TrainerInboxItem.created_at, TrainerInboxItem.id).limit(limit)))
+
+
+@translate_db_errors
+def get_item(item_id: int, *, session: Session) -> TrainerInboxItem:
+    item = session.get(TrainerInboxItem, item_id)
+    if item is None:
+        raise InvalidInput(f"no inbox item {item_id}")
+    return item
+
+
+@translate_db_errors
+def set_status(item_id: int, status: str, *, session: Session) -> TrainerInboxItem:
+    """Mark an item "labelled" or "dismissed" (or back to "new")."""
+    if status not in INBOX_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(INBOX_STATUSES)}")
+    item = get_item(item_id, session=session)
+    item.status = status
+    session.flush()
+    return item

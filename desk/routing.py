@@ -59,7 +59,7 @@ class RoutingConfig:
 
 
 # English for logs and tests; agents read the Chinese wording of the same
-# codes from responses/gateway.yml (bot.texts.route_reason).
+# codes from responses/gateway.yml (desk.texts.route_reason).
 REASONS = {
     "human_mode": "conversation is in human mode",
     "no_draft": "no draft was produced",

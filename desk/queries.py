@@ -1,8 +1,8 @@
-"""Queries the Telegram agent desk needs beyond ``shop.channel_store``.
+"""Queries the Telegram agent desk needs beyond ``desk.store``.
 
 Finding a draft by its card, the next message of one chat, the chat's recent
 messages for a card's context, agents on duty. Writes that two agents may race
-on stay in ``channel_store`` (conditional UPDATEs).
+on stay in ``desk.store`` (conditional UPDATEs).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from shop.channel_store import UNFINISHED_INBOUND
+from desk.drafts import OPEN
+from desk.store import UNFINISHED_INBOUND
 from shop.db.engine import translate_db_errors
 from shop.models import AgentDecision, Conversation, Draft, InboundMessage, utcnow
 from shop.models.training import AgentDuty
@@ -82,7 +83,7 @@ def waiting_drafts(conversation_id: int, *, before_id: int | None = None, sessio
     """How many drafts of the conversation still wait for an agent (all, or those before ``before_id``)."""
     stmt = select(func.count(Draft.id)).where(
         Draft.conversation_id == conversation_id,
-        Draft.state.in_(("pending", "overdue")),
+        Draft.state.in_(OPEN),
         Draft.auto_send.is_(False),
     )
     if before_id is not None:
@@ -93,7 +94,7 @@ def waiting_drafts(conversation_id: int, *, before_id: int | None = None, sessio
 @translate_db_errors
 def unfinished_drafts(*, session: Session, limit: int = 500) -> list[Draft]:
     """Drafts still pending or overdue, oldest first (re-armed at start-up)."""
-    stmt = select(Draft).where(Draft.state.in_(("pending", "overdue"))).order_by(Draft.id).limit(limit)
+    stmt = select(Draft).where(Draft.state.in_(OPEN)).order_by(Draft.id).limit(limit)
     return list(session.scalars(stmt))
 
 

@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot import rasa_api
-from bot.private_files import write_private
-from bot.process_env import action_env, rasa_env
-from bot.rasa_client import RasaClient
-from bot.servers import (
+from desk.rasa_client import RasaClient
+from stack import rasa_api
+from stack.private_files import write_private
+from stack.process_env import action_env, rasa_env
+from stack.servers import (
     StartError,
     endpoints_yaml,
     find_model,
@@ -28,8 +28,8 @@ from bot.servers import (
     start_action_server,
     stop,
 )
-from bot.settings import load_settings
-from bot.upstream import Upstream, UpstreamFollower, write_upstream
+from stack.settings import load_settings
+from stack.upstream import Upstream, UpstreamFollower, write_upstream
 from tests.fakes.rasa import FakeRasa
 
 
@@ -56,7 +56,8 @@ def test_a_server_that_dies_at_start_is_reported_and_reaped(tmp_path):
     # A "model" that is no model: Rasa exits at start; the action server must be stopped too.
     bogus = tmp_path / "bogus.tar.gz"
     bogus.write_bytes(b"not a model")
-    settings = replace(load_settings({}), model_path=bogus, var_dir=tmp_path)
+    action_port = free_port()
+    settings = replace(load_settings({}), model_path=bogus, var_dir=tmp_path, action_port=action_port)
     with pytest.raises(StartError, match="could not load the model bogus.tar.gz"):
         with running_stack(settings):
             pass
@@ -66,7 +67,7 @@ def test_a_server_that_dies_at_start_is_reported_and_reaped(tmp_path):
     assert not list((tmp_path / "run").glob("endpoints-*.yml"))
     assert not (tmp_path / "run" / "upstream.json").exists()
     with socket.socket() as probe:  # the action server's port is free again: it was stopped
-        assert probe.connect_ex(("127.0.0.1", 1)) != 0
+        assert probe.connect_ex(("127.0.0.1", action_port)) != 0
 
 
 def test_endpoints_use_sql_tracker_and_optional_redis(tmp_path):

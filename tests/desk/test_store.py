@@ -1,4 +1,4 @@
-"""shop.channel_store: the gateway's records, idempotent and race-safe."""
+"""desk.store: the gateway's records, idempotent and race-safe."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from shop import channel_store as cs
+from desk import store as cs
 from shop.db.errors import InvalidInput, InvalidOrderId
 from shop.models import utcnow
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desk.drafts import DraftState, can_move
 from shop.db.engine import insert_ignoring_conflict, translate_db_errors
 from shop.db.errors import InvalidInput
 from shop.db.inputs import clean_text, normalise_order_id, require_choice, require_key, valid_row_id
@@ -246,7 +247,7 @@ def record_draft(
         policy_violations=list(policy_violations),
         auto_send=bool(auto_send),
         route_reason=None if route_reason is None else require_key(route_reason, "route_reason", 200),
-        state="pending",
+        state=DraftState.PENDING,
         created_at=now or utcnow(),
         # Set explicitly: the ORM does not reload never-set attributes of a row
         # it inserted itself, so later UPDATEs of them would go unseen.
@@ -282,6 +283,8 @@ def claim_draft(
     """
     sources = [require_choice(s, "from_states", DRAFT_STATES) for s in from_states]
     require_choice(to_state, "to_state", DRAFT_STATES)
+    if not can_move(sources, to_state):
+        raise InvalidInput(f"a draft cannot move from {', '.join(sources)} to {to_state}")
     row_id = valid_row_id(draft_id)
     if row_id is None or not sources:
         return False
@@ -300,11 +303,12 @@ def supersede_pending_drafts(
 ) -> int:
     """Mark the conversation's older pending drafts superseded (a newer message came)."""
     stmt = update(Draft).where(
-        Draft.conversation_id == _row_id(conversation_id, "conversation_id"), Draft.state == "pending"
+        Draft.conversation_id == _row_id(conversation_id, "conversation_id"),
+        Draft.state == DraftState.PENDING,
     )
     if except_id is not None:
         stmt = stmt.where(Draft.id != _row_id(except_id, "except_id"))
-    stmt = stmt.values(state="superseded", state_changed_at=now or utcnow()).execution_options(
+    stmt = stmt.values(state=DraftState.SUPERSEDED, state_changed_at=now or utcnow()).execution_options(
         synchronize_session="fetch"
     )
     return session.execute(stmt).rowcount
@@ -330,7 +334,7 @@ def set_draft_card(
 @translate_db_errors
 def pending_drafts(*, session: Session, older_than: datetime | None = None, limit: int = 100) -> list[Draft]:
     """Drafts still waiting for an agent, oldest first (``older_than``: only those created before)."""
-    stmt = select(Draft).where(Draft.state == "pending")
+    stmt = select(Draft).where(Draft.state == DraftState.PENDING)
     if older_than is not None:
         stmt = stmt.where(Draft.created_at < older_than)
     return list(session.scalars(stmt.order_by(Draft.created_at, Draft.id).limit(limit)))

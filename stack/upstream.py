@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.private_files import write_private
+from stack.private_files import write_private
 
 
 def process_started(pid: int) -> str | None:

@@ -1,0 +1,35 @@
+"""Agent actions without a front end: one winner per draft, rejected and heavily edited drafts teach."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from desk import agent_actions, inbox
+from shop.models import utcnow
+from tests.desk.test_store import _draft
+
+
+def test_a_rejected_draft_cannot_be_sent_and_goes_to_the_inbox(session: Session) -> None:
+    draft = _draft(session)
+    assert agent_actions.reject(draft.id, "11", session=session, now=utcnow())
+    assert not agent_actions.reject(draft.id, "12", session=session, now=utcnow())
+    claimed = agent_actions.claim_for_send(draft.id, "12", channel="telegram", session=session, now=utcnow())
+    assert claimed == "already_handled"
+    assert [(i.reason, i.draft_id) for i in inbox.list_items(session=session)] == [("rejected", draft.id)]
+    assert agent_actions.teach(draft.id, "11", "thank", session=session, now=utcnow())
+
+
+def test_only_a_heavy_edit_teaches(session: Session) -> None:
+    light, heavy = _draft(session, key="1"), _draft(session, key="2")
+    now = utcnow()
+    assert agent_actions.send_edited(
+        light.id, "11", "亲，您好呀", "亲，您好", action="edit", session=session, now=now
+    )
+    assert agent_actions.send_edited(
+        heavy.id, "11", "在的，这款有货哦", "亲，您好", action="edit", session=session, now=now
+    )
+    assert not agent_actions.send_edited(
+        heavy.id, "12", "x", "亲，您好", action="edit", session=session, now=now
+    )
+    assert [(i.reason, i.draft_id) for i in inbox.list_items(session=session)] == [("edited", heavy.id)]
+    assert not agent_actions.teach(heavy.id, "11", "thank", session=session, now=now)  # sent, not wrong

@@ -1,0 +1,36 @@
+"""Our inspect channel answers in the shape tests/fakes/inspect_channel.json describes.
+
+FakeRasa (tests/fakes/rasa.py) imitates this answer for the gateway's tests; both
+are checked against the one description, so the fake cannot drift from the channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from nlu.server.channel import verdict_from_parse_data
+from tests.fakes.inspect_contract import answer_mismatches
+from tests.nlu.test_channel import ActionServer, Channel, run
+
+
+def test_the_channels_answer_has_the_shared_shape() -> None:
+    answers: list[tuple[int, dict[str, Any]]] = []
+
+    async def scenario(channel: Channel, actions: ActionServer) -> None:
+        answers.append(await channel.post({"sender": "tg-1", "message": "你好", "message_id": "m1"}))
+
+    run(scenario)
+    status, answer = answers[0]
+    assert status == 200
+    assert answer_mismatches(answer) == []
+    assert answer["messages"][-1]["custom"]["draft"] == {"action": "x"}
+
+
+def test_a_full_parse_has_the_shared_shape() -> None:
+    parse_data = {
+        "text": "M码有吗",
+        "intent": {"name": "ask_size", "confidence": 0.91},
+        "intent_ranking": [{"name": "ask_size", "confidence": 0.91}, {"name": "greet", "confidence": 0.05}],
+        "entities": [{"entity": "size", "value": "M", "start": 0, "end": 2, "extractor": "X", "extra": 1}],
+    }
+    assert answer_mismatches({"messages": [], **verdict_from_parse_data(parse_data)}) == []
