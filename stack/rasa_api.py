@@ -48,5 +48,5 @@ def get(url: str, path: str, token: str | None, *, timeout: float = 5, **kwargs:
 
 
 def bearer(token: str | None) -> dict[str, str]:
-    """The header our channel checks (nlu/channel.py); none without a token."""
+    """The header our channel checks (nlu/server/channel.py); none without a token."""
     return {"Authorization": f"Bearer {token}"} if token else {}

@@ -10,7 +10,7 @@ from typing import Any
 
 from nlu.server.channel import verdict_from_parse_data
 from tests.fakes.inspect_contract import answer_mismatches
-from tests.nlu.test_channel import ActionServer, Channel, run
+from tests.nlu.server.test_channel import ActionServer, Channel, run
 
 
 def test_the_channels_answer_has_the_shared_shape() -> None:
