@@ -70,9 +70,6 @@ lint: install ## ruff lint and format check, layer contracts (import-linter: .im
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	.venv/bin/lint-imports --no-cache --no-logo
-	@# The desk/stack contracts wait for those packages (issue 18); then they run too.
-	@if [ -d desk ] && [ -d stack ]; then .venv/bin/lint-imports --no-cache --no-logo --config .importlinter-desk; \
-	 else echo "lint-imports: .importlinter-desk skipped (no desk/ and stack/ yet)"; fi
 
 format: install ## apply ruff formatting and safe fixes
 	.venv/bin/ruff format .
