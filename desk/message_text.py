@@ -20,9 +20,6 @@ COMMAND_PREFIX = "/"
 SAFE_PREFIX = "\uff0f"  # FULLWIDTH SOLIDUS
 # Characters that render as nothing but are letters or symbols to Unicode.
 _BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-# What the model classifies of one message by default (`RASA_MAX_CHARS`); see
-# docs/architecture.md for the parse times measured on our model.
-MODEL_MAX_CHARS = 1000
 
 
 def _invisible(char: str) -> bool:

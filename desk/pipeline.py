@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from desk.message_text import MODEL_MAX_CHARS, for_model, is_blank
+from desk.message_text import for_model, is_blank
 from desk.rasa_client import RasaClient, RasaTurn
 from desk.routing import RouteDecision, RoutingConfig, decide
 from shop.policy import CheckContext, Violation, check_text
+from stack.settings import MODEL_MAX_CHARS
 
 
 @dataclass

@@ -6,8 +6,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from desk.message_text import MODEL_MAX_CHARS
 from paths import PROJECT_ROOT, VAR_DIR
+
+# What the model classifies of one buyer message by default (`RASA_MAX_CHARS`):
+# parse time grows faster than the text (docs/architecture.md has the measured times).
+MODEL_MAX_CHARS = 1000
 
 
 def _ids(raw: str | None) -> frozenset[int]:

@@ -190,7 +190,11 @@ def _switch_text(s: Switch) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()  # `./trainer.sh` alone: what it can do, not an argparse error
+        return 0
+    args = parser.parse_args(argv)
     project = load_project(args.project)
     from trainer.nludata import Refused as DataRefused
     from trainer.promote import Refused

@@ -106,3 +106,11 @@ def test_every_command_has_help(capsys):
         with pytest.raises(SystemExit):
             main([command, "--help"])
         assert "usage: trainer " + command in capsys.readouterr().out
+
+
+def test_no_command_shows_the_help_instead_of_an_error(capsys):
+    """`./trainer.sh` alone (issue 19): the commands a trainer can use, exit 0."""
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for command in ("inbox", "label", "add", "train", "evaluate", "promote", "rollback", "status"):
+        assert command in out
