@@ -181,9 +181,7 @@ class Harness:
             lambda: len(self.cards()) >= count and self.cards(), what=f"{count} cards"
         )
         card_id = cards[count - 1].params["_message_id"]
-        # The gateway stores a card's id once Telegram has answered: a press before that is "expired".
-        stored = select(Draft.id).where(Draft.card_message_id == str(card_id))
-        await self.wait_for(lambda: self.db(lambda s: s.scalars(stored).first()), what="card stored")
+        await self.draft_of_card(card_id)
         return card_id
 
     async def draft_of_card(self, card_id: int) -> int:
