@@ -33,6 +33,7 @@ from shop.models import (
     Buyer,
     Order,
     OrderItem,
+    PlatformItem,
     Product,
     Promotion,
     Shipment,
@@ -93,6 +94,7 @@ def _product(spec: Mapping[str, Any]) -> Product:
         free_shipping=bool(spec.get("free_shipping", False)),
         no_reason_return=bool(spec.get("no_reason_return", True)),
         pairs_with=[str(c) for c in spec.get("pairs_with", [])],
+        platform_items=[PlatformItem(item_id=str(i)) for i in spec.get("item_ids", [])],
     )
     for position, row in enumerate(spec.get("size_chart", [])):
         ranges: dict[str, Any] = {}

@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 
 from shop.models.base import Base, Money, UTCDateTime, utcnow
-from shop.models.catalogue import Product, Promotion, ShopInfo, SizeChartRow, StockLevel
+from shop.models.catalogue import PlatformItem, Product, Promotion, ShopInfo, SizeChartRow, StockLevel
 from shop.models.channel import (
     CONVERSATION_MODES,
     DECISION_ACTIONS,
@@ -59,6 +59,7 @@ __all__ = [
     "Order",
     "OrderItem",
     "OutboundMessage",
+    "PlatformItem",
     "Product",
     "Promotion",
     "ReturnRequest",

@@ -50,9 +50,27 @@ class Product(Base):
     stock: Mapped[list[StockLevel]] = relationship(
         back_populates="product", order_by="StockLevel.id", cascade="all, delete-orphan"
     )
+    platform_items: Mapped[list[PlatformItem]] = relationship(
+        back_populates="product", order_by="PlatformItem.item_id", cascade="all, delete-orphan"
+    )
 
     def __repr__(self) -> str:
         return f"Product({self.code!r}, {self.name!r})"
+
+
+class PlatformItem(Base):
+    """A Taobao/Tmall item id (the ``id=`` of a product link) that means this product.
+
+    Its own table, keyed by the id: a pasted link is looked up by it, and a product
+    may be listed under several ids (a relisting, a Tmall and a Taobao listing).
+    """
+
+    __tablename__ = "platform_items"
+
+    item_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    product_code: Mapped[str] = mapped_column(ForeignKey("products.code", ondelete="CASCADE"), index=True)
+
+    product: Mapped[Product] = relationship(back_populates="platform_items")
 
 
 class SizeChartRow(Base):

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from shop.db.engine import translate_db_errors
 from shop.db.inputs import lookup_key
-from shop.models import Product, SizeChartRow, StockLevel
+from shop.models import PlatformItem, Product, SizeChartRow, StockLevel
 
 CODE_MAX_LENGTH = 16
+ITEM_ID_MAX_LENGTH = 32
 
 
 def _size_key(size: str) -> str | None:
@@ -34,6 +35,16 @@ def get_product(code: str, *, session: Session) -> Product | None:
         .options(selectinload(Product.size_chart), selectinload(Product.stock))
     )
     return session.scalars(stmt).one_or_none()
+
+
+@translate_db_errors
+def product_for_item_id(item_id: str, *, session: Session) -> Product | None:
+    """The product a platform item id (a link's ``id=``) stands for, or ``None``."""
+    key = lookup_key(item_id, ITEM_ID_MAX_LENGTH)
+    if key is None:
+        return None
+    item = session.get(PlatformItem, key)
+    return None if item is None else get_product(item.product_code, session=session)
 
 
 @translate_db_errors

@@ -6,7 +6,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from shop.store.catalogue import get_product, list_products, size_chart, stock_for, stock_levels
+from shop.store.catalogue import (
+    get_product,
+    list_products,
+    product_for_item_id,
+    size_chart,
+    stock_for,
+    stock_levels,
+)
 
 
 def test_get_product(demo_session: Session) -> None:
@@ -17,6 +24,15 @@ def test_get_product(demo_session: Session) -> None:
     assert coat.colors == ["红色", "驼色"]
     assert coat.free_shipping and coat.no_reason_return
     assert get_product(" 0201 ", session=demo_session) is coat
+
+
+def test_platform_item_id_names_its_product(demo_session: Session) -> None:
+    coat = product_for_item_id("712345600201", session=demo_session)
+    assert coat is not None and coat.code == "0201"
+    assert [row.size for row in coat.size_chart]  # loaded like get_product's
+    assert product_for_item_id(" 712345608951 ", session=demo_session).code == "8951"  # type: ignore[union-attr]
+    for unknown in ("712345600000", "0201", "", "x" * 100):
+        assert product_for_item_id(unknown, session=demo_session) is None
 
 
 def test_leading_zeros_matter(demo_session: Session) -> None:
