@@ -17,6 +17,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import MAX_TEXT, split_text
 from desk import queries, texts
+from desk.conversation import CANDIDATES
 from shop.models import Conversation, Draft, InboundMessage
 from shop.store.linking import buyer_for_chat
 from shop.store.return_confirmation import FILE_ON_SEND
@@ -28,8 +29,6 @@ INTENTS = (
     "ask_shipping_fee", "change_address", "ask_invoice", "complain", "request_human", "out_of_scope",
 )  # fmt: skip
 CONTEXT_MESSAGES = 3
-# The model's best guesses an agent sees, so an unsure or unplaced message is one tap from its intent.
-CANDIDATES = 3
 FACTS_CHARS = 300
 # A card is one Telegram message (4,096 units) with its buttons once: long buyer
 # texts are quoted in part on the card and sent in full after it (`full_text`).

@@ -1,226 +1,93 @@
-"""The buyer side: store every update first, then handle each chat's messages in order.
+"""A buyer chat's per-message state machine, shared by every agent front end.
 
-Updates are stored before Telegram is told they arrived (`store_updates`, via
-`bot.intake`). Handlers only hand the chat to its worker (`bot.chat_queue`); the
-worker (`handle_next`) takes the chat's oldest unfinished message and links,
-drafts (Rasa), auto-sends or puts a card before an agent. A message leaves
-"pending" only once its outcome is stored, so a crash or a Rasa outage loses
-nothing: it is retried, or picked up again at start-up.
+The front end (the Telegram gateway in bot/, a web console, ...) stores every
+buyer message first, then calls `handle_next` for the chat, one message at a
+time, oldest first (bot/chat_queue.py). This module takes the chat's oldest
+unfinished message and links, drafts (Rasa), auto-sends or puts a card before
+an agent; it talks back only through `Front`. A message leaves "pending" only
+once its outcome is stored, so a crash or a Rasa outage loses nothing: it is
+retried, or picked up again at start-up.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
-from telegram import Message, Update
-from telegram.ext import ContextTypes
 
-from bot import cards, inbound_content
-from bot.delivery import BuyerBlocked
-from bot.gateway import CHANNEL, Gateway
 from desk import inbox, linking, queries, store, texts
 from desk.drafts import DraftState
 from desk.message_text import is_blank
 from desk.pipeline import RoutedDraft, draft_reply
-from desk.rasa_client import RasaUnavailable
-from desk.routing import RouteDecision
-from shop.db.errors import InvalidInput, ShopUnavailable
+from desk.rasa_client import RasaClient, RasaUnavailable
+from desk.routing import RouteDecision, RoutingConfig
+from shop.db.errors import ShopUnavailable
 from shop.policy import CheckContext
 from shop.store.linking import buyer_for_chat
 from shop.store.policy_context import ShopWideCache, context_for
+from stack.settings import Settings
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 # Tries of a message that fails for reasons other than Rasa being down (Rasa failing
 # on it, a bug); counted in the stored `attempts`, so restarts do not reset it.
 MAX_ATTEMPTS = 3
-MEDIA_SENDERS = {
-    "photo": "send_photo",
-    "voice": "send_voice",
-    "sticker": "send_sticker",
-    "document": "send_document",
-}
+# The model's best guesses an agent sees, so an unsure or unplaced message is one tap from its intent.
+CANDIDATES = 3
 
 
-def gateway(context: ContextTypes.DEFAULT_TYPE) -> Gateway:
-    return context.application.bot_data["gateway"]
+class Front(Protocol):
+    """What the state machine needs from an agent front end (bot.gateway.Gateway is one)."""
 
+    channel: str
+    settings: Settings
+    routing: RoutingConfig
+    rasa: RasaClient
+    shop_wide: ShopWideCache
+    # Chats whose buyer already got the "please wait" reply during a Rasa outage.
+    outage_notified: set[str]
 
-# --- recording --------------------------------------------------------------------
+    def clock(self) -> datetime: ...
 
+    async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Runs `work(session, *args, **kwargs)` in one committed transaction."""
+        ...
 
-@dataclass(frozen=True)
-class Incoming:
-    chat_id: str
-    user_id: str
-    kind: str
-    text: str | None
-    file_id: str | None
-    from_buyer: bool
+    async def db_until_done(self, work: Callable[..., T], *args: Any) -> T:
+        """Like `db`, but waits out a database outage (records of what already happened)."""
+        ...
 
+    def rasa_sender(self, chat_id: str) -> str:
+        """The chat's conversation id at Rasa (its tracker)."""
+        ...
 
-def _media(message: Message) -> tuple[str, str | None]:
-    if message.photo:
-        return "photo", message.photo[-1].file_id
-    for kind in ("voice", "sticker", "document", "video", "audio", "video_note", "animation"):
-        item = getattr(message, kind, None)
-        if item is not None:
-            return (kind if kind in MEDIA_SENDERS else "other"), item.file_id
-    return "other", None
+    async def send_to_buyer(
+        self, chat_id: str, conversation_id: int, text: str, *, draft_id: int | None = None
+    ) -> bool:
+        """Sends and records a text; False if the buyer blocked the bot."""
+        ...
 
+    async def post_card(self, draft_id: int) -> bool:
+        """Shows the draft to the agents; False when there is nowhere to show it."""
+        ...
 
-def describe(update: Update, agent_chat: int | None) -> Incoming | None:
-    """What to store about an update (None: nothing we know how to store)."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None:
-        return None
-    message = update.effective_message
-    edited = update.edited_message is not None
-    from_buyer = chat.type == "private" and (update.message is not None or edited) and chat.id != agent_chat
-    if update.callback_query is not None:
-        return Incoming(str(chat.id), str(user.id), "other", update.callback_query.data, None, False)
-    if message is None:
-        return None
-    if message.text is not None and not edited:
-        return Incoming(str(chat.id), str(user.id), "text", message.text, None, from_buyer)
-    if edited:  # the bot answered the old text already: an agent sees the new one, marked
-        new_text = message.text if message.text is not None else message.caption or ""
-        return Incoming(
-            str(chat.id), str(user.id), "other", inbound_content.edited_text(new_text), None, from_buyer
-        )
-    content = inbound_content.describe_content(message)
-    if content is not None:
-        return Incoming(str(chat.id), str(user.id), "other", content, None, from_buyer)
-    kind, file_id = _media(message)
-    return Incoming(str(chat.id), str(user.id), kind, message.caption, file_id, from_buyer)
+    async def notify_agents(self, text: str) -> None:
+        """A notice for the agents, not tied to a card."""
+        ...
 
+    async def card_overdue(self, draft_id: int) -> None:
+        """The draft waited too long: its card says the buyer got the holding message."""
+        ...
 
-def _record(session: Session, update_id: int, incoming: Incoming, now: datetime, bot_id: str = "") -> bool:
-    inbound, created = store.record_inbound(
-        channel=CHANNEL,
-        bot_id=bot_id,
-        update_key=update_id,
-        chat_id=incoming.chat_id,
-        user_id=incoming.user_id,
-        kind=incoming.kind,
-        text=incoming.text,
-        file_id=incoming.file_id,
-        session=session,
-        now=now,
-    )
-    if not created:
-        return False
-    if incoming.from_buyer:
-        conv = store.ensure_conversation(
-            CHANNEL, incoming.chat_id, incoming.user_id, session=session, now=now
-        )
-        if conv.blocked:  # they write again, so they no longer block the bot
-            store.set_blocked(conv.id, False, session=session, now=now)
-    else:
-        # Desk updates are kept for the record and dedup only; no buyer worker handles them.
-        store.mark_inbound(inbound.id, "ignored", session=session, now=now)
-    return True
-
-
-def _store_batch(
-    session: Session, updates: Sequence[Update], agent_chat: int | None, bot_id: str, now: datetime
-) -> list[Update]:
-    fresh = []
-    for update in updates:
-        incoming = describe(update, agent_chat)
-        if incoming is None:
-            fresh.append(update)  # nothing to store; the handlers may still know it
-            continue
-        try:
-            with session.begin_nested():  # one malformed update must not block the batch
-                created = _record(session, update.update_id, incoming, now, bot_id)
-        except InvalidInput:
-            log.exception("update %s cannot be stored: dropped", update.update_id)
-            continue
-        if created:
-            fresh.append(update)
-        else:
-            log.info("update %s was delivered again: already stored", update.update_id)
-    return fresh
-
-
-async def store_updates(gw: Gateway, updates: Sequence[Update]) -> list[Update]:
-    """Stores a batch of updates in one transaction; returns those seen for the first time.
-
-    Raises when the database cannot store them: the caller must then not confirm
-    them to Telegram (bot.intake).
-    """
-    return await gw.db(_store_batch, updates, gw.agent_chat, gw.bot_id, gw.clock())
-
-
-def _kick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    if update.effective_chat is not None:
-        gateway(context).kick(str(update.effective_chat.id))
-
-
-async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The buyer sees a welcome saying what the bot can do and how to link an order."""
-    _kick(update, context)
-
-
-async def on_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The buyer is linked to their shop account, or told why not (wrong digits, locked)."""
-    _kick(update, context)
-
-
-async def on_unlink(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The buyer's chat is unlinked from their shop account."""
-    _kick(update, context)
-
-
-async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The buyer gets the bot's answer, or an agent's after the agent desk saw it."""
-    _kick(update, context)
-
-
-async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The buyer gets a polite receipt; an agent sees the photo, voice, sticker or file."""
-    _kick(update, context)
-
-
-# --- sending ----------------------------------------------------------------------
-
-
-async def send_to_buyer(
-    gw: Gateway, chat_id: str, conversation_id: int, text: str, *, draft_id: int | None = None
-) -> bool:
-    """Sends (split if long) and records it; False if the buyer blocked the bot."""
-    assert gw.bot is not None
-    try:
-        sent = await gw.delivery.send_text(gw.bot, chat_id, text)
-    except BuyerBlocked:
-        log.info("chat %s blocked the bot", chat_id)
-        await gw.db(lambda s: store.set_blocked(conversation_id, True, session=s, now=gw.clock()))
-        return False
-
-    def record(session: Session) -> None:
-        store.record_outbound(
-            channel=CHANNEL,
-            chat_id=chat_id,
-            text=text,
-            draft_id=draft_id,
-            status="sent",
-            external_message_id=sent[0].message_id if sent else None,
-            session=session,
-            now=gw.clock(),
-        )
-
-    await gw.db_until_done(record)
-    return True
-
-
-# --- the chat worker --------------------------------------------------------------
+    def arm(self, draft_id: int, task: asyncio.Task[None]) -> None:
+        """Keeps one holding timer per draft (a re-armed one replaces the old)."""
+        ...
 
 
 @dataclass
@@ -244,21 +111,21 @@ class Job:
     last_asked_link: bool
 
 
-def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCache) -> Job | None:
-    inbound = queries.next_inbound(CHANNEL, chat_id, session=session)
+def _begin(session: Session, front: Front, chat_id: str, now: datetime) -> Job | None:
+    inbound = queries.next_inbound(front.channel, chat_id, session=session)
     if inbound is None:
         return None
     # Read before marking: the ORM update also refreshes `inbound.attempts` in the session.
     attempts = inbound.attempts + 1
     store.mark_inbound(inbound.id, "processing", session=session, now=now)
-    conv = store.ensure_conversation(CHANNEL, chat_id, inbound.user_id, session=session, now=now)
-    buyer = buyer_for_chat(CHANNEL, inbound.user_id, session=session)
+    conv = store.ensure_conversation(front.channel, chat_id, inbound.user_id, session=session, now=now)
+    buyer = buyer_for_chat(front.channel, inbound.user_id, session=session)
     account = buyer.account if buyer else None
     last = queries.last_draft(conv.id, session=session)
     return Job(
         inbound_id=inbound.id,
         # The receive time keeps ids apart when a reset database reuses row ids.
-        message_id=f"{CHANNEL}-{inbound.id}-{int(inbound.received_at.timestamp() * 1000)}",
+        message_id=f"{front.channel}-{inbound.id}-{int(inbound.received_at.timestamp() * 1000)}",
         chat_id=chat_id,
         user_id=inbound.user_id,
         kind=inbound.kind,
@@ -269,7 +136,7 @@ def _begin(session: Session, chat_id: str, now: datetime, shop_wide: ShopWideCac
         human_mode=conv.mode == "human",
         blocked=conv.blocked,
         buyer_account=account,
-        check_context=context_for(buyer, session=session, shop_wide=shop_wide),
+        check_context=context_for(buyer, session=session, shop_wide=front.shop_wide),
         agents_on_duty=queries.agents_on_duty(session=session),
         last_asked_link=last is not None and linking.asked_to_link(last.meta),
     )
@@ -279,14 +146,14 @@ def _done(session: Session, inbound_id: int, now: datetime) -> None:
     store.mark_inbound(inbound_id, "done", session=session, now=now)
 
 
-async def handle_next(gw: Gateway, chat_id: str) -> bool:
+async def handle_next(front: Front, chat_id: str) -> bool:
     """Handles the chat's oldest unfinished message; False when there is none."""
-    now = gw.clock()
-    job = await gw.db(_begin, chat_id, now, gw.shop_wide)
+    now = front.clock()
+    job = await front.db(_begin, front, chat_id, now)
     if job is None:
         return False
     try:
-        await _dispatch(gw, job, now)
+        await _dispatch(front, job, now)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -296,52 +163,52 @@ async def handle_next(gw: Gateway, chat_id: str) -> bool:
         log.exception(
             "giving up on message %s of chat %s after %s attempts", job.inbound_id, chat_id, job.attempts
         )
-        await _to_agent(gw, job, texts.text("route_reasons.gateway_failed", attempts=job.attempts))
+        await _to_agent(front, job, texts.text("route_reasons.gateway_failed", attempts=job.attempts))
     return True
 
 
-async def _dispatch(gw: Gateway, job: Job, now: datetime) -> None:
+async def _dispatch(front: Front, job: Job, now: datetime) -> None:
     chat_id = job.chat_id
     text = job.text.strip()
     if job.kind == "text" and text.split(maxsplit=1)[:1] == ["/start"]:
-        await gw.db(_done, job.inbound_id, now)
-        await send_to_buyer(gw, chat_id, job.conversation_id, texts.buyer("welcome"))
+        await front.db(_done, job.inbound_id, now)
+        await front.send_to_buyer(chat_id, job.conversation_id, texts.buyer("welcome"))
     elif job.kind == "text" and linking.is_link_command(text):
-        await _link(gw, job, text.split(maxsplit=1)[1] if " " in text else "")
+        await _link(front, job, text.split(maxsplit=1)[1] if " " in text else "")
     elif job.kind == "text" and linking.is_unlink_command(text):
-        reply = await gw.db(_unlink, job, now)
-        await send_to_buyer(gw, chat_id, job.conversation_id, reply)
+        reply = await front.db(_unlink, front, job, now)
+        await front.send_to_buyer(chat_id, job.conversation_id, reply)
     elif (
         job.kind == "text"
         and job.buyer_account is None
         and job.last_asked_link
         and linking.parse_link_args(text)
     ):
-        await _link(gw, job, text)
+        await _link(front, job, text)
     elif job.kind != "text":
-        await _media_message(gw, job)
+        await _media_message(front, job)
     elif job.human_mode:
-        await _to_agent(gw, job, texts.text("route_reasons.human_mode"))
+        await _to_agent(front, job, texts.text("route_reasons.human_mode"))
     else:
-        await _draft(gw, job)
+        await _draft(front, job)
 
 
-def _unlink(session: Session, job: Job, now: datetime) -> str:
+def _unlink(session: Session, front: Front, job: Job, now: datetime) -> str:
     _done(session, job.inbound_id, now)
-    return linking.unlink_reply(session, CHANNEL, job.user_id, now=now)
+    return linking.unlink_reply(session, front.channel, job.user_id, now=now)
 
 
-async def _link(gw: Gateway, job: Job, args: str) -> None:
+async def _link(front: Front, job: Job, args: str) -> None:
     def work(session: Session) -> linking.LinkReply:
-        _done(session, job.inbound_id, gw.clock())
+        _done(session, job.inbound_id, front.clock())
         return linking.link_reply(
-            session, CHANNEL, job.user_id, args, now=gw.clock(), timezone=gw.routing.timezone
+            session, front.channel, job.user_id, args, now=front.clock(), timezone=front.routing.timezone
         )
 
-    reply = await gw.db(work)
-    await send_to_buyer(gw, job.chat_id, job.conversation_id, reply.text)
-    if reply.desk_notice and gw.agent_chat is not None and gw.bot is not None:
-        await gw.delivery.send_text(gw.bot, gw.agent_chat, reply.desk_notice)
+    reply = await front.db(work)
+    await front.send_to_buyer(job.chat_id, job.conversation_id, reply.text)
+    if reply.desk_notice:
+        await front.notify_agents(reply.desk_notice)
 
 
 def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -> int:
@@ -357,92 +224,91 @@ def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -
     return draft.id
 
 
-async def _media_message(gw: Gateway, job: Job) -> None:
+async def _media_message(front: Front, job: Job) -> None:
     kind = texts.kind_name(job.kind)
     reason = texts.text("route_reasons.media", kind=kind)
-    draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
-    await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("media_received", kind=kind))
-    await post_card(gw, draft_id)
+    draft_id = await front.db(_store_agent_draft, job, reason, front.clock())
+    await front.send_to_buyer(job.chat_id, job.conversation_id, texts.buyer("media_received", kind=kind))
+    await post_card(front, draft_id)
 
 
-async def _to_agent(gw: Gateway, job: Job, reason: str) -> None:
-    draft_id = await gw.db(_store_agent_draft, job, reason, gw.clock())
-    await post_card(gw, draft_id)
+async def _to_agent(front: Front, job: Job, reason: str) -> None:
+    draft_id = await front.db(_store_agent_draft, job, reason, front.clock())
+    await post_card(front, draft_id)
 
 
-def backoff(gw: Gateway, attempts: int) -> float:
-    return min(gw.settings.rasa_retry_max_s, gw.settings.rasa_retry_base_s * 2 ** max(0, attempts - 1))
+def backoff(settings: Settings, attempts: int) -> float:
+    return min(settings.rasa_retry_max_s, settings.rasa_retry_base_s * 2 ** max(0, attempts - 1))
 
 
-async def _draft(gw: Gateway, job: Job) -> None:
+async def _draft(front: Front, job: Job) -> None:
     if is_blank(job.text):
         # Nothing to classify (Rasa's classifier fails on it): the buyer is asked what they need.
-        await gw.db(_done, job.inbound_id, gw.clock())
-        await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("blank_message"))
+        await front.db(_done, job.inbound_id, front.clock())
+        await front.send_to_buyer(job.chat_id, job.conversation_id, texts.buyer("blank_message"))
         return
     try:
         draft = await draft_reply(
-            gw.rasa,
-            f"tg-{job.chat_id}",
+            front.rasa,
+            front.rasa_sender(job.chat_id),
             job.text,
-            channel=CHANNEL,
+            channel=front.channel,
             user_id=job.user_id,
-            routing=gw.routing,
+            routing=front.routing,
             check_context=job.check_context,
             agents_on_duty=job.agents_on_duty > 0,
-            now=gw.clock(),
+            now=front.clock(),
             message_id=job.message_id,
-            max_chars=gw.settings.rasa_max_chars,
+            max_chars=front.settings.rasa_max_chars,
         )
     except RasaUnavailable as exc:
-        await _rasa_down(gw, job, exc)
+        await _rasa_down(front, job, exc)
         return
-    gw.outage_notified.discard(job.chat_id)
-    draft_id, auto = await gw.db(_save_draft, gw, job, draft)
+    front.outage_notified.discard(job.chat_id)
+    draft_id, auto = await front.db(_save_draft, front, job, draft)
     if not auto:
-        await post_card(gw, draft_id)
+        await post_card(front, draft_id)
         return
     for reply in draft.replies:
-        if not await send_to_buyer(gw, job.chat_id, job.conversation_id, reply, draft_id=draft_id):
-            await gw.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SUPERSEDED)
+        if not await front.send_to_buyer(job.chat_id, job.conversation_id, reply, draft_id=draft_id):
+            await front.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SUPERSEDED)
             return
-    await gw.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SENT)
+    await front.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SENT)
 
 
-async def _rasa_down(gw: Gateway, job: Job, exc: Exception) -> None:
+async def _rasa_down(front: Front, job: Job, exc: Exception) -> None:
     log.warning("Rasa could not handle a message of chat %s (attempt %s): %s", job.chat_id, job.attempts, exc)
-    if job.attempts >= gw.settings.rasa_max_attempts:
+    if job.attempts >= front.settings.rasa_max_attempts:
         # Retried for long enough: an agent answers it, and the chat's next messages move on.
-        await _to_agent(gw, job, texts.text("route_reasons.rasa_unavailable", attempts=job.attempts))
+        await _to_agent(front, job, texts.text("route_reasons.rasa_unavailable", attempts=job.attempts))
         return
-    await gw.db(lambda s: store.mark_inbound(job.inbound_id, "pending", session=s, now=gw.clock()))
-    if job.chat_id not in gw.outage_notified:
+    await front.db(lambda s: store.mark_inbound(job.inbound_id, "pending", session=s, now=front.clock()))
+    if job.chat_id not in front.outage_notified:
         # Once per outage: the buyer hears we are on it, the agents see the raw message.
-        gw.outage_notified.add(job.chat_id)
-        await send_to_buyer(gw, job.chat_id, job.conversation_id, texts.buyer("busy"))
-        if gw.agent_chat is not None and gw.bot is not None:
-            await gw.delivery.send_text(gw.bot, gw.agent_chat, texts.agent("card_rasa_down", text=job.text))
-    await asyncio.sleep(backoff(gw, job.attempts))
+        front.outage_notified.add(job.chat_id)
+        await front.send_to_buyer(job.chat_id, job.conversation_id, texts.buyer("busy"))
+        await front.notify_agents(texts.agent("card_rasa_down", text=job.text))
+    await asyncio.sleep(backoff(front.settings, job.attempts))
 
 
 def _claim(session: Session, draft_id: int, sources: tuple[str, ...], target: str) -> bool:
     return store.claim_draft(draft_id, sources, target, session=session)
 
 
-def _low_confidence(gw: Gateway, draft: RoutedDraft) -> bool:
-    route = gw.routing.route_for(draft.intent)
+def _low_confidence(routing: RoutingConfig, draft: RoutedDraft) -> bool:
+    route = routing.route_for(draft.intent)
     return draft.intent == "nlu_fallback" or (route.auto_send and draft.confidence < route.threshold)
 
 
-def _save_draft(session: Session, gw: Gateway, job: Job, draft: RoutedDraft) -> tuple[int, bool]:
-    now = gw.clock()
+def _save_draft(session: Session, front: Front, job: Job, draft: RoutedDraft) -> tuple[int, bool]:
+    now = front.clock()
     decision: RouteDecision = draft.decision
     # The new draft is not stored yet, so every waiting draft is an earlier one.
     if decision.auto_send and queries.waiting_drafts(job.conversation_id, session=session):
         # Never answer a later message before an earlier one an agent still holds.
         decision = RouteDecision(False, "earlier_waiting")
     # The card's candidates: a fallback's ranking starts with nlu_fallback, which is no candidate.
-    ranking = [r for r in draft.intent_ranking if r.get("name") != "nlu_fallback"][: cards.CANDIDATES]
+    ranking = [r for r in draft.intent_ranking if r.get("name") != "nlu_fallback"][:CANDIDATES]
     meta: dict[str, Any] = {**draft.meta, "intent_ranking": ranking}
     row = store.record_draft(
         conversation_id=job.conversation_id,
@@ -457,7 +323,13 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: RoutedDraft) -> 
         session=session,
         now=now,
     )
-    reason = "unhandled" if not draft.replies else "low_confidence" if _low_confidence(gw, draft) else None
+    reason = (
+        "unhandled"
+        if not draft.replies
+        else "low_confidence"
+        if _low_confidence(front.routing, draft)
+        else None
+    )
     if reason:
         inbox.add_from_draft(
             row, reason, ranking=draft.intent_ranking, text=job.text, session=session, now=now
@@ -469,58 +341,44 @@ def _save_draft(session: Session, gw: Gateway, job: Job, draft: RoutedDraft) -> 
 # --- cards and the holding timer -------------------------------------------------
 
 
-async def post_card(gw: Gateway, draft_id: int) -> None:
+async def post_card(front: Front, draft_id: int) -> None:
     """Puts the draft's card before the agents and starts its holding timer."""
-    view = await gw.db(cards.load_card, draft_id, CHANNEL)
-    if view is None:
-        return
-    if gw.agent_chat is None or gw.bot is None:
-        log.warning("draft %s needs an agent but AGENT_CHAT_ID is not set", draft_id)
-        return
-    sent = await gw.delivery.send_text(
-        gw.bot, gw.agent_chat, cards.render(view), reply_markup=cards.buttons(view)
-    )
-    card = sent[0]
-    await gw.db(lambda s: store.set_draft_card(draft_id, gw.agent_chat, card.message_id, session=s))
-    full = cards.full_text(view)
-    if full:  # the card quotes a long message in part: the whole text follows, without buttons
-        await gw.delivery.send_text(gw.bot, gw.agent_chat, full, reply_to_message_id=card.message_id)
-    if view.file_id and view.kind in MEDIA_SENDERS:
-        sender = getattr(gw.bot, MEDIA_SENDERS[view.kind])
-        await gw.delivery.call(
-            gw.agent_chat,
-            lambda: sender(gw.agent_chat, view.file_id, reply_to_message_id=card.message_id),
-        )
-    arm_holding(gw, draft_id, gw.settings.holding_after_s)
+    if await front.post_card(draft_id):
+        arm_holding(front, draft_id, front.settings.holding_after_s)
 
 
-def arm_holding(gw: Gateway, draft_id: int, delay: float) -> None:
+def arm_holding(front: Front, draft_id: int, delay: float) -> None:
     """After `delay` without an agent, the buyer gets one holding message."""
-    gw.arm(draft_id, asyncio.create_task(_holding(gw, draft_id, max(0.0, delay)), name=f"holding-{draft_id}"))
+    front.arm(
+        draft_id, asyncio.create_task(_holding(front, draft_id, max(0.0, delay)), name=f"holding-{draft_id}")
+    )
 
 
-async def _holding(gw: Gateway, draft_id: int, delay: float) -> None:
+@dataclass(frozen=True)
+class _Overdue:
+    chat_id: str
+    conversation_id: int
+    blocked: bool
+
+
+async def _holding(front: Front, draft_id: int, delay: float) -> None:
     await asyncio.sleep(delay)
 
-    def overdue(session: Session) -> cards.CardView | None:
+    def overdue(session: Session) -> _Overdue | None:
         # The conditional update makes the holding message go out once, even across restarts.
         if not store.claim_draft(
-            draft_id, [DraftState.PENDING], DraftState.OVERDUE, session=session, now=gw.clock()
+            draft_id, [DraftState.PENDING], DraftState.OVERDUE, session=session, now=front.clock()
         ):
             return None
-        return cards.load_card(session, draft_id, CHANNEL)
+        draft = store.get_draft(draft_id, session=session)
+        conv = queries.conversation_by_id(draft.conversation_id, session=session) if draft else None
+        return None if conv is None else _Overdue(conv.chat_id, conv.id, conv.blocked)
 
-    view = await gw.db(overdue)
-    if view is None:
+    target = await front.db(overdue)
+    if target is None:
         return
-    if not view.blocked:
-        await send_to_buyer(gw, view.chat_id, view.conversation_id, texts.buyer("holding"), draft_id=draft_id)
-    card = await gw.db(lambda s: store.get_draft(draft_id, session=s))
-    if card is not None and card.card_message_id and gw.bot is not None:
-        await gw.delivery.edit_text(
-            gw.bot,
-            card.card_chat_id,
-            card.card_message_id,
-            cards.render(view, texts.agent("overdue")),
-            reply_markup=cards.buttons(view),
+    if not target.blocked:
+        await front.send_to_buyer(
+            target.chat_id, target.conversation_id, texts.buyer("holding"), draft_id=draft_id
         )
+    await front.card_overdue(draft_id)
