@@ -20,7 +20,7 @@ from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
-from desk import inbox, linking, queries, store, texts
+from desk import human_mode, inbox, linking, queries, store, texts
 from desk.drafts import DraftState
 from desk.message_text import is_blank
 from desk.pipeline import RoutedDraft, draft_reply
@@ -133,7 +133,7 @@ def _begin(session: Session, front: Front, chat_id: str, now: datetime) -> Job |
         file_id=inbound.file_id,
         attempts=attempts,
         conversation_id=conv.id,
-        human_mode=conv.mode == "human",
+        human_mode=human_mode.in_human_mode(conv, front.routing, session=session, now=now),
         blocked=conv.blocked,
         buyer_account=account,
         check_context=context_for(buyer, session=session, shop_wide=front.shop_wide),
@@ -187,8 +187,6 @@ async def _dispatch(front: Front, job: Job, now: datetime) -> None:
         await _link(front, job, text)
     elif job.kind != "text":
         await _media_message(front, job)
-    elif job.human_mode:
-        await _to_agent(front, job, texts.text("route_reasons.human_mode"))
     else:
         await _draft(front, job)
 
@@ -242,6 +240,9 @@ def backoff(settings: Settings, attempts: int) -> float:
 
 
 async def _draft(front: Front, job: Job) -> None:
+    if is_blank(job.text) and job.human_mode:
+        await _to_agent(front, job, texts.text("route_reasons.human_mode"))
+        return
     if is_blank(job.text):
         # Nothing to classify (Rasa's classifier fails on it): the buyer is asked what they need.
         await front.db(_done, job.inbound_id, front.clock())
@@ -256,6 +257,7 @@ async def _draft(front: Front, job: Job) -> None:
             user_id=job.user_id,
             routing=front.routing,
             check_context=job.check_context,
+            human_mode=job.human_mode,  # drafts for the agents' cards only
             agents_on_duty=job.agents_on_duty > 0,
             now=front.clock(),
             message_id=job.message_id,
@@ -265,7 +267,12 @@ async def _draft(front: Front, job: Job) -> None:
         await _rasa_down(front, job, exc)
         return
     front.outage_notified.discard(job.chat_id)
-    draft_id, auto = await front.db(_save_draft, front, job, draft)
+    asked_for_human = not job.human_mode and human_mode.asks_for_human(draft)
+    if asked_for_human:
+        draft = human_mode.announce(
+            draft, routing=front.routing, check_context=job.check_context, now=front.clock()
+        )
+    draft_id, auto = await front.db(_save_draft, front, job, draft, asked_for_human)
     if not auto:
         await post_card(front, draft_id)
         return
@@ -274,6 +281,8 @@ async def _draft(front: Front, job: Job) -> None:
             await front.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SUPERSEDED)
             return
     await front.db_until_done(_claim, draft_id, [DraftState.PENDING], DraftState.SENT)
+    if asked_for_human:  # the buyer was told an agent answers: the agents see the chat
+        await post_card(front, draft_id)
 
 
 async def _rasa_down(front: Front, job: Job, exc: Exception) -> None:
@@ -300,8 +309,12 @@ def _low_confidence(routing: RoutingConfig, draft: RoutedDraft) -> bool:
     return draft.intent == "nlu_fallback" or (route.auto_send and draft.confidence < route.threshold)
 
 
-def _save_draft(session: Session, front: Front, job: Job, draft: RoutedDraft) -> tuple[int, bool]:
+def _save_draft(
+    session: Session, front: Front, job: Job, draft: RoutedDraft, asked_for_human: bool = False
+) -> tuple[int, bool]:
     now = front.clock()
+    if asked_for_human:
+        human_mode.enter(job.conversation_id, session=session, now=now)
     decision: RouteDecision = draft.decision
     # The new draft is not stored yet, so every waiting draft is an earlier one.
     if decision.auto_send and queries.waiting_drafts(job.conversation_id, session=session):
@@ -365,14 +378,16 @@ async def _holding(front: Front, draft_id: int, delay: float) -> None:
     await asyncio.sleep(delay)
 
     def overdue(session: Session) -> _Overdue | None:
+        draft = store.get_draft(draft_id, session=session)
+        conv = queries.conversation_by_id(draft.conversation_id, session=session) if draft else None
+        if conv is None or conv.mode == "human":
+            return None  # in human mode the bot sends nothing on its own: the buyer was told who answers
         # The conditional update makes the holding message go out once, even across restarts.
         if not store.claim_draft(
             draft_id, [DraftState.PENDING], DraftState.OVERDUE, session=session, now=front.clock()
         ):
             return None
-        draft = store.get_draft(draft_id, session=session)
-        conv = queries.conversation_by_id(draft.conversation_id, session=session) if draft else None
-        return None if conv is None else _Overdue(conv.chat_id, conv.id, conv.blocked)
+        return _Overdue(conv.chat_id, conv.id, conv.blocked)
 
     target = await front.db(overdue)
     if target is None:
