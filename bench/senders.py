@@ -20,7 +20,7 @@ from shop.store.policy_context import ShopWideCache, context_for
 
 
 def gateway_sender(client: RasaClient, stack: BenchStack, db: ShopDb, routing: RoutingConfig) -> Send:
-    """Buyer message in -> routed draft out, as the Telegram gateway does it (bot/buyers.py):
+    """Buyer message in -> routed draft out, as the Telegram gateway does it (desk/conversation.py):
     look the buyer up in the shop DB (in a worker thread), then `draft_reply`."""
     engine = make_engine(db.url)
     shop_wide = ShopWideCache()  # the gateway keeps one (bot/gateway.py)

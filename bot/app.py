@@ -32,6 +32,7 @@ from bot.gateway import Gateway, utc_now
 from bot.intake import StoringQueue
 from bot.polling import StoringUpdater
 from bot.teach import register_teach
+from desk import conversation
 from desk.rasa_client import RasaClient
 from desk.routing import load_routing
 from stack.settings import Settings
@@ -61,7 +62,7 @@ async def start_gateway(app: Application) -> None:
     gw: Gateway = app.bot_data["gateway"]
     gw.bot = app.bot
     gw.queue = ChatQueue(
-        lambda chat_id: buyers.handle_next(gw, chat_id), retry_after_s=gw.settings.rasa_retry_base_s
+        lambda chat_id: conversation.handle_next(gw, chat_id), retry_after_s=gw.settings.rasa_retry_base_s
     )
     await recovery.resume(gw)
 

@@ -17,6 +17,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import MAX_TEXT, split_text
 from desk import queries, texts
+from desk.conversation import CANDIDATES
+from desk.drafts import OPEN
 from shop.models import Conversation, Draft, InboundMessage
 from shop.store.linking import buyer_for_chat
 from shop.store.return_confirmation import FILE_ON_SEND
@@ -28,8 +30,6 @@ INTENTS = (
     "ask_shipping_fee", "change_address", "ask_invoice", "complain", "request_human", "out_of_scope",
 )  # fmt: skip
 CONTEXT_MESSAGES = 3
-# The model's best guesses an agent sees, so an unsure or unplaced message is one tap from its intent.
-CANDIDATES = 3
 FACTS_CHARS = 300
 # A card is one Telegram message (4,096 units) with its buttons once: long buyer
 # texts are quoted in part on the card and sent in full after it (`full_text`).
@@ -196,8 +196,19 @@ def buttons(view: CardView) -> InlineKeyboardMarkup:
     """Send / edit / reject / take over, or release once a human has the chat."""
     d = view.draft_id
     if view.human_mode:
+        release = [InlineKeyboardButton(texts.agent("button_release"), callback_data=f"release:{d}")]
+        if view.state not in OPEN or not view.replies:
+            return InlineKeyboardMarkup([release])
+        # The bot still drafts in human mode: one tap sends it, and the chat stays with the agents.
         return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(texts.agent("button_release"), callback_data=f"release:{d}")]]
+            [
+                release,
+                [
+                    InlineKeyboardButton(texts.agent("button_send"), callback_data=f"send:{d}"),
+                    InlineKeyboardButton(texts.agent("button_edit"), callback_data=f"edit:{d}"),
+                    InlineKeyboardButton(texts.agent("button_reject"), callback_data=f"reject:{d}"),
+                ],
+            ]
         )
     return InlineKeyboardMarkup(
         [

@@ -1,6 +1,8 @@
 """What every handler of the Telegram gateway shares: settings, DB, Rasa, sending.
 
-One `Gateway` lives in `application.bot_data["gateway"]`. Database work runs in
+One `Gateway` lives in `application.bot_data["gateway"]`. It is the Telegram
+front end of the buyer chats' state machine (`desk.conversation.Front`): it sends
+to buyers, posts cards and notices to the agents' group. Database work runs in
 a worker thread with one session (one transaction) per call, so a slow query
 never stalls the event loop that serves every other chat.
 """
@@ -18,7 +20,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bot.delivery import Delivery
+from bot import cards
+from bot.delivery import BuyerBlocked, Delivery
+from desk import store, texts
 from desk.rasa_client import RasaClient
 from desk.routing import RoutingConfig
 from shop.db.engine import db_errors_as_shop_errors
@@ -35,6 +39,12 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 T = TypeVar("T")
+MEDIA_SENDERS = {
+    "photo": "send_photo",
+    "voice": "send_voice",
+    "sticker": "send_sticker",
+    "document": "send_document",
+}
 
 
 def utc_now() -> datetime:
@@ -44,6 +54,8 @@ def utc_now() -> datetime:
 @dataclass
 class Gateway:
     """The gateway's dependencies and its in-memory state (timers, outages)."""
+
+    channel = CHANNEL
 
     settings: Settings
     engine: Engine
@@ -120,6 +132,84 @@ class Gateway:
         self.timers[draft_id] = task
         task.add_done_callback(
             lambda t: self.timers.pop(draft_id, None) if self.timers.get(draft_id) is t else None
+        )
+
+    def rasa_sender(self, chat_id: str) -> str:
+        return f"tg-{chat_id}"
+
+    # --- talking to buyers and agents (desk.conversation.Front) ------------------------
+
+    async def send_to_buyer(
+        self, chat_id: str, conversation_id: int, text: str, *, draft_id: int | None = None
+    ) -> bool:
+        """Sends (split if long) and records it; False if the buyer blocked the bot."""
+        assert self.bot is not None
+        try:
+            sent = await self.delivery.send_text(self.bot, chat_id, text)
+        except BuyerBlocked:
+            log.info("chat %s blocked the bot", chat_id)
+            await self.db(lambda s: store.set_blocked(conversation_id, True, session=s, now=self.clock()))
+            return False
+
+        def record(session: Session) -> None:
+            store.record_outbound(
+                channel=CHANNEL,
+                chat_id=chat_id,
+                text=text,
+                draft_id=draft_id,
+                status="sent",
+                external_message_id=sent[0].message_id if sent else None,
+                session=session,
+                now=self.clock(),
+            )
+
+        await self.db_until_done(record)
+        return True
+
+    async def notify_agents(self, text: str) -> None:
+        """A notice in the agents' group (none when AGENT_CHAT_ID is not set)."""
+        if self.agent_chat is not None and self.bot is not None:
+            await self.delivery.send_text(self.bot, self.agent_chat, text)
+
+    async def post_card(self, draft_id: int) -> bool:
+        """Puts the draft's card (and the buyer's file) in the agents' group; False: no group."""
+        view = await self.db(cards.load_card, draft_id, CHANNEL)
+        if view is None:
+            return False
+        chat, bot = self.agent_chat, self.bot
+        if chat is None or bot is None:
+            log.warning("draft %s needs an agent but AGENT_CHAT_ID is not set", draft_id)
+            return False
+        sent = await self.delivery.send_text(bot, chat, cards.render(view), reply_markup=cards.buttons(view))
+        card = sent[0]
+        await self.db(lambda s: store.set_draft_card(draft_id, chat, card.message_id, session=s))
+        full = cards.full_text(view)
+        if full:  # the card quotes a long message in part: the whole text follows, without buttons
+            await self.delivery.send_text(bot, chat, full, reply_to_message_id=card.message_id)
+        if view.file_id and view.kind in MEDIA_SENDERS:
+            sender = getattr(bot, MEDIA_SENDERS[view.kind])
+            await self.delivery.call(
+                chat, lambda: sender(chat, view.file_id, reply_to_message_id=card.message_id)
+            )
+        return True
+
+    async def card_overdue(self, draft_id: int) -> None:
+        """The card says the buyer got the holding message."""
+
+        def read(session: Session) -> tuple[cards.CardView | None, str | None, str | None]:
+            draft = store.get_draft(draft_id, session=session)
+            view = cards.load_card(session, draft_id, CHANNEL)
+            return view, draft.card_chat_id if draft else None, draft.card_message_id if draft else None
+
+        view, chat_id, message_id = await self.db(read)
+        if view is None or not message_id or self.bot is None:
+            return
+        await self.delivery.edit_text(
+            self.bot,
+            chat_id,
+            message_id,
+            cards.render(view, texts.agent("overdue")),
+            reply_markup=cards.buttons(view),
         )
 
     async def close(self) -> None:

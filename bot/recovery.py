@@ -17,9 +17,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import buyers
 from bot.gateway import CHANNEL, Gateway
-from desk import queries, store
+from desk import conversation, queries, store
 from desk.drafts import DraftState
 from shop.models import OutboundMessage
 
@@ -70,19 +69,17 @@ async def resume(gw: Gateway) -> None:
             continue
         if draft.auto_send and draft.state == DraftState.PENDING:
             for text in draft.texts[draft.sent :]:
-                await buyers.send_to_buyer(
-                    gw, draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id
-                )
+                await gw.send_to_buyer(draft.chat_id, draft.conversation_id, text, draft_id=draft.draft_id)
             await gw.db(
                 lambda s, d=draft.draft_id: store.claim_draft(
                     d, [DraftState.PENDING], DraftState.SENT, session=s
                 )
             )
         elif not draft.has_card:
-            await buyers.post_card(gw, draft.draft_id)
+            await conversation.post_card(gw, draft.draft_id)
         elif draft.state == DraftState.PENDING:
             waited = (gw.clock() - draft.created_at).total_seconds()
-            buyers.arm_holding(gw, draft.draft_id, gw.settings.holding_after_s - waited)
+            conversation.arm_holding(gw, draft.draft_id, gw.settings.holding_after_s - waited)
     for chat_id in chats:
         gw.kick(chat_id)
     if chats or drafts:

@@ -19,9 +19,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import datetime, timezone
 from typing import TextIO
 
-from desk import agent_texts
+from desk import agent_texts, human_mode
 from desk.pipeline import RoutedDraft, draft_reply
 from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from desk.routing import load_routing
@@ -92,17 +93,33 @@ class Session:
         self.check_context = check_context
         self._token = secrets.token_hex(4)
         self._number = 0
+        # Human mode as the gateway keeps it (desk/human_mode.py): since when, and the agent's last act.
+        self.human_since: datetime | None = None
+        self.agent_acted: datetime | None = None
 
     def new_conversation(self) -> None:
         self._number += 1
+        self.human_since = self.agent_acted = None
 
     @property
     def conversation_id(self) -> str:
         return f"sim-{self.buyer}-{self._token}-{self._number}"
 
+    def in_human_mode(self, now: datetime) -> bool:
+        last = (
+            max(t for t in (self.human_since, self.agent_acted) if t is not None)
+            if self.human_since
+            else None
+        )
+        if last is not None and human_mode.quiet_over(self.routing, last, now):
+            self.human_since = self.agent_acted = None
+        return self.human_since is not None
+
     async def handle(self, text: str) -> RoutedDraft | None:
+        now = datetime.now(timezone.utc)
+        human = self.in_human_mode(now)
         try:
-            return await draft_reply(
+            draft = await draft_reply(
                 self.client,
                 self.conversation_id,
                 text,
@@ -110,10 +127,18 @@ class Session:
                 user_id=self.buyer,
                 routing=self.routing,
                 check_context=self.check_context,
+                human_mode=human,
+                now=now,
             )
         except (RasaUnavailable, RasaMessageFailed, ValueError) as exc:
             print(f"simulate: Rasa did not answer ({exc})", file=sys.stderr)
             return None
+        if not human and human_mode.asks_for_human(draft):
+            self.human_since = now
+            draft = human_mode.announce(
+                draft, routing=self.routing, check_context=self.check_context, now=now
+            )
+        return draft
 
 
 def unavailable_record(text: str) -> dict:
@@ -217,6 +242,7 @@ def run_interactive(session: Session) -> None:
                         print(f"{agent_texts.AUTO_SENT_LABEL} {reply}")
                 else:
                     agent_turn(draft, session.check_context, buyer=session.buyer)
+                    session.agent_acted = datetime.now(timezone.utc)
         except EOFError:
             print()
         runner.run(session.client.aclose())

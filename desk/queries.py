@@ -133,3 +133,14 @@ def agents_on_duty(*, session: Session) -> int:
 def conversation_by_id(conversation_id: int, *, session: Session) -> Conversation | None:
     """One conversation by id."""
     return session.get(Conversation, conversation_id)
+
+
+@translate_db_errors
+def last_decision_at(conversation_id: int, *, session: Session) -> datetime | None:
+    """When an agent last acted on one of the conversation's drafts (None: never)."""
+    stmt = (
+        select(func.max(AgentDecision.decided_at))
+        .join(Draft, Draft.id == AgentDecision.draft_id)
+        .where(Draft.conversation_id == conversation_id)
+    )
+    return session.scalar(stmt)

@@ -7,7 +7,7 @@ desk can show it and the records keep it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,16 @@ class IntentRoute:
 
 
 @dataclass(frozen=True)
+class HumanMode:
+    """Human mode (the buyer asked for a person, or an agent took over): its timing."""
+
+    # Back to the bot once no agent acted in the chat for this long.
+    quiet_minutes: int = 30
+    # What the buyer is promised in business hours ("an agent replies within N minutes").
+    reply_within_minutes: int = 5
+
+
+@dataclass(frozen=True)
 class RoutingConfig:
     mode: str = "bot_first"
     intents: dict[str, IntentRoute] = field(default_factory=dict)
@@ -46,6 +56,7 @@ class RoutingConfig:
     timezone: str = "Asia/Shanghai"
     business_hours: dict[str, tuple[time, time]] = field(default_factory=dict)
     holidays: frozenset[date] = frozenset()
+    human_mode: HumanMode = HumanMode()
 
     def route_for(self, intent: str) -> IntentRoute:
         return self.intents.get(intent, self.default)
@@ -56,6 +67,19 @@ class RoutingConfig:
             return False
         hours = self.business_hours.get(WEEKDAYS[local.weekday()])
         return bool(hours) and hours[0] <= local.time() < hours[1]
+
+    def next_opening(self, now: datetime) -> datetime | None:
+        """When business hours next begin after `now` (shop time); None without any hours."""
+        local = now.astimezone(ZoneInfo(self.timezone))
+        for ahead in range(32):  # a month of holidays in a row is no shop
+            day = local.date() + timedelta(days=ahead)
+            hours = self.business_hours.get(WEEKDAYS[day.weekday()])
+            if not hours or day in self.holidays:
+                continue
+            opens = datetime.combine(day, hours[0], tzinfo=local.tzinfo)
+            if opens > local:
+                return opens
+        return None
 
 
 # English for logs and tests; agents read the Chinese wording of the same
@@ -71,6 +95,7 @@ REASONS = {
     "below_threshold": "confidence {confidence:.2f} is below {intent}'s threshold {threshold:.2f}",
     "auto": "{mode}: {intent} at {confidence:.2f} ≥ {threshold:.2f}, policy ok",
     "earlier_waiting": "an earlier message of this chat is waiting for an agent",
+    "human_requested": "the buyer asked for a person: told who answers and when, chat in human mode",
 }
 
 
@@ -119,6 +144,24 @@ def parse_routing(raw: dict) -> RoutingConfig:
         timezone=raw.get("timezone", "Asia/Shanghai"),
         business_hours=hours,
         holidays=frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays") or []),
+        human_mode=_human_mode(raw.get("human_mode") or {}),
+    )
+
+
+def _minutes(raw: dict, key: str, default: int) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RoutingConfigError(f"human_mode.{key} must be a whole number of minutes (1 or more)")
+    return value
+
+
+def _human_mode(raw: dict) -> HumanMode:
+    if not isinstance(raw, dict):
+        raise RoutingConfigError("human_mode must be a mapping")
+    defaults = HumanMode()
+    return HumanMode(
+        quiet_minutes=_minutes(raw, "quiet_minutes", defaults.quiet_minutes),
+        reply_within_minutes=_minutes(raw, "reply_within_minutes", defaults.reply_within_minutes),
     )
 
 

@@ -204,7 +204,8 @@ def set_mode(
         stmt = stmt.where(
             Conversation.mode == require_choice(expected_mode, "expected_mode", CONVERSATION_MODES)
         )
-    stmt = stmt.values(mode=mode, taken_over_by=agent, updated_at=now or utcnow())
+    now = now or utcnow()
+    stmt = stmt.values(mode=mode, taken_over_by=agent, mode_since=now, updated_at=now)
     return bool(session.execute(stmt).rowcount)
 
 

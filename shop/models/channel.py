@@ -48,6 +48,8 @@ class Conversation(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     mode: Mapped[str] = mapped_column(String(8), default="bot")
     taken_over_by: Mapped[str | None] = mapped_column(String(64))
+    # When the current mode began: human mode ends after a quiet time (desk/human_mode.py).
+    mode_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -15,7 +15,7 @@ from desk.linking import asked_to_link, parse_link_args
 from paths import PROJECT_ROOT
 from shop.policy import check_text
 
-SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片"}
+SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片", "minutes": 5, "opens": "明天09:00"}
 
 
 def _buyer_texts() -> dict[str, str]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from bot.buyers import MAX_ATTEMPTS
 from desk import store, texts
+from desk.conversation import MAX_ATTEMPTS
 from shop.models import InboundMessage
 from tests.bot.conftest import BUYER, Harness
 from tests.fakes.rasa import Turn

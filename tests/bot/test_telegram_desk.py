@@ -145,9 +145,13 @@ async def test_take_over_routes_the_chat_to_agents_until_released(harness: Harne
     assert harness.db(lambda s: s.scalars(select(Conversation.mode)).one()) == "human"
     harness.agent_says(11, "亲，我是客服小木，您的问题我来跟进～", reply_to=card_id)
     await harness.wait_for(lambda: len(harness.to_buyer()) == 1, what="agent reply delivered")
+    harness.rasa.script["好的谢谢"] = Turn("thank", 0.99, ["亲，不客气哦～有问题随时找我～"])
     harness.buyer_says("好的谢谢")
     second = await harness.wait_card(2)
-    assert harness.rasa.texts() == [COMPLAINT]  # the bot drafts nothing in human mode
+    # In human mode the bot drafts for the agent's card only: nothing reaches the buyer on its own.
+    assert harness.rasa.texts() == [COMPLAINT, "好的谢谢"]
+    assert "亲，不客气哦～有问题随时找我～" in harness.cards()[1].text
+    assert len(harness.to_buyer()) == 1
     harness.agent_says(11, "亲，不客气哦～", reply_to=second)
     await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="second agent reply")
     harness.agent_says(11, "/release", reply_to=second)
