@@ -139,6 +139,9 @@ def build_application(
         app.add_handler(CommandHandler("release", desk.on_release, filters=desk_chat, block=False))
         app.add_handler(CommandHandler("onduty", desk.on_duty, filters=desk_chat, block=False))
         app.add_handler(CommandHandler("offduty", desk.off_duty, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("followups", desk.on_followups, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("claim", desk.on_claim, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("close", desk.on_close, filters=desk_chat, block=False))
         app.add_handler(
             MessageHandler(
                 desk_chat & filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.on_agent_reply, block=False

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TextIO
 
-from desk import agent_texts
+from desk import agent_texts, follow_ups
 from desk.pipeline import RoutedDraft, draft_reply
 from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from desk.routing import load_routing
@@ -57,6 +57,20 @@ def prepare_buyer(buyer: str) -> CheckContext:
         raise SimulatorError(f"unknown buyer '{buyer}': {exc}") from exc
     except ShopError as exc:
         raise SimulatorError(f"the shop database is not usable ({exc}): run 'make demo-db'") from exc
+
+
+def open_follow_ups(buyer: str, meta: dict) -> None:
+    """The simulator stands in for the desk: it opens the agent tasks a draft promises."""
+    if not follow_ups.requested_in(meta):
+        return
+    from sqlalchemy.orm import Session
+
+    from desk import store
+    from shop.db.engine import make_engine
+
+    with Session(make_engine()) as session, session.begin():
+        conversation = store.ensure_conversation(CHANNEL, buyer, buyer, session=session)
+        follow_ups.record_requested(meta, conversation_id=conversation.id, session=session)
 
 
 def rasa_reachable(settings: Settings) -> bool:
@@ -102,7 +116,7 @@ class Session:
 
     async def handle(self, text: str) -> RoutedDraft | None:
         try:
-            return await draft_reply(
+            draft = await draft_reply(
                 self.client,
                 self.conversation_id,
                 text,
@@ -114,6 +128,8 @@ class Session:
         except (RasaUnavailable, RasaMessageFailed, ValueError) as exc:
             print(f"simulate: Rasa did not answer ({exc})", file=sys.stderr)
             return None
+        await asyncio.to_thread(open_follow_ups, self.buyer, draft.meta)
+        return draft
 
 
 def unavailable_record(text: str) -> dict:
