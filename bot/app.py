@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buyers, desk, recovery
+from bot import buyers, desk, proactive, recovery
 from bot.chat_queue import ChatQueue
 from bot.delivery import Delivery
 from bot.gateway import Gateway, utc_now
@@ -148,5 +148,7 @@ def build_application(
             )
         )
         register_teach(app, settings)
+    # Unpaid reminders and stale-parcel notices (desk/proactive.py), once each, restart-safe.
+    proactive.schedule(app)
     app.add_error_handler(on_error)
     return app
