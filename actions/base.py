@@ -51,6 +51,9 @@ class ActionDraft:
     handoff_reason: str | None = None
     follow_up: str | None = None
     events: list[dict[str, Any]] = field(default_factory=list)
+    # Agent tasks the desk creates when it stores this draft: [{"order_id", "reason"}].
+    # Actions never write the desk's tables themselves.
+    follow_ups: list[dict[str, str]] = field(default_factory=list)
 
     def meta(self, action: str) -> dict[str, Any]:
         return {
@@ -60,6 +63,7 @@ class ActionDraft:
             "handoff": self.handoff,
             "handoff_reason": self.handoff_reason,
             "follow_up": self.follow_up,
+            "follow_ups": self.follow_ups,
         }
 
 

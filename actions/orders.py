@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.post_sale_common import (
     buyer_orders,
-    ensure_follow_up,
+    follow_up_request,
     from_decision,
     hints_from,
     link_needed,
@@ -47,8 +47,7 @@ class ActionOrderStatus(ShopAction):
         decision = decide_status(order, text=ctx.text, now=ctx.now, policy=load_policy())
         draft = from_decision(decision, how=choice.how, events=[slot("order_id", order.order_id)])
         if decision.follow_up is not None:
-            task_id = ensure_follow_up(ctx, order.order_id, decision.follow_up, session=session)
-            draft.facts["follow_up_task_id"] = task_id
+            draft.follow_ups = [follow_up_request(order.order_id, decision.follow_up)]
         return draft
 
 
@@ -61,13 +60,12 @@ def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> Ac
     words = {key: value for key, value in facts.items() if not isinstance(value, list)}
     replies = [Reply(decision.response, words)]
     stale_ids = facts["stale_order_ids"]
+    follow_ups = []
     if stale_ids:
         stale = [order for order in choice.candidates if order.order_id in stale_ids]
         stale_words = {**words, "stale_products": load_vocabulary().join(o.product_label for o in stale)}
         replies.append(Reply(PARCELS_STALE, stale_words))
-        facts["follow_up_task_ids"] = [
-            ensure_follow_up(ctx, order.order_id, decision.follow_up, session=session) for order in stale
-        ]
+        follow_ups = [follow_up_request(order.order_id, decision.follow_up) for order in stale]
     return ActionDraft(
         replies,
         rule=decision.rule,
@@ -77,4 +75,5 @@ def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> Ac
         follow_up=decision.follow_up,
         # Several orders were answered: none of them becomes "the" order of the chat.
         events=[],
+        follow_ups=follow_ups,
     )

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.base import ActionDraft, Context, Reply
-from desk.store import create_follow_up, get_conversation
-from shop.models import FollowUpTask
 from shop.policy.vocabulary import load_vocabulary
 from shop.rules.decision import Decision
 from shop.rules.order_choice import ASK, NO_ORDERS, OrderChoice, OrderHints
@@ -89,25 +86,6 @@ def from_decision(decision: Decision, *, how: str | None, events: list[dict[str,
     )
 
 
-def ensure_follow_up(ctx: Context, order_id: str, reason: str, *, session: Session) -> int:
-    """The open agent task for this order and reason, created once (asking again adds none)."""
-    existing = session.scalars(
-        select(FollowUpTask).where(
-            FollowUpTask.order_id == order_id,
-            FollowUpTask.reason == reason,
-            FollowUpTask.done_at.is_(None),
-        )
-    ).first()
-    if existing is not None:
-        return existing.id
-    conversation = None
-    if ctx.channel and ctx.user_id:
-        conversation = get_conversation(ctx.channel, ctx.user_id, session=session)
-    task = create_follow_up(
-        reason=reason,
-        order_id=order_id,
-        conversation_id=conversation.id if conversation is not None else None,
-        session=session,
-        now=ctx.now,
-    )
-    return task.id
+def follow_up_request(order_id: str, reason: str) -> dict[str, str]:
+    """An agent task for the draft's metadata: the desk creates it (once per open order and reason)."""
+    return {"order_id": order_id, "reason": reason}

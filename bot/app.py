@@ -25,7 +25,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buyers, desk, recovery
+from bot import buyers, desk, proactive, recovery
 from bot.chat_queue import ChatQueue
 from bot.delivery import Delivery
 from bot.gateway import Gateway, utc_now
@@ -140,11 +140,16 @@ def build_application(
         app.add_handler(CommandHandler("release", desk.on_release, filters=desk_chat, block=False))
         app.add_handler(CommandHandler("onduty", desk.on_duty, filters=desk_chat, block=False))
         app.add_handler(CommandHandler("offduty", desk.off_duty, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("followups", desk.on_followups, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("claim", desk.on_claim, filters=desk_chat, block=False))
+        app.add_handler(CommandHandler("close", desk.on_close, filters=desk_chat, block=False))
         app.add_handler(
             MessageHandler(
                 desk_chat & filters.REPLY & filters.TEXT & ~filters.COMMAND, desk.on_agent_reply, block=False
             )
         )
         register_teach(app, settings)
+    # Unpaid reminders and stale-parcel notices (desk/proactive.py), once each, restart-safe.
+    proactive.schedule(app)
     app.add_error_handler(on_error)
     return app

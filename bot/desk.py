@@ -9,7 +9,9 @@ writes passes the policy check before it goes out; a supervisor may override.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -19,8 +21,9 @@ from telegram.ext import ContextTypes
 from bot import cards
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
-from desk import agent_actions, queries, store, texts
+from desk import agent_actions, follow_ups, queries, store, texts
 from shop.policy import check_text
+from shop.policy.config import load_policy
 from shop.store.linking import buyer_for_chat
 from shop.store.policy_context import context_for
 
@@ -327,3 +330,120 @@ async def on_duty(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def off_duty(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The agent is marked off duty."""
     await _duty(update, context, False)
+
+
+# --- follow-up tasks (/followups, /claim N, /close N note) ------------------------
+
+LIST_LIMIT = 30
+
+
+def _task_args(text: str | None) -> tuple[int, str | None] | None:
+    """(task number, the rest as the note) from "/close 3 note"; None when there is no number.
+
+    "#3" and full-width "３" count too (Chinese keyboards); a full-width space separates as well.
+    """
+    parts = (text or "").strip().split(maxsplit=2)
+    if len(parts) < 2:
+        return None
+    number = unicodedata.normalize("NFKC", parts[1]).lstrip("#")
+    if not number.isdecimal() or len(number) > 9 or int(number) == 0:
+        return None
+    note = parts[2].strip() if len(parts) > 2 else ""
+    return int(number), note or None
+
+
+def _age(age: timedelta) -> str:
+    minutes = int(age.total_seconds() // 60)
+    if minutes < 60:
+        return texts.agent("followup_age_minutes", minutes=minutes)
+    hours = minutes // 60
+    if hours < 24:
+        return texts.agent("followup_age_hours", hours=hours)
+    return texts.agent("followup_age_days", days=hours // 24, hours=hours % 24)
+
+
+def _task_line(task: follow_ups.TaskView) -> str:
+    unknown = texts.agent("followups_unknown")
+    return texts.agent(
+        "followups_item",
+        id=task.id,
+        overdue=texts.agent("followups_overdue_mark") if task.overdue else "",
+        reason=follow_ups.reason_text(task.reason),
+        buyer=task.buyer or unknown,
+        order=task.order_id or unknown,
+        age=_age(task.age),
+        claimed=texts.agent("followups_claimed_by", agent=task.claimed_by) if task.claimed_by else "",
+    )
+
+
+async def _agent_or_refuse(update: Update, gw: Gateway) -> str | None:
+    user = update.effective_user
+    if user is None or not gw.is_agent(user.id):
+        await _reply(update, texts.agent("followup_not_agent"))
+        return None
+    return str(user.id)
+
+
+async def on_followups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/followups: the open tasks, oldest first, overdue ones marked."""
+    gw = gateway(context)
+    if await _agent_or_refuse(update, gw) is None:
+        return
+    hours = load_policy().follow_ups.overdue_after_hours
+
+    def read(session: Session) -> tuple[list[follow_ups.TaskView], int]:
+        tasks = follow_ups.open_tasks(
+            session=session, now=gw.clock(), overdue_after=timedelta(hours=hours), limit=LIST_LIMIT
+        )
+        return tasks, follow_ups.count_open(session=session)
+
+    tasks, total = await gw.db(read)
+    if not tasks:
+        await _reply(update, texts.agent("followups_none"))
+        return
+    lines = [texts.agent("followups_header", count=total, overdue_hours=hours)]
+    lines += [_task_line(task) for task in tasks]
+    if total > len(tasks):
+        lines.append(texts.agent("followups_more", count=total - len(tasks)))
+    lines.append(texts.agent("followups_hint"))
+    await _reply(update, "\n".join(lines))
+
+
+async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/claim N: the agent takes task N (of two agents at once, one gets it)."""
+    gw = gateway(context)
+    agent = await _agent_or_refuse(update, gw)
+    if agent is None:
+        return
+    message = update.effective_message
+    args = _task_args(message.text if message else None)
+    if args is None:
+        await _reply(update, texts.agent("followup_claim_usage"))
+        return
+    task_id = args[0]
+    result = await gw.db(lambda s: follow_ups.claim(task_id, agent, session=s, now=gw.clock()))
+    if result.outcome == follow_ups.Outcome.CLAIMED:
+        await _reply(update, texts.agent("followup_claimed", agent=_who(update), id=task_id))
+    else:
+        await _reply(update, texts.agent(f"followup_{result.outcome.value}", id=task_id, agent=result.by))
+
+
+async def on_close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/close N note: task N is done; who, when and the note are kept."""
+    gw = gateway(context)
+    agent = await _agent_or_refuse(update, gw)
+    if agent is None:
+        return
+    message = update.effective_message
+    args = _task_args(message.text if message else None)
+    if args is None:
+        await _reply(update, texts.agent("followup_close_usage"))
+        return
+    task_id, note = args
+    result = await gw.db(lambda s: follow_ups.close(task_id, agent, note, session=s, now=gw.clock()))
+    if result.outcome == follow_ups.Outcome.CLOSED:
+        await _reply(
+            update, texts.agent("followup_closed", agent=_who(update), id=task_id, at=_at(gw), note=note)
+        )
+    else:
+        await _reply(update, texts.agent(f"followup_{result.outcome.value}", id=task_id))

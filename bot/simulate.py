@@ -22,7 +22,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TextIO
 
-from desk import agent_texts, human_mode
+from desk import agent_texts, follow_ups, human_mode
 from desk.pipeline import RoutedDraft, draft_reply
 from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from desk.routing import load_routing
@@ -58,6 +58,20 @@ def prepare_buyer(buyer: str) -> CheckContext:
         raise SimulatorError(f"unknown buyer '{buyer}': {exc}") from exc
     except ShopError as exc:
         raise SimulatorError(f"the shop database is not usable ({exc}): run 'make demo-db'") from exc
+
+
+def open_follow_ups(buyer: str, meta: dict) -> None:
+    """The simulator stands in for the desk: it opens the agent tasks a draft promises."""
+    if not follow_ups.requested_in(meta):
+        return
+    from sqlalchemy.orm import Session
+
+    from desk import store
+    from shop.db.engine import make_engine
+
+    with Session(make_engine()) as session, session.begin():
+        conversation = store.ensure_conversation(CHANNEL, buyer, buyer, session=session)
+        follow_ups.record_requested(meta, conversation_id=conversation.id, session=session)
 
 
 def rasa_reachable(settings: Settings) -> bool:
@@ -138,6 +152,7 @@ class Session:
             draft = human_mode.announce(
                 draft, routing=self.routing, check_context=self.check_context, now=now
             )
+        await asyncio.to_thread(open_follow_ups, self.buyer, draft.meta)
         return draft
 
 

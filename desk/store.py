@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from desk import follow_ups
 from desk.drafts import DraftState, can_move
 from shop.db.engine import insert_ignoring_conflict, translate_db_errors
 from shop.db.errors import InvalidInput
-from shop.db.inputs import clean_text, normalise_order_id, require_choice, require_key, valid_row_id
+from shop.db.inputs import clean_text, require_choice, require_key, valid_row_id
 from shop.models import (
     CONVERSATION_MODES,
     DECISION_ACTIONS,
@@ -28,7 +29,6 @@ from shop.models import (
     AgentDecision,
     Conversation,
     Draft,
-    FollowUpTask,
     InboundMessage,
     OutboundMessage,
     utcnow,
@@ -258,6 +258,8 @@ def record_draft(
     )
     session.add(draft)
     session.flush()
+    # The tasks the action asked for (meta "follow_ups") are the desk's to create, with the draft.
+    follow_ups.record_requested(draft.meta, conversation_id=draft.conversation_id, session=session, now=now)
     return draft
 
 
@@ -420,52 +422,3 @@ def mark_outbound(
         .execution_options(synchronize_session="fetch")
     )
     return bool(session.execute(stmt).rowcount)
-
-
-@translate_db_errors
-def create_follow_up(
-    *,
-    reason: str,
-    conversation_id: int | None = None,
-    order_id: str | None = None,
-    session: Session,
-    now: datetime | None = None,
-) -> FollowUpTask:
-    """Ask an agent to follow something up (an order, a conversation, or both)."""
-    task = FollowUpTask(
-        conversation_id=None if conversation_id is None else _row_id(conversation_id, "conversation_id"),
-        order_id=None if order_id is None else normalise_order_id(order_id),
-        reason=clean_text(reason) or "",
-        created_at=now or utcnow(),
-        done_at=None,  # explicit for the same reason as in record_draft
-        done_by=None,
-    )
-    session.add(task)
-    session.flush()
-    return task
-
-
-@translate_db_errors
-def open_follow_ups(*, session: Session, limit: int = 100) -> list[FollowUpTask]:
-    """Follow-up tasks not done yet, oldest first."""
-    stmt = (
-        select(FollowUpTask)
-        .where(FollowUpTask.done_at.is_(None))
-        .order_by(FollowUpTask.created_at, FollowUpTask.id)
-        .limit(limit)
-    )
-    return list(session.scalars(stmt))
-
-
-@translate_db_errors
-def complete_follow_up(
-    task_id: int, *, done_by: str | int | None = None, session: Session, now: datetime | None = None
-) -> bool:
-    """Mark a task done (only once: False if it was already done or does not exist)."""
-    stmt = (
-        update(FollowUpTask)
-        .where(FollowUpTask.id == _row_id(task_id, "task_id"), FollowUpTask.done_at.is_(None))
-        .values(done_at=now or utcnow(), done_by=_optional_key(done_by, "done_by"))
-        .execution_options(synchronize_session="fetch")
-    )
-    return session.execute(stmt).rowcount == 1

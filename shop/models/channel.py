@@ -7,7 +7,7 @@ every channel (Telegram's integers, the simulator's names) fits the same columns
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -20,10 +20,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text as sql_text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shop.models.base import Base, UTCDateTime, one_of, utcnow
+
+if TYPE_CHECKING:
+    from shop.models.orders import Order
 
 CONVERSATION_MODES = ("bot", "human")
 INBOUND_KINDS = ("text", "photo", "voice", "sticker", "document", "other")
@@ -31,6 +35,8 @@ INBOUND_STATUSES = ("pending", "processing", "done", "failed", "ignored")
 DRAFT_STATES = ("pending", "sent", "rejected", "superseded", "overdue")
 DECISION_ACTIONS = ("send", "edit", "reject", "take_over", "release", "teach", "override")
 OUTBOUND_STATUSES = ("queued", "sent", "failed")
+# recorded before sending; skipped: no longer true at send time (paid, scanned) or not allowed
+PROACTIVE_STATUSES = ("queued", "sent", "skipped")
 
 
 class Conversation(Base):
@@ -154,9 +160,23 @@ class OutboundMessage(Base):
 
 
 class FollowUpTask(Base):
-    """Something an agent must follow up (stale tracking, complaint, ...)."""
+    """Something an agent must follow up (stale tracking, complaint, ...).
+
+    At most one open task per order and reason (a partial unique index), so a
+    buyer asking again, or two drafts at once, add no second task.
+    """
 
     __tablename__ = "follow_up_tasks"
+    __table_args__ = (
+        Index(
+            "uq_follow_up_tasks_open",
+            "order_id",
+            "reason",
+            unique=True,
+            sqlite_where=sql_text("done_at IS NULL"),
+            postgresql_where=sql_text("done_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int | None] = mapped_column(
@@ -167,5 +187,34 @@ class FollowUpTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)  # what the agent did, written when closing
 
     conversation: Mapped[Conversation | None] = relationship()
+    order: Mapped[Order | None] = relationship()
+
+
+class ProactiveMessage(Base):
+    """A message the shop sends a buyer unasked (unpaid reminder, stale parcel notice).
+
+    Recorded before it is sent and unique per order and kind: never sent twice,
+    and a row still "queued" after a crash is sent at the next run.
+    """
+
+    __tablename__ = "proactive_messages"
+    __table_args__ = (
+        UniqueConstraint("order_id", "kind"),
+        CheckConstraint(one_of("status", PROACTIVE_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    skip_reason: Mapped[str | None] = mapped_column(String(64))

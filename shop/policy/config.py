@@ -74,6 +74,18 @@ class TonePolicy:
 
 
 @dataclass(frozen=True)
+class FollowUpPolicy:
+    # An agent task still open after this long is flagged overdue in the desk's list.
+    overdue_after_hours: int = 24
+
+
+@dataclass(frozen=True)
+class ProactivePolicy:
+    # No unasked message to a buyer between these local times ("22:00", "09:00"); None: any time.
+    quiet_hours: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class ShopPolicy:
     shipping: ShippingPolicy
     returns: ReturnsPolicy
@@ -83,6 +95,8 @@ class ShopPolicy:
     remind_unpaid_after_hours: int
     order_info_only_to_owner: bool
     tone: TonePolicy
+    follow_ups: FollowUpPolicy = FollowUpPolicy()
+    proactive: ProactivePolicy = ProactivePolicy()
 
 
 def _tuples(section: dict) -> dict:
@@ -101,6 +115,8 @@ def parse_policy(raw: dict) -> ShopPolicy:
         remind_unpaid_after_hours=raw["payment"]["remind_unpaid_after_hours"],
         order_info_only_to_owner=raw["privacy"]["order_info_only_to_the_account_that_placed_it"],
         tone=TonePolicy(**tone),
+        follow_ups=FollowUpPolicy(**raw.get("follow_ups", {})),
+        proactive=ProactivePolicy(**_tuples(raw.get("proactive", {}))),
     )
 
 

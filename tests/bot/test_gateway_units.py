@@ -15,7 +15,8 @@ from desk.linking import asked_to_link, parse_link_args
 from paths import PROJECT_ROOT
 from shop.policy import check_text
 
-SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片", "minutes": 5, "opens": "明天09:00"}
+SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片", "minutes": 5, "opens": "明天09:00", "product": "纯棉基础款T恤",
+                 "courier": "韵达快递", "tracking_no": "43100000000066", "latest_event": "【郑州市】已到达"}  # fmt: skip
 
 
 def _buyer_texts() -> dict[str, str]:

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from desk import store as cs
-from shop.db.errors import InvalidInput, InvalidOrderId
+from shop.db.errors import InvalidInput
 from shop.models import utcnow
 
 
@@ -165,20 +165,6 @@ def test_decisions_and_outbound(session: Session) -> None:
         channel="simulator", chat_id="tb_linlin", text="hi", status="sent", session=session
     )
     assert direct.sent_at is not None and direct.draft_id is None
-
-
-def test_follow_ups(session: Session, demo: object) -> None:
-    conv = cs.ensure_conversation("telegram", 555, 777, session=session)
-    task = cs.create_follow_up(
-        reason="stale_tracking", conversation_id=conv.id, order_id="5021873340006", session=session
-    )
-    assert task.created_at is not None and task.done_at is None
-    assert [t.id for t in cs.open_follow_ups(session=session)] == [task.id]
-    assert cs.complete_follow_up(task.id, done_by=42, session=session)
-    assert not cs.complete_follow_up(task.id, done_by=43, session=session)
-    assert task.done_by == "42" and cs.open_follow_ups(session=session) == []
-    with pytest.raises(InvalidOrderId):
-        cs.create_follow_up(reason="x", order_id="12", session=session)
 
 
 def test_two_agents_send_once(engine: Engine) -> None:

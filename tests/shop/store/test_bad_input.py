@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from desk import follow_ups
 from desk import store as cs
 from shop.db.errors import InvalidInput, InvalidOrderId, ShopError
 from shop.models import Buyer, Order, Product
@@ -85,7 +86,7 @@ def test_malformed_order_ids(demo_session: Session, order_id: object) -> None:
         link_chat("telegram", "1", order_id, "3821", session=demo_session)
     if order_id is not None:  # None means "no order" for a follow-up
         with pytest.raises(InvalidOrderId):
-            cs.create_follow_up(reason="x", order_id=order_id, session=demo_session)
+            follow_ups.ensure_follow_up(reason="x", order_id=order_id, session=demo_session)
 
 
 @pytest.mark.parametrize("item_id", [0, -1, 2**31, 2**63, 10**30, "1", 1.0, True, None])
