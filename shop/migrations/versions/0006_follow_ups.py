@@ -3,7 +3,7 @@
 Issue 19 item 6: agents see the tasks (claim, close with a note, one open task
 per order and reason), and the gateway's reminders are recorded before sending.
 
-Revision ID: 0006_follow_ups
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_follow_ups"
+revision: str = "0006"
 down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
