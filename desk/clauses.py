@@ -39,6 +39,7 @@ class Words:
     question_words: tuple[str, ...]
     question_ends: tuple[str, ...]
     request_words: tuple[str, ...]
+    a_not_a: re.Pattern[str]
     max_clauses: int
 
 
@@ -52,6 +53,7 @@ def words(path: Path = WORDS_FILE) -> Words:
         question_words=tuple(raw["question_words"]),
         question_ends=tuple(raw["question_ends"]),
         request_words=tuple(raw["request_words"]),
+        a_not_a=re.compile(r"(\w)(?:" + "|".join(map(re.escape, raw["a_not_a"])) + r")\1"),
         max_clauses=int(raw["max_clauses"]),
     )
 
@@ -97,7 +99,7 @@ def asks(clause: str) -> bool:
         return any(q in clause for q in ("?", "\uff1f"))
     if any(word in core for word in known.question_words):
         return True
-    if core.endswith(known.question_ends):
+    if core.endswith(known.question_ends) or known.a_not_a.search(core):
         return True
     return any(word in core for word in known.request_words) or clause.rstrip().endswith(("?", "\uff1f"))
 

@@ -97,3 +97,8 @@ def merged_meta(metas: Sequence[dict[str, Any]], *, primary: int) -> dict[str, A
             facts.setdefault("follow_up_task_id", task)
     meta["facts"] = facts
     return meta
+
+
+def summary(records: Sequence[dict[str, Any]]) -> str:
+    """The parts of a draft (`meta["parts"]`) in one line: each intent and its confidence."""
+    return " · ".join(f"{r.get('intent')} {float(r.get('confidence') or 0.0):.2f}" for r in records)
