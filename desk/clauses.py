@@ -40,6 +40,7 @@ class Words:
     question_ends: tuple[str, ...]
     request_words: tuple[str, ...]
     a_not_a: re.Pattern[str]
+    min_confidence: float
     max_clauses: int
 
 
@@ -54,6 +55,7 @@ def words(path: Path = WORDS_FILE) -> Words:
         question_ends=tuple(raw["question_ends"]),
         request_words=tuple(raw["request_words"]),
         a_not_a=re.compile(r"(\w)(?:" + "|".join(map(re.escape, raw["a_not_a"])) + r")\1"),
+        min_confidence=float(raw["min_confidence"]),
         max_clauses=int(raw["max_clauses"]),
     )
 
@@ -134,19 +136,23 @@ def bare(piece: str) -> str:
     return piece.strip().rstrip("".join(words().separators - keep)).strip()
 
 
-def merge(pieces: Sequence[str], intents: Sequence[str]) -> list[str]:
+def merge(
+    pieces: Sequence[str], intents: Sequence[str], confidences: Sequence[float] | None = None
+) -> list[str]:
     """The parts: `pieces` (candidates) merged by what the model read in each.
 
-    A filler piece joins the part before it (or the next one, at the start); a
-    piece with the previous part's intent joins that part. Joined, the parts are
-    the pieces joined.
+    A filler piece (a filler intent, or read below `min_confidence`) joins the
+    part before it (or the next one, at the start); a piece with the previous
+    part's intent joins that part. Joined, the parts are the pieces joined.
     """
-    if len(pieces) != len(intents):
-        raise ValueError("one intent per piece")
+    confidences = [1.0] * len(pieces) if confidences is None else confidences
+    if not len(pieces) == len(intents) == len(confidences):
+        raise ValueError("one intent and one confidence per piece")
+    floor = words().min_confidence
     parts: list[list[str]] = []  # [text, intent]
     leading = ""
-    for piece, intent in zip(pieces, intents):
-        if intent in FILLER_INTENTS:
+    for piece, intent, confidence in zip(pieces, intents, confidences):
+        if intent in FILLER_INTENTS or confidence < floor:
             if parts:
                 parts[-1][0] += piece
             else:

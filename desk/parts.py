@@ -37,7 +37,7 @@ async def plan_parts(client: RasaClient, conversation_id: str, text: str) -> lis
         readings = [await client.parse(conversation_id, model_text(piece)) for piece in pieces]
     except RasaMessageFailed:
         return [text]
-    return clauses.merge(pieces, [reading.intent for reading in readings])
+    return clauses.merge(pieces, [r.intent for r in readings], [r.confidence for r in readings])
 
 
 def part_message_id(message_id: str | None, index: int) -> str | None:

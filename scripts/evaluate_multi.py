@@ -34,9 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desk import clauses  # noqa: E402
 from desk.parts import model_text, plan_parts  # noqa: E402
 from desk.rasa_client import RasaClient  # noqa: E402
+from desk.routing import NEVER_AUTO, load_routing  # noqa: E402
 from stack.settings import load_settings  # noqa: E402
 
 MIXED = Path(__file__).resolve().parent.parent / "tests" / "desk" / "mixed_messages.yml"
+
+
+ROUTING = load_routing(Path(__file__).resolve().parent.parent / "responses" / "routing.yml")
 
 
 @dataclass
@@ -45,15 +49,23 @@ class Reading:
     candidates: int
     parts: list[str]
     intents: list[str]
+    primary: str  # the draft's intent: the first part an agent must see, else the first part
+
+
+def _held(intent: str, confidence: float) -> bool:
+    route = ROUTING.route_for(intent)
+    return intent in NEVER_AUTO or not route.auto_send or confidence < route.threshold
 
 
 async def read(client: RasaClient, text: str) -> Reading:
     whole = (await client.parse("evaluate", model_text(text))).intent
     parts = await plan_parts(client, "evaluate", text)
     if len(parts) < 2:
-        return Reading(whole, len(clauses.candidates(text)), [text], [whole])
-    intents = [(await client.parse("evaluate", model_text(p))).intent for p in parts]
-    return Reading(whole, len(clauses.candidates(text)), parts, intents)
+        return Reading(whole, len(clauses.candidates(text)), [text], [whole], whole)
+    turns = [await client.parse("evaluate", model_text(p)) for p in parts]
+    held = [t.intent for t in turns if _held(t.intent, t.confidence)]
+    intents = [t.intent for t in turns]
+    return Reading(whole, len(clauses.candidates(text)), parts, intents, (held or intents)[0])
 
 
 def matched(expected: list[set[str]], answered: list[str]) -> int:
@@ -102,10 +114,10 @@ async def mixed(client: RasaClient, path: Path, show: bool) -> None:
     print(f"  single questions split: {wrongly_split}/{singles}; answered right: {single_ok}/{singles}")
 
 
-async def tsv(client: RasaClient, path: Path) -> None:
+async def tsv(client: RasaClient, path: Path, show: bool) -> None:
     with open(path, encoding="utf-8", newline="") as fh:
         rows = [r for r in csv.DictReader(fh, delimiter="\t") if r.get("text", "").strip()]
-    cut = split = right_before = right_after = lost = gained = 0
+    cut = split = right_before = right_after = lost = gained = extra = primary_right = 0
     for row in rows:
         reading = await read(client, row["text"])
         label = row["label"]
@@ -114,17 +126,24 @@ async def tsv(client: RasaClient, path: Path) -> None:
         was, now = reading.whole == label, label in reading.intents
         right_before += was
         right_after += now
+        primary_right += reading.primary == label
         lost += was and not now
         gained += now and not was
+        if len(reading.parts) > 1:
+            extra += sum(intent != label for intent in reading.intents)
+            if show:  # error analysis on the terminal only: these texts are never copied anywhere
+                print(f"  split: {label} -> {reading.intents} {reading.parts}")
     print(f"{path.name}: {len(rows)} single-intent rows")
     print(f"  cut into candidates by the text rules: {cut}; split after the model's reading: {split}")
     print(f"  label answered before {right_before}, after {right_after} (lost {lost}, gained {gained})")
+    print(f"  answers of another intent added by the split rows: {extra}")
+    print(f"  the draft's intent (strictest part) is the label: before {right_before}, after {primary_right}")
 
 
 async def run(client: RasaClient, args: argparse.Namespace) -> None:
     await mixed(client, args.mixed, args.show)
     if args.tsv:
-        await tsv(client, args.tsv)
+        await tsv(client, args.tsv, args.show)
 
 
 def main(args: argparse.Namespace) -> None:

@@ -49,13 +49,13 @@ async def test_one_unsure_part_sends_the_whole_message_to_one_card_and_one_inbox
     harness: Harness,
 ) -> None:
     # Below ask_invoice's 0.60: an agent answers all of it. Traditional, as the buyer wrote it.
-    _script(harness, invoice_confidence=0.3, parts=("這個大衣包郵不", "能開發票嗎"))
+    _script(harness, invoice_confidence=0.55, parts=("這個大衣包郵不", "能開發票嗎"))
     await harness.start()
     harness.buyer_says("這個大衣包郵不 能開發票嗎")
     card_id = await harness.wait_card()
     card = harness.cards()[0].text
     assert card.count("這個大衣包郵不 能開發票嗎") == 1, "the card quotes the buyer's one message"
-    assert "ask_shipping_fee 0.95 · ask_invoice 0.30" in card
+    assert "ask_shipping_fee 0.95 · ask_invoice 0.55" in card
     assert SHIPPING in card and "另外，可以开电子发票" in card
     assert harness.to_buyer() == [], "nothing of it goes out on its own"
     items = harness.db(lambda s: list_items(session=s))

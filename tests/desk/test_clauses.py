@@ -60,5 +60,6 @@ def test_merge_keeps_one_part_when_the_model_reads_one_question():
     pieces = ["怎么还没到，", "什么情况"]
     assert merge(pieces, ["ask_order_status", "out_of_scope"]) == ["怎么还没到，什么情况"]
     assert merge(pieces, ["nlu_fallback", "nlu_fallback"]) == ["怎么还没到，什么情况"]
+    assert merge(pieces, ["ask_order_status", "ask_stock"], [0.9, 0.4]) == ["怎么还没到，什么情况"], "unsure"
     with pytest.raises(ValueError):
         merge(pieces, ["greet"])
