@@ -113,8 +113,10 @@ class FakeRasa:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
-                if self.path.startswith("/model/parse") and not fake.down:
-                    return self._parse(body.get("text", ""))
+                if self.path.startswith("/model/parse"):  # Rasa's API: not a turn, not in `requests`
+                    return (
+                        self._send(503, {"error": "down"}) if fake.down else self._parse(body.get("text", ""))
+                    )
                 with fake._lock:
                     fake.requests.append(body)
                 if fake.down or not self.path.startswith("/webhooks/inspect/webhook"):
