@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import MAX_TEXT, split_text
+from desk import parts as multipart
 from desk import queries, texts
 from desk.conversation import CANDIDATES
 from desk.drafts import OPEN
@@ -157,6 +158,9 @@ def render(view: CardView, status: str | None = None) -> str:
     if view.candidates:
         shown = " · ".join(f"{name} {conf:.2f}" for name, conf in view.candidates)
         lines.append(texts.agent("card_candidates", candidates=shown))
+    if view.meta.get("parts"):  # several questions in one message, answered in parts (desk/parts.py)
+        parts = view.meta["parts"]
+        lines.append(texts.agent("card_parts", count=len(parts), parts=multipart.summary(parts)))
     lines += _facts_line(view.meta)
     if view.route_reason:
         lines.append(texts.agent("card_route", reason=view.route_reason))

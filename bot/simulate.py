@@ -185,6 +185,8 @@ def run_json(session: Session, lines: TextIO, out: TextIO) -> None:
 
 def show_draft(draft: RoutedDraft) -> None:
     print(agent_texts.draft_header(draft.intent, draft.confidence))
+    if draft.parts:
+        print(agent_texts.parts_header(draft.meta.get("parts") or []))
     for reply in draft.replies or [agent_texts.NO_DRAFT]:
         print(f"  {agent_texts.DRAFT_LABEL} {reply}")
     for violation in draft.violations:

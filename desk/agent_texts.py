@@ -24,5 +24,12 @@ def draft_header(intent: str, confidence: float) -> str:
     return text("simulator.draft_header", intent=intent, confidence=confidence)
 
 
+def parts_header(parts: list[dict]) -> str:
+    """A message answered in parts (`RoutedDraft.meta["parts"]`): each part's intent and confidence."""
+    from desk.parts import summary  # the desk's parts, only when a message had several
+
+    return text("simulator.parts_header", count=len(parts), parts=summary(parts))
+
+
 def route_line(auto_send: bool, reason: str) -> str:
     return text("simulator.route_auto" if auto_send else "simulator.route_agent", reason=reason)

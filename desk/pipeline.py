@@ -4,6 +4,12 @@ Rasa classifies the message and runs the action; this turns its answer into a
 `RoutedDraft`: the reply texts, the action's metadata, the policy verdict on every
 text, and the routing decision. The Telegram gateway, the simulator and the
 benchmarks all go through `draft_reply`, so they see the same behaviour.
+
+A message of several questions (free shipping? and an invoice?) is answered part by part
+(desk/parts.py): each part is its own Rasa turn with its own action, the answers are
+joined into one reply in the buyer's order, and the reply is auto-sent only when every
+part would be (the strictest part routes it). The draft stays one draft of the buyer's
+one message: the card, the records and the trainer inbox show that message.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from desk import parts as multipart
 from desk.message_text import for_model, is_blank
 from desk.rasa_client import RasaClient, RasaTurn
 from desk.routing import RouteDecision, RoutingConfig, decide
@@ -32,6 +39,8 @@ class RoutedDraft:
     decision: RouteDecision
     intent_ranking: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
+    # A message of several questions: each part's own draft, in the buyer's order.
+    parts: list[RoutedDraft] = field(default_factory=list)
 
     @property
     def handoff(self) -> bool:
@@ -42,8 +51,12 @@ class RoutedDraft:
         return self.decision.auto_send
 
     def as_json(self) -> dict[str, Any]:
-        """The simulator's stable `--json` record (other tools rely on these keys)."""
-        return {
+        """The simulator's stable `--json` record (other tools rely on these keys).
+
+        A message answered in several parts also has `parts`: one record each
+        (text, intent, confidence, replies, auto_send, handoff, policy_violations).
+        """
+        record = {
             "text": self.text,
             "intent": self.intent,
             "confidence": round(self.confidence, 4),
@@ -51,6 +64,21 @@ class RoutedDraft:
             "auto_send": self.auto_send,
             "handoff": self.handoff,
             "policy_violations": [v.reason for v in self.violations],
+        }
+        if self.parts:
+            record["parts"] = [part.as_json() for part in self.parts]
+        return record
+
+    def part_record(self) -> dict[str, Any]:
+        """What the draft row keeps of one part (`meta.parts`), for the desk and trainers."""
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "confidence": round(self.confidence, 4),
+            "action": self.meta.get("action"),
+            "rule": self.meta.get("rule"),
+            "auto_send": self.auto_send,
+            "route": self.decision.code,
         }
 
 
@@ -105,6 +133,40 @@ def build_draft(
     )
 
 
+def combine_drafts(
+    drafts: list[RoutedDraft], *, text: str, check_context: CheckContext | None
+) -> RoutedDraft:
+    """One routed draft for a message answered in parts.
+
+    Auto-sent only when every part would be and the joined reply passes the
+    policy check; otherwise the first part held for an agent is the primary one:
+    its intent, confidence and reason are the draft's (the card shows why).
+    """
+    replies = multipart.join_replies([d.replies for d in drafts])
+    violations = [v for reply in replies for v in check_text(reply, context=check_context)]
+    held = [i for i, d in enumerate(drafts) if not d.auto_send]
+    primary = held[0] if held else 0
+    decision = drafts[primary].decision
+    if not replies:
+        decision = RouteDecision(False, "no_draft")
+    elif violations and decision.auto_send:
+        decision = RouteDecision(False, "policy_failed")
+    meta = multipart.merged_meta([d.meta for d in drafts], primary=primary)
+    meta["parts"] = [d.part_record() for d in drafts]
+    return RoutedDraft(
+        text=text,
+        intent=drafts[primary].intent,
+        confidence=drafts[primary].confidence,
+        replies=replies,
+        meta=meta,
+        violations=violations,
+        decision=decision,
+        intent_ranking=drafts[primary].intent_ranking,
+        entities=[e for d in drafts for e in d.entities],
+        parts=drafts,
+    )
+
+
 async def draft_reply(
     client: RasaClient,
     conversation_id: str,
@@ -130,18 +192,28 @@ async def draft_reply(
     """
     if is_blank(text):
         raise ValueError("a text with nothing to classify never goes to Rasa")
-    turn = await client.send(
-        conversation_id,
-        for_model(text, max_chars=max_chars),
-        {"channel": channel, "user_id": user_id},
-        message_id=message_id,
-    )
-    turn.text = text
-    return build_draft(
-        turn,
-        routing=routing,
-        check_context=check_context,
-        human_mode=human_mode,
-        agents_on_duty=agents_on_duty,
-        now=now,
-    )
+    metadata = {"channel": channel, "user_id": user_id}
+    routed = {
+        "routing": routing,
+        "check_context": check_context,
+        "human_mode": human_mode,
+        "agents_on_duty": agents_on_duty,
+        "now": now,
+    }
+    model_text = for_model(text, max_chars=max_chars)
+    pieces = await multipart.plan_parts(client, conversation_id, model_text)
+    if len(pieces) < 2:
+        turn = await client.send(conversation_id, model_text, metadata, message_id=message_id)
+        turn.text = text
+        return build_draft(turn, **routed)
+    drafts = []
+    for index, piece in enumerate(pieces):
+        # In the buyer's order, one turn each: a slot set by a part (the product) is there for the next.
+        turn = await client.send(
+            conversation_id,
+            multipart.model_text(piece),
+            metadata,
+            message_id=multipart.part_message_id(message_id, index),
+        )
+        drafts.append(build_draft(turn, **routed))
+    return combine_drafts(drafts, text=text, check_context=check_context)

@@ -14,10 +14,11 @@ from typing import Any
 
 import httpx
 
-from stack.rasa_api import bearer
+from stack.rasa_api import api_params, bearer, withhold_token_in_http_logs
 from stack.upstream import Upstream, UpstreamFollower
 
 WEBHOOK = "/webhooks/inspect/webhook"
+PARSE = "/model/parse"  # Rasa's own API (`--enable-api`), guarded by `?token=`
 # Every chat in flight keeps its connection open between messages (httpx keeps
 # only 20 by default: more chats at once meant a new TCP connection per
 # message), and lets it go after 2 s idle, far inside the 120 s keep-alive
@@ -43,6 +44,18 @@ class RasaTurn:
     intent_ranking: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _turn(text: str, data: dict[str, Any]) -> RasaTurn:
+    intent = data.get("intent") or {}
+    return RasaTurn(
+        text=text,
+        intent=intent.get("name") or "nlu_fallback",
+        confidence=float(intent.get("confidence") or 0.0),
+        intent_ranking=data.get("intent_ranking") or [],
+        entities=data.get("entities") or [],
+        messages=data.get("messages") or [],
+    )
 
 
 def sticky_index(conversation_id: str, count: int) -> int:
@@ -105,16 +118,27 @@ class RasaClient:
             # Kept and retried like an outage: a restart with the right RASA_TOKEN delivers it.
             raise RasaUnavailable(f"HTTP {resp.status_code} at {url}: Rasa refused our token (RASA_TOKEN)")
         resp.raise_for_status()
-        data = resp.json()
-        intent = data.get("intent") or {}
-        return RasaTurn(
-            text=text,
-            intent=intent.get("name") or "nlu_fallback",
-            confidence=float(intent.get("confidence") or 0.0),
-            intent_ranking=data.get("intent_ranking") or [],
-            entities=data.get("entities") or [],
-            messages=data.get("messages") or [],
-        )
+        return _turn(text, resp.json())
+
+    async def parse(self, conversation_id: str, text: str) -> RasaTurn:
+        """The model's reading of `text` alone (Rasa's `/model/parse`): no action, no tracker event.
+
+        Used to decide how a message splits into questions before any of it is answered.
+        Same server as the conversation's turns, so the same model reads both.
+        """
+        upstream = self._current()
+        url = upstream.urls[sticky_index(conversation_id, len(upstream.urls))] + PARSE
+        withhold_token_in_http_logs()
+        try:
+            resp = await self._http.post(url, json={"text": text}, params=api_params(upstream.token))
+        except httpx.HTTPError as exc:
+            raise RasaUnavailable(f"{type(exc).__name__} at {url}") from exc
+        if resp.status_code == 500:
+            raise RasaMessageFailed(f"HTTP 500 at {url}: {resp.text[:200]}")
+        if resp.status_code > 500 or resp.status_code in (401, 403):
+            raise RasaUnavailable(f"HTTP {resp.status_code} at {url}")
+        resp.raise_for_status()
+        return _turn(text, resp.json())
 
     async def healthy(self, url: str | None = None) -> bool:
         """True when the server answers on our channel (its model is loaded)."""

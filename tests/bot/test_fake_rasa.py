@@ -34,3 +34,18 @@ def test_the_fakes_answer_has_the_channels_shape() -> None:
         assert mismatches(resp.json(), "error") == []
     finally:
         fake.stop()
+
+
+def test_the_fake_reads_a_text_through_model_parse_without_a_turn() -> None:
+    fake = FakeRasa().start()
+    try:
+        fake.script["能开发票吗"] = Turn(intent="ask_invoice", confidence=0.9, replies=["可以的亲"])
+        resp = httpx.post(fake.url + "/model/parse", json={"text": "能开发票吗"})
+        assert resp.status_code == 200
+        assert resp.json()["intent"] == {"name": "ask_invoice", "confidence": 0.9}
+        assert "messages" not in resp.json(), "Rasa's parse runs no action"
+        assert fake.parsed == ["能开发票吗"] and fake.requests == [] and fake.received == []
+        fake.down = True
+        assert httpx.post(fake.url + "/model/parse", json={"text": "能开发票吗"}).status_code == 503
+    finally:
+        fake.stop()

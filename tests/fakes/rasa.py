@@ -7,7 +7,8 @@ model. `down = True` makes it answer 503 (Rasa or its action server is down);
 reach the action server; texts in `failing` get the channel's 500 (handling the
 message raised, e.g. the classifier on a text without features); texts in
 `drop_once` are read and the connection closed without an answer, once (a reset
-after Rasa got the message).
+after Rasa got the message). `/model/parse` reads a text by the same script
+(no turn): the gateway asks it how a message of several questions splits.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class FakeRasa:
         self.drop_once: set[str] = set()
         self.requests: list[dict[str, Any]] = []  # every request, answered or not
         self.received: list[dict[str, Any]] = []  # every request that got an answer
+        self.parsed: list[str] = []  # texts read through /model/parse (no turn, not in requests)
         self.on_request: Callable[[dict[str, Any]], None] | None = None
         self._gate = threading.Event()  # cleared by hold(): every answer waits for release()
         self._gate.set()
@@ -111,6 +113,10 @@ class FakeRasa:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path.startswith("/model/parse"):  # Rasa's API: not a turn, not in `requests`
+                    return (
+                        self._send(503, {"error": "down"}) if fake.down else self._parse(body.get("text", ""))
+                    )
                 with fake._lock:
                     fake.requests.append(body)
                 if fake.down or not self.path.startswith("/webhooks/inspect/webhook"):
@@ -140,6 +146,14 @@ class FakeRasa:
                 with fake._lock:
                     fake.received.append(body)
                 self._send(200, _body(turn, body.get("message", "")))
+
+            def _parse(self, text: str) -> None:
+                # Rasa's /model/parse: the scripted reading of the text, no turn, no reply.
+                with fake._lock:
+                    fake.parsed.append(text)
+                verdict = _body(fake.script.get(text, fake.default), text)
+                del verdict["messages"]
+                self._send(200, verdict)
 
             def _send(self, status: int, body: dict[str, Any]) -> None:
                 data = json.dumps(body, ensure_ascii=False).encode("utf-8")
