@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import count
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from desk import store, texts
+from desk.analytics.outcomes import EDITED, UNCHANGED, DraftOutcome
 from desk.drafts import DraftState
 from desk.routing import RouteDecision
 
@@ -170,4 +171,46 @@ def two_days(session: Session) -> None:
     # Outside the period, and not from buyers.
     shop.says("A", local(26, 10))
     shop.desk_update(local(24, 12))
+    session.commit()
+
+
+def outcome(intent: str, confidence: float, result: str, corrected: str | None = None) -> DraftOutcome:
+    """A decided draft as the threshold rules see it."""
+    return DraftOutcome(
+        draft_id=0, intent=intent, confidence=confidence, has_reply=True, auto_sent=False, state="sent",
+        outcome=result, corrected_intent=corrected, handoff_reason=None, route_reason=None,
+    )  # fmt: skip
+
+
+def sixty(intent: str = "ask_size") -> list[DraftOutcome]:
+    """Two drafts at each of 0.60 .. 0.89: edited below 0.70 and once at 0.88, else sent unchanged."""
+    out = []
+    for step in range(30):
+        confidence = round(0.60 + 0.01 * step, 2)
+        for copy in range(2):
+            edited = confidence < 0.70 or (confidence == 0.88 and copy == 0)
+            out.append(outcome(intent, confidence, EDITED if edited else UNCHANGED))
+    return out
+
+
+def decided_history(session: Session) -> None:
+    """Sixty ask_size drafts decided on 24 November as in `sixty`, a complaint and an auto-sent one."""
+    shop = Shop(session)
+    for i, decided in enumerate(sixty()):
+        chat = f"T{i}"
+        at = local(24, 10, i)
+        inbound = shop.says(chat, at, "这件多大码")
+        confidence = decided.confidence
+        draft = shop.draft(chat, inbound, at, intent="ask_size", confidence=confidence,
+                           route=reason("below_threshold", intent="ask_size", confidence=confidence, threshold=0.99))  # fmt: skip
+        shop.agent(chat, draft, at + timedelta(seconds=30), "send" if decided.outcome == UNCHANGED else "edit",
+                   None if decided.outcome == UNCHANGED else "亲，建议您选M码哦～")  # fmt: skip
+    inbound = shop.says("Z", local(24, 12), "东西有问题")
+    draft = shop.draft("Z", inbound, local(24, 12), intent="complain", confidence=0.99,
+                       route=reason("never_auto", intent="complain"))  # fmt: skip
+    shop.agent("Z", draft, local(24, 12, 1), "send")
+    inbound = shop.says("Y", local(24, 13), "有货吗")
+    draft = shop.draft("Y", inbound, local(24, 13), intent="ask_stock", confidence=0.99, auto=True,
+                       route=reason("auto", mode="bot_first", intent="ask_stock", confidence=0.99, threshold=0.93))  # fmt: skip
+    shop.auto_sent("Y", draft, local(24, 13, 0, 1))
     session.commit()

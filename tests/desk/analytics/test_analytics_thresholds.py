@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.analytics.apply import NotApplicable, apply_proposal, threshold_history
-from desk.analytics.outcomes import EDITED, REJECTED, UNCHANGED, DraftOutcome
+from desk.analytics.outcomes import EDITED, REJECTED, UNCHANGED
 from desk.analytics.period import Period
 from desk.analytics.thresholds import (
     ALWAYS_AGENT,
@@ -24,91 +24,50 @@ from desk.analytics.thresholds import (
 from desk.routing import IntentRoute, load_routing
 from paths import RESPONSES_DIR
 from shop.models.owner import ThresholdChange
-from tests.desk.analytics.history import Shop, local, reason
+from tests.desk.analytics.history import decided_history, local, outcome, sixty
 
 OFF = IntentRoute(False, 1.0)
 
 
-def _outcome(intent: str, confidence: float, outcome: str, corrected: str | None = None) -> DraftOutcome:
-    return DraftOutcome(
-        draft_id=0, intent=intent, confidence=confidence, has_reply=True, auto_sent=False, state="sent",
-        outcome=outcome, corrected_intent=corrected, handoff_reason=None, route_reason=None,
-    )  # fmt: skip
-
-
-def _sixty(intent: str = "ask_size") -> list[DraftOutcome]:
-    """Two drafts at each of 0.60 .. 0.89: edited below 0.70 and once at 0.88, else sent unchanged."""
-    out = []
-    for step in range(30):
-        confidence = round(0.60 + 0.01 * step, 2)
-        for copy in range(2):
-            edited = confidence < 0.70 or (confidence == 0.88 and copy == 0)
-            out.append(_outcome(intent, confidence, EDITED if edited else UNCHANGED))
-    return out
-
-
 def test_the_lowest_threshold_meeting_the_precision_is_proposed() -> None:
-    proposal = propose_for("ask_size", _sixty(), IntentRoute(True, 0.99))
+    proposal = propose_for("ask_size", sixty(), IntentRoute(True, 0.99))
     # At 0.70: 40 decisions, 39 sent unchanged (97.5 %); at 0.69 only 39 of 42.
     assert (proposal.status, proposal.threshold, proposal.decisions) == (PROPOSED, 0.70, 60)
     assert proposal.precision == pytest.approx(39 / 40) and proposal.coverage == pytest.approx(40 / 60)
     assert proposal.new_route == IntentRoute(True, 0.70) and proposal.changes
-    assert not propose_for("ask_size", _sixty(), IntentRoute(True, 0.70)).changes
+    assert not propose_for("ask_size", sixty(), IntentRoute(True, 0.70)).changes
 
 
 def test_confidence_bands_count_unchanged_sends() -> None:
-    bands = {(b.low, b.high): b for b in propose_for("ask_size", _sixty(), OFF).bands}
+    bands = {(b.low, b.high): b for b in propose_for("ask_size", sixty(), OFF).bands}
     assert (bands[(0.6, 0.7)].decided, bands[(0.6, 0.7)].unchanged) == (20, 0)
     assert (bands[(0.85, 0.9)].decided, bands[(0.85, 0.9)].unchanged) == (10, 9)
     assert bands[(0.85, 0.9)].unchanged_rate == pytest.approx(0.9)
     assert bands[(0.99, 1.0)].decided == 0 and bands[(0.99, 1.0)].unchanged_rate is None
-    top = propose_for("greet", [_outcome("greet", 1.0, UNCHANGED)], OFF).bands[-1]
+    top = propose_for("greet", [outcome("greet", 1.0, UNCHANGED)], OFF).bands[-1]
     assert top.decided == 1  # a confidence of exactly 1.0 is in the last band
 
 
 def test_a_harmful_rejection_keeps_the_threshold_above_it() -> None:
-    sure = [_outcome("ask_size", 0.90, UNCHANGED) for _ in range(40)]
-    unsure = [_outcome("ask_size", 0.55, EDITED) for _ in range(1)]
+    sure = [outcome("ask_size", 0.90, UNCHANGED) for _ in range(40)]
+    unsure = [outcome("ask_size", 0.55, EDITED) for _ in range(1)]
     harmless = propose_for(
-        "ask_size", [*sure, *unsure, _outcome("ask_size", 0.80, REJECTED, "ask_stock")], OFF
+        "ask_size", [*sure, *unsure, outcome("ask_size", 0.80, REJECTED, "ask_stock")], OFF
     )
     assert harmless.threshold == 0.56  # 40 of 41 unchanged: 97.6 %
-    harmful = propose_for("ask_size", [*sure, *unsure, _outcome("ask_size", 0.80, REJECTED, "complain")], OFF)
+    harmful = propose_for("ask_size", [*sure, *unsure, outcome("ask_size", 0.80, REJECTED, "complain")], OFF)
     assert harmful.threshold == 0.81
 
 
 def test_never_not_enough_and_always_agent() -> None:
     # Enough decisions, but agents changed too many at every confidence: auto-send off.
-    mixed = [_outcome("bargain", 0.5 + 0.01 * (i % 40), UNCHANGED if i % 4 else EDITED) for i in range(80)]
+    mixed = [outcome("bargain", 0.5 + 0.01 * (i % 40), UNCHANGED if i % 4 else EDITED) for i in range(80)]
     never = propose_for("bargain", mixed, IntentRoute(True, 0.94))
     assert never.status == NEVER and never.new_route == OFF and never.changes
-    few = propose_for("greet", [_outcome("greet", 0.9, UNCHANGED)] * 19, OFF)
+    few = propose_for("greet", [outcome("greet", 0.9, UNCHANGED)] * 19, OFF)
     assert few.status == NOT_ENOUGH and few.new_route is None and not few.applicable
-    complaints = propose_for("complain", [_outcome("complain", 0.99, UNCHANGED)] * 100, OFF)
+    complaints = propose_for("complain", [outcome("complain", 0.99, UNCHANGED)] * 100, OFF)
     assert complaints.status == ALWAYS_AGENT and complaints.threshold is None
-
-
-def _decided_history(session: Session) -> None:
-    """Sixty ask_size drafts decided on 24 November as in `_sixty`, a complaint and an auto-sent one."""
-    shop = Shop(session)
-    for i, outcome in enumerate(_sixty()):
-        chat = f"T{i}"
-        at = local(24, 10, i)
-        inbound = shop.says(chat, at, "这件多大码")
-        confidence = outcome.confidence
-        draft = shop.draft(chat, inbound, at, intent="ask_size", confidence=confidence,
-                           route=reason("below_threshold", intent="ask_size", confidence=confidence, threshold=0.99))  # fmt: skip
-        shop.agent(chat, draft, at + timedelta(seconds=30), "send" if outcome.outcome == UNCHANGED else "edit",
-                   None if outcome.outcome == UNCHANGED else "亲，建议您选M码哦～")  # fmt: skip
-    inbound = shop.says("Z", local(24, 12), "东西有问题")
-    draft = shop.draft("Z", inbound, local(24, 12), intent="complain", confidence=0.99,
-                       route=reason("never_auto", intent="complain"))  # fmt: skip
-    shop.agent("Z", draft, local(24, 12, 1), "send")
-    inbound = shop.says("Y", local(24, 13), "有货吗")
-    draft = shop.draft("Y", inbound, local(24, 13), intent="ask_stock", confidence=0.99, auto=True,
-                       route=reason("auto", mode="bot_first", intent="ask_stock", confidence=0.99, threshold=0.93))  # fmt: skip
-    shop.auto_sent("Y", draft, local(24, 13, 0, 1))
-    session.commit()
 
 
 @pytest.fixture
@@ -119,7 +78,7 @@ def routing_copy(tmp_path: Path) -> Path:
 
 
 def test_apply_writes_routing_yml_and_records_who_and_when(session: Session, routing_copy: Path) -> None:
-    _decided_history(session)
+    decided_history(session)
     period = Period.between(date(2026, 11, 24), date(2026, 11, 24), timezone="Asia/Shanghai")
     routing = load_routing(routing_copy)
     by_intent = {p.intent: p for p in proposals(session=session, period=period, routing=routing)}
@@ -162,8 +121,8 @@ def test_apply_refuses_what_must_reach_an_agent_and_records_nothing(
     session: Session, routing_copy: Path
 ) -> None:
     before = routing_copy.read_text(encoding="utf-8")
-    sure = propose_for("complain", [_outcome("complain", 0.99, UNCHANGED)] * 100, OFF)
-    few = propose_for("greet", [_outcome("greet", 0.9, UNCHANGED)] * 3, OFF)
+    sure = propose_for("complain", [outcome("complain", 0.99, UNCHANGED)] * 100, OFF)
+    few = propose_for("greet", [outcome("greet", 0.9, UNCHANGED)] * 3, OFF)
     for proposal, code in ((sure, "always_agent"), (few, NOT_ENOUGH)):
         with pytest.raises(NotApplicable) as refused:
             apply_proposal(
