@@ -33,6 +33,7 @@ train-worker-stop: ## stop the trainers' warm training process (it exits by itse
 
 demo-db: install ## build the demo shop database (SQLite by default, DATABASE_URL overrides)
 	@$(APP) -m shop.demo
+	@$(APP) -m desk.demo_history
 
 demo: install demo-db train ## run the demo: servers + terminal simulator as buyer tb_linlin
 	@$(APP) -m bot.simulate --buyer tb_linlin

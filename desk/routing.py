@@ -57,6 +57,8 @@ class RoutingConfig:
     business_hours: dict[str, tuple[time, time]] = field(default_factory=dict)
     holidays: frozenset[date] = frozenset()
     human_mode: HumanMode = HumanMode()
+    # The shop's response-time rule (routing.yml `response_minutes`): what the owner's numbers measure against.
+    response_minutes: float = 3.0
 
     def route_for(self, intent: str) -> IntentRoute:
         return self.intents.get(intent, self.default)
@@ -129,6 +131,16 @@ def _clock(value: str) -> time:
     return time(int(hours), int(minutes))
 
 
+def _response_minutes(value: object) -> float:
+    try:
+        minutes = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise RoutingConfigError("response_minutes must be a number of minutes") from exc
+    if minutes <= 0:
+        raise RoutingConfigError("response_minutes must be more than 0")
+    return minutes
+
+
 def parse_routing(raw: dict) -> RoutingConfig:
     mode = raw.get("mode", "bot_first")
     if mode not in MODES:
@@ -145,6 +157,7 @@ def parse_routing(raw: dict) -> RoutingConfig:
         business_hours=hours,
         holidays=frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays") or []),
         human_mode=_human_mode(raw.get("human_mode") or {}),
+        response_minutes=_response_minutes(raw.get("response_minutes", RoutingConfig.response_minutes)),
     )
 
 

@@ -1,0 +1,170 @@
+"""What became of each draft of a period: sent on its own, sent as drafted, edited, rejected.
+
+A draft belongs to the period its buyer message's draft was made in
+(``drafts.created_at``). An agent's outcome, from the draft's state and the
+agent's decisions:
+
+- ``unchanged``: sent, and an agent pressed Send on the draft as it was
+  (a ``send`` decision without text);
+- ``edited``: sent with the agent's own text (an ``edit``, an ``override`` of a
+  blocked edit, or a ``send`` with text in a chat taken over);
+- ``rejected``: rejected (whatever was proposed before).
+
+A draft sent on its own (``auto_send``) has no agent outcome. Drafts without a
+reply text (a photo, an action that failed) count in the totals but never in an
+agent's rates: there was nothing to send unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desk.analytics.period import Period
+from desk.drafts import OPEN, DraftState
+from shop.models import AgentDecision, Draft
+
+UNCHANGED, EDITED, REJECTED = "unchanged", "edited", "rejected"
+OUTCOMES = (UNCHANGED, EDITED, REJECTED)
+NO_INTENT = "(none)"  # drafts made without the model (photos, failures)
+
+
+@dataclass(frozen=True)
+class DraftOutcome:
+    """One draft, as the numbers see it."""
+
+    draft_id: int
+    intent: str
+    confidence: float | None
+    has_reply: bool
+    auto_sent: bool
+    state: str
+    outcome: str | None  # one of OUTCOMES, or None: no agent decided it
+    corrected_intent: str | None  # the intent an agent taught on a rejection
+    handoff_reason: str | None
+    route_reason: str | None
+
+
+def _outcome(state: str, decisions: list[tuple[str, str | None]]) -> str | None:
+    actions = {action for action, _ in decisions}
+    if "reject" in actions or state == DraftState.REJECTED:
+        return REJECTED if decisions else None
+    if state != DraftState.SENT:
+        return None
+    if any(action == "send" and text is None for action, text in decisions):
+        return UNCHANGED
+    if actions & {"edit", "override", "send"}:
+        return EDITED
+    return None
+
+
+def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
+    """Every draft made in ``period`` with its outcome, oldest first."""
+    drafts = session.execute(
+        select(
+            Draft.id,
+            Draft.intent,
+            Draft.confidence,
+            Draft.texts,
+            Draft.auto_send,
+            Draft.state,
+            Draft.meta,
+            Draft.route_reason,
+        )
+        .where(Draft.created_at >= period.start, Draft.created_at < period.end)
+        .order_by(Draft.created_at, Draft.id)
+    ).all()
+    decisions: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    taught: dict[int, str] = {}
+    rows = session.execute(
+        select(
+            AgentDecision.draft_id, AgentDecision.action, AgentDecision.text, AgentDecision.corrected_intent
+        )
+        .join(Draft, Draft.id == AgentDecision.draft_id)
+        .where(Draft.created_at >= period.start, Draft.created_at < period.end)
+        .order_by(AgentDecision.id)
+    )
+    for draft_id, action, text, corrected in rows:
+        if action == "teach" and corrected:
+            taught[draft_id] = corrected
+        elif action in ("send", "edit", "override", "reject"):
+            decisions[draft_id].append((action, text))
+    out = []
+    for draft_id, intent, confidence, texts, auto_send, state, meta, route_reason in drafts:
+        has_reply = any(t for t in texts or [])
+        mine = decisions.get(draft_id, [])
+        auto_sent = bool(auto_send) and state == DraftState.SENT and not mine
+        out.append(
+            DraftOutcome(
+                draft_id=draft_id,
+                intent=intent or NO_INTENT,
+                confidence=confidence,
+                has_reply=has_reply,
+                auto_sent=auto_sent,
+                state=state,
+                outcome=None if auto_sent else _outcome(state, mine),
+                corrected_intent=taught.get(draft_id),
+                handoff_reason=(meta or {}).get("handoff_reason") if isinstance(meta, dict) else None,
+                route_reason=route_reason,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Automation:
+    """Of the drafts of a period: how many went out on their own, by an agent, or not at all."""
+
+    drafts: int
+    auto_sent: int
+    agent_sent: int
+    rejected: int
+    superseded: int
+    waiting: int
+
+    @property
+    def rate(self) -> float | None:
+        """Share of drafts sent on their own (None: no drafts)."""
+        return self.auto_sent / self.drafts if self.drafts else None
+
+
+def automation(outcomes: list[DraftOutcome]) -> Automation:
+    """The automation figures of these drafts."""
+    return Automation(
+        drafts=len(outcomes),
+        auto_sent=sum(o.auto_sent for o in outcomes),
+        # Every draft lands in exactly one of these: they add up to ``drafts``.
+        agent_sent=sum(o.state == DraftState.SENT and not o.auto_sent for o in outcomes),
+        rejected=sum(o.state == DraftState.REJECTED for o in outcomes),
+        superseded=sum(o.state == DraftState.SUPERSEDED for o in outcomes),
+        waiting=sum(o.state in OPEN for o in outcomes),
+    )
+
+
+@dataclass(frozen=True)
+class IntentDecisions:
+    """Agents' decisions on one intent's drafts (drafts with a reply only)."""
+
+    intent: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def decided(self) -> int:
+        return sum(self.counts.get(o, 0) for o in OUTCOMES)
+
+    def rate(self, outcome: str) -> float | None:
+        """Share of decided drafts with ``outcome`` (None: none decided)."""
+        return self.counts.get(outcome, 0) / self.decided if self.decided else None
+
+
+def decisions_by_intent(outcomes: list[DraftOutcome]) -> list[IntentDecisions]:
+    """Send-unchanged / edit / reject counts per intent, most decided first."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
+    for o in outcomes:
+        if o.outcome is not None and o.has_reply:
+            counts[o.intent][o.outcome] += 1
+    rows = [IntentDecisions(intent, dict(c)) for intent, c in counts.items()]
+    return sorted(rows, key=lambda r: (-r.decided, r.intent))
