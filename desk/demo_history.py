@@ -30,7 +30,7 @@ import yaml
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from desk import inbox, store, texts
+from desk import follow_ups, inbox, store, texts
 from desk.agent_actions import heavily_edited
 from desk.drafts import DraftState
 from desk.routing import RoutingConfig, decide, load_routing
@@ -218,14 +218,14 @@ class _Seeder:
     def follow_up(self, reason: str, chat: str, conv: Conversation, at: datetime) -> None:
         account = self.linked.get(chat)
         orders = self.orders.get(account or "", [])
-        task = store.create_follow_up(
+        task = follow_ups.ensure_follow_up(
             reason=reason, conversation_id=conv.id, order_id=self.rng.choice(orders) if orders else None,
             session=self.session, now=at,
         )  # fmt: skip
         done = at + timedelta(hours=self.rng.uniform(1, 20))
-        if done < self.now - timedelta(hours=1):
-            store.complete_follow_up(task.id, done_by=self.rng.choice(self.data["agents"]), session=self.session,
-                                     now=done)  # fmt: skip
+        if task.done_at is None and done < self.now - timedelta(hours=1):
+            follow_ups.close(task.id, self.rng.choice(self.data["agents"]), self.rng.choice(self.data["follow_up_notes"]),
+                             session=self.session, now=done)  # fmt: skip
 
     def agent_acts(self, draft_id: int, chat: str, conv: Conversation, at: datetime, *, outcome: str,
                    scene: Mapping[str, Any], replies: list[str]) -> None:  # fmt: skip
