@@ -137,6 +137,8 @@ async def store_updates(gw: Gateway, updates: Sequence[Update]) -> list[Update]:
     return await gw.db(_store_batch, updates, gw.agent_chat, gw.bot_id, gw.clock())
 
 
+# Every handler only wakes the chat's worker: the message is stored already, and its
+# work (a command's too: desk.conversation.COMMANDS) is done in turn with the chat's others.
 def _kick(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat is not None:
         gateway(context).kick(str(update.effective_chat.id))

@@ -197,7 +197,7 @@ def full_text(view: CardView) -> str | None:
 
 
 def buttons(view: CardView) -> InlineKeyboardMarkup:
-    """Send / edit / reject / take over, or release once a human has the chat."""
+    """Send / edit / reject / take over; in human mode release, and send / edit / reject while it waits."""
     d = view.draft_id
     if view.human_mode:
         release = [InlineKeyboardButton(texts.agent("button_release"), callback_data=f"release:{d}")]

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.gateway import CHANNEL, Gateway
-from desk import conversation, queries, store
+from desk import conversation, human_mode, queries, store
 from desk.drafts import DraftState
 from shop.models import OutboundMessage
 
@@ -37,6 +37,7 @@ class Unfinished:
     blocked: bool
     texts: list[str]
     sent: int  # how many of `texts` are recorded as sent (they go out in order)
+    asked_for_human: bool = False  # the buyer's notice that an agent answers: the agents need its card
 
 
 def _sent_count(session: Session, draft_id: int) -> int:
@@ -56,6 +57,7 @@ def _scan(session: Session) -> tuple[list[str], list[Unfinished]]:
             Unfinished(
                 draft.id, draft.state, draft.auto_send, bool(draft.card_message_id), draft.created_at,
                 conv.chat_id, conv.id, conv.blocked, list(draft.texts or []), _sent_count(session, draft.id),
+                human_mode.asked_for_human(draft.meta),
             )
         )  # fmt: skip
     return chats, drafts
@@ -75,6 +77,8 @@ async def resume(gw: Gateway) -> None:
                     d, [DraftState.PENDING], DraftState.SENT, session=s
                 )
             )
+            if draft.asked_for_human and not draft.has_card:
+                await conversation.post_card(gw, draft.draft_id)
         elif not draft.has_card:
             await conversation.post_card(gw, draft.draft_id)
         elif draft.state == DraftState.PENDING:

@@ -120,12 +120,12 @@ class Session:
         return f"sim-{self.buyer}-{self._token}-{self._number}"
 
     def in_human_mode(self, now: datetime) -> bool:
-        last = (
-            max(t for t in (self.human_since, self.agent_acted) if t is not None)
-            if self.human_since
-            else None
-        )
-        if last is not None and human_mode.quiet_over(self.routing, last, now):
+        """In human mode now? It ends once the agent (you) was quiet for the quiet time."""
+        if self.human_since is None:
+            return False
+        if human_mode.quiet_over(
+            self.routing, max(self.human_since, self.agent_acted or self.human_since), now
+        ):
             self.human_since = self.agent_acted = None
         return self.human_since is not None
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -90,6 +90,22 @@ class Front(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class Command:
+    """A bot command the buyer typed: "/link 5021873340001 1234" is ("link", "5021873340001 1234")."""
+
+    name: str
+    args: str
+
+
+def parse_command(kind: str, text: str) -> Command | None:
+    """The command a stored message is (read once per message), or None for anything else."""
+    parts = text.split(maxsplit=1) if kind == "text" else []
+    if not parts or not parts[0].startswith("/"):
+        return None
+    return Command(parts[0][1:].split("@")[0].lower(), parts[1].strip() if len(parts) > 1 else "")
+
+
 @dataclass
 class Job:
     """One unfinished message and what is known about its chat."""
@@ -109,6 +125,7 @@ class Job:
     check_context: CheckContext
     agents_on_duty: int
     last_asked_link: bool
+    command: Command | None = None
 
 
 def _begin(session: Session, front: Front, chat_id: str, now: datetime) -> Job | None:
@@ -139,6 +156,7 @@ def _begin(session: Session, front: Front, chat_id: str, now: datetime) -> Job |
         check_context=context_for(buyer, session=session, shop_wide=front.shop_wide),
         agents_on_duty=queries.agents_on_duty(session=session),
         last_asked_link=last is not None and linking.asked_to_link(last.meta),
+        command=parse_command(inbound.kind, inbound.text or ""),
     )
 
 
@@ -153,7 +171,7 @@ async def handle_next(front: Front, chat_id: str) -> bool:
     if job is None:
         return False
     try:
-        await _dispatch(front, job, now)
+        await _dispatch(front, job)
     except asyncio.CancelledError:
         raise
     except Exception as exc:
@@ -167,36 +185,35 @@ async def handle_next(front: Front, chat_id: str) -> bool:
     return True
 
 
-async def _dispatch(front: Front, job: Job, now: datetime) -> None:
-    chat_id = job.chat_id
-    text = job.text.strip()
-    if job.kind == "text" and text.split(maxsplit=1)[:1] == ["/start"]:
-        await front.db(_done, job.inbound_id, now)
-        await front.send_to_buyer(chat_id, job.conversation_id, texts.buyer("welcome"))
-    elif job.kind == "text" and linking.is_link_command(text):
-        await _link(front, job, text.split(maxsplit=1)[1] if " " in text else "")
-    elif job.kind == "text" and linking.is_unlink_command(text):
-        reply = await front.db(_unlink, front, job, now)
-        await front.send_to_buyer(chat_id, job.conversation_id, reply)
+async def _dispatch(front: Front, job: Job) -> None:
+    handler = COMMANDS.get(job.command.name) if job.command else None
+    if handler is not None and job.command is not None:
+        await handler(front, job, job.command.args)
     elif (
         job.kind == "text"
         and job.buyer_account is None
         and job.last_asked_link
-        and linking.parse_link_args(text)
+        and linking.parse_link_args(job.text)
     ):
-        await _link(front, job, text)
+        await _on_link(front, job, job.text)  # the bare "order digits" the bot just asked for
     elif job.kind != "text":
         await _media_message(front, job)
     else:
         await _draft(front, job)
 
 
-def _unlink(session: Session, front: Front, job: Job, now: datetime) -> str:
-    _done(session, job.inbound_id, now)
-    return linking.unlink_reply(session, front.channel, job.user_id, now=now)
+# --- the bot's own commands: each handled in turn with the chat's other messages ---
 
 
-async def _link(front: Front, job: Job, args: str) -> None:
+async def _on_start(front: Front, job: Job, args: str) -> None:
+    """/start: the buyer sees a welcome saying what the bot can do and how to link an order."""
+    await front.db(_done, job.inbound_id, front.clock())
+    await front.send_to_buyer(job.chat_id, job.conversation_id, texts.buyer("welcome"))
+
+
+async def _on_link(front: Front, job: Job, args: str) -> None:
+    """/link ORDER LAST4: the chat is linked to the buyer's shop account, or told why not."""
+
     def work(session: Session) -> linking.LinkReply:
         _done(session, job.inbound_id, front.clock())
         return linking.link_reply(
@@ -207,6 +224,24 @@ async def _link(front: Front, job: Job, args: str) -> None:
     await front.send_to_buyer(job.chat_id, job.conversation_id, reply.text)
     if reply.desk_notice:
         await front.notify_agents(reply.desk_notice)
+
+
+async def _on_unlink(front: Front, job: Job, args: str) -> None:
+    """/unlink: the chat is unlinked from the buyer's shop account."""
+
+    def work(session: Session) -> str:
+        _done(session, job.inbound_id, front.clock())
+        return linking.unlink_reply(session, front.channel, job.user_id, now=front.clock())
+
+    await front.send_to_buyer(job.chat_id, job.conversation_id, await front.db(work))
+
+
+# Other commands ("/restart" typed by a buyer) are plain text for the model.
+COMMANDS: dict[str, Callable[[Front, Job, str], Awaitable[None]]] = {
+    "start": _on_start,
+    "link": _on_link,
+    "unlink": _on_unlink,
+}
 
 
 def _store_agent_draft(session: Session, job: Job, reason: str, now: datetime) -> int:

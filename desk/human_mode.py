@@ -27,9 +27,14 @@ from shop.policy import CheckContext, check_text
 REQUEST_HUMAN = "request_human"
 
 
+def asked_for_human(meta: dict | None) -> bool:
+    """Is this draft metadata the request_human action's (the buyer asked for a person)?"""
+    return (meta or {}).get("handoff_reason") == REQUEST_HUMAN
+
+
 def asks_for_human(draft: RoutedDraft) -> bool:
-    """Did the buyer ask for a person (the request_human action answered)?"""
-    return draft.meta.get("handoff_reason") == REQUEST_HUMAN
+    """Did the buyer ask for a person?"""
+    return asked_for_human(draft.meta)
 
 
 def _opens(opens: datetime, now: datetime, timezone: str) -> str:

@@ -33,14 +33,6 @@ def parse_link_args(text: str) -> tuple[str, str] | None:
     return (match.group(1), match.group(2)) if match else None
 
 
-def is_link_command(text: str) -> bool:
-    return text.split(maxsplit=1)[0].split("@")[0].lower() == "/link" if text.strip() else False
-
-
-def is_unlink_command(text: str) -> bool:
-    return text.split(maxsplit=1)[0].split("@")[0].lower() == "/unlink" if text.strip() else False
-
-
 def asked_to_link(meta: dict | None) -> bool:
     """Did this draft ask the buyer to link (order id + phone digits)?"""
     meta = meta or {}

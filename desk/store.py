@@ -132,18 +132,6 @@ def mark_inbound(inbound_id: int, status: str, *, session: Session, now: datetim
 
 
 @translate_db_errors
-def pending_inbound(
-    *, session: Session, channel: str | None = None, limit: int = 100
-) -> list[InboundMessage]:
-    """Messages received but not finished (pending or processing), oldest first."""
-    stmt = select(InboundMessage).where(InboundMessage.status.in_(UNFINISHED_INBOUND))
-    if channel is not None:
-        stmt = stmt.where(InboundMessage.channel == require_key(channel, "channel", 32))
-    stmt = stmt.order_by(InboundMessage.received_at, InboundMessage.id).limit(limit)
-    return list(session.scalars(stmt))
-
-
-@translate_db_errors
 def get_conversation(channel: str, chat_id: str | int, *, session: Session) -> Conversation | None:
     """The conversation of one chat, or ``None`` if it never wrote."""
     stmt = select(Conversation).where(
@@ -301,23 +289,6 @@ def claim_draft(
 
 
 @translate_db_errors
-def supersede_pending_drafts(
-    conversation_id: int, *, except_id: int | None = None, session: Session, now: datetime | None = None
-) -> int:
-    """Mark the conversation's older pending drafts superseded (a newer message came)."""
-    stmt = update(Draft).where(
-        Draft.conversation_id == _row_id(conversation_id, "conversation_id"),
-        Draft.state == DraftState.PENDING,
-    )
-    if except_id is not None:
-        stmt = stmt.where(Draft.id != _row_id(except_id, "except_id"))
-    stmt = stmt.values(state=DraftState.SUPERSEDED, state_changed_at=now or utcnow()).execution_options(
-        synchronize_session="fetch"
-    )
-    return session.execute(stmt).rowcount
-
-
-@translate_db_errors
 def set_draft_card(
     draft_id: int, card_chat_id: str | int, card_message_id: str | int, *, session: Session
 ) -> bool:
@@ -332,15 +303,6 @@ def set_draft_card(
         .execution_options(synchronize_session="fetch")
     )
     return bool(session.execute(stmt).rowcount)
-
-
-@translate_db_errors
-def pending_drafts(*, session: Session, older_than: datetime | None = None, limit: int = 100) -> list[Draft]:
-    """Drafts still waiting for an agent, oldest first (``older_than``: only those created before)."""
-    stmt = select(Draft).where(Draft.state == DraftState.PENDING)
-    if older_than is not None:
-        stmt = stmt.where(Draft.created_at < older_than)
-    return list(session.scalars(stmt.order_by(Draft.created_at, Draft.id).limit(limit)))
 
 
 @translate_db_errors

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from desk import conversation, texts
+from desk import conversation, store, texts
 from shop.models import Conversation, Draft
-from tests.bot.conftest import Harness
+from tests.bot.conftest import BUYER, Harness
 from tests.fakes.rasa import Turn
 
 SHOP_TZ = ZoneInfo("Asia/Shanghai")
@@ -112,3 +112,28 @@ async def test_a_released_chat_gets_the_bots_answers_again(harness: Harness) -> 
     await harness.wait_for(lambda: _mode(harness) == "bot", what="released")
     harness.buyer_says("大衣什么时候发货")
     await harness.wait_for(lambda: harness.to_buyer()[-1:] == [DISPATCH], what="the bot answers")
+
+
+async def test_a_restart_sends_the_unsent_notice_and_shows_the_agents_its_card(harness: Harness) -> None:
+    """The last run died after deciding to tell the buyer an agent answers, before sending it."""
+    notice = texts.buyer("human_soon", minutes=5)
+
+    def died_before_the_notice(session):  # noqa: ANN001, ANN202
+        inbound, _ = store.record_inbound(
+            channel="telegram", update_key="4242", chat_id=str(BUYER), user_id=str(BUYER), text="我要转人工",
+            session=session,
+        )  # fmt: skip
+        conv = store.ensure_conversation("telegram", str(BUYER), str(BUYER), session=session)
+        store.mark_inbound(inbound.id, "done", session=session)
+        store.set_mode(conv.id, "human", session=session)
+        store.record_draft(
+            conversation_id=conv.id, inbound_id=inbound.id, texts=[notice], intent="request_human",
+            confidence=0.97, meta={"handoff": True, "handoff_reason": "request_human"}, auto_send=True,
+            route_reason=texts.text("route_reasons.human_requested"), session=session,
+        )  # fmt: skip
+
+    harness.db(died_before_the_notice)
+    await harness.start()
+    await harness.wait_for(lambda: harness.to_buyer() == [notice], what="the notice")
+    await harness.wait_card(1)
+    assert harness.db(lambda s: s.scalars(select(Draft.state)).one()) == "sent"

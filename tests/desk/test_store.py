@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from desk import queries
 from desk import store as cs
 from shop.db.errors import InvalidInput
 from shop.models import utcnow
@@ -84,11 +85,13 @@ def test_inbound_processing_and_recovery(session: Session) -> None:
     assert cs.mark_inbound(stuck.id, "processing", session=session)
     session.commit()
     session.expire_all()
-    pending = cs.pending_inbound(session=session)
-    assert [m.id for m in pending] == [stuck.id, fresh.id]
-    assert pending[0].attempts == 1 and pending[0].status == "processing"
+    # What start-up picks up again (bot/recovery.py) and the chat's worker handles next.
+    assert queries.chats_with_unfinished("telegram", session=session) == ["555"]
+    following = queries.next_inbound("telegram", "555", session=session)
+    assert following is not None and following.id == stuck.id
+    assert following.attempts == 1 and following.status == "processing"
     assert done.processed_at is not None and done.status == "done"
-    assert cs.pending_inbound(session=session, channel="simulator") == []
+    assert queries.chats_with_unfinished("simulator", session=session) == []
     with pytest.raises(InvalidInput):
         cs.mark_inbound(done.id, "exploded", session=session)
 
@@ -129,15 +132,11 @@ def test_drafts_and_claim(session: Session) -> None:
         cs.claim_draft(draft.id, ["pending"], "teleported", session=session)
 
 
-def test_supersede_cards_and_pending(session: Session) -> None:
-    old = _draft(session, key="1")
+def test_cards(session: Session) -> None:
     new = _draft(session, key="2")
-    assert cs.supersede_pending_drafts(new.conversation_id, except_id=new.id, session=session) == 1
-    assert old.state == "superseded" and new.state == "pending"
     assert cs.set_draft_card(new.id, -100123, 99, session=session)
     assert (new.card_chat_id, new.card_message_id) == ("-100123", "99")
-    assert [d.id for d in cs.pending_drafts(session=session)] == [new.id]
-    assert cs.pending_drafts(session=session, older_than=new.created_at) == []
+    assert queries.draft_for_card("-100123", "99", session=session) is new
     assert cs.get_draft(new.id, session=session) is new
     assert cs.get_draft(-1, session=session) is None
 
