@@ -35,6 +35,7 @@ class FakeSession:
             violations=[],
             auto_send=False,
             decision=RouteDecision(auto_send=False, code="never_auto", params={"intent": "ask_order_status"}),
+            parts=[],  # one question (RoutedDraft.parts)
         )
 
 
