@@ -6,7 +6,8 @@ stale-tracking reply: `shop.rules.order_status`). Each message is a `proactive_m
 unique per order and kind, committed *before* it is sent: a second run finds the row and
 sends nothing, and a row still "queued" after a crash is sent by the next run (re-checked
 first: an order paid or a link revoked meanwhile skips it; a chat an agent has taken over
-keeps it queued until released). Only to a chat verified as the order's buyer, only texts that pass the policy check, never inside the policy's quiet hours.
+keeps it queued until released). Only to a chat verified as the order's buyer, only
+texts that pass the policy check, never inside the policy's quiet hours.
 Free of any front end: the Telegram gateway schedules and delivers (bot/proactive.py).
 """
 
