@@ -5,8 +5,9 @@ order was placed, and a notice when a parcel's tracking goes stale (the same rul
 stale-tracking reply: `shop.rules.order_status`). Each message is a `proactive_messages` row,
 unique per order and kind, committed *before* it is sent: a second run finds the row and
 sends nothing, and a row still "queued" after a crash is sent by the next run (re-checked
-first: an order paid or a link revoked meanwhile skips it). Only to a chat verified as the
-order's buyer, only texts that pass the policy check, never inside the policy's quiet hours.
+first: an order paid or a link revoked meanwhile skips it; a chat an agent has taken over
+keeps it queued until released). Only to a chat verified as the order's buyer, only
+texts that pass the policy check, never inside the policy's quiet hours.
 Free of any front end: the Telegram gateway schedules and delivers (bot/proactive.py).
 """
 
@@ -210,6 +211,8 @@ def to_send(*, session: Session, now: datetime, policy: ShopPolicy, channel: str
             mark(row.id, "skipped", reason="no_longer_due", session=session, now=now)
         elif conversation is None or conversation.chat_id != row.chat_id:
             mark(row.id, "skipped", reason="not_linked", session=session, now=now)
+        elif conversation.mode == "human":
+            continue  # an agent has the chat: the bot says nothing on its own; it waits, queued
         else:
             outgoing.append(Outgoing(row.id, row.chat_id, conversation.id, row.text))
     return outgoing

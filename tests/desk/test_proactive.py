@@ -110,6 +110,18 @@ def test_a_queued_message_no_longer_true_or_no_longer_linked_is_skipped(
     assert rows[STALE_ORDER, proactive.TRACKING_STALE].skip_reason == "not_linked"
 
 
+def test_a_chat_an_agent_has_taken_over_gets_nothing_until_released(session: Session, demo: object) -> None:
+    _link(session)
+    conversation = store.get_conversation("telegram", "5001", session=session)
+    store.set_mode(conversation.id, "human", taken_over_by=11, session=session)
+    now = utcnow()
+    _record(session, now)
+    assert _to_send(session, now) == []
+    assert {row.status for row in _rows(session).values()} == {"queued"}
+    store.set_mode(conversation.id, "bot", session=session)
+    assert [m.chat_id for m in _to_send(session, now)] == ["5001"]
+
+
 def test_a_text_failing_the_policy_check_is_never_sent(
     session: Session, demo: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
