@@ -48,13 +48,12 @@ def product_for_item_id(item_id: str, *, session: Session) -> Product | None:
 
 
 @translate_db_errors
-def list_products(*, session: Session) -> list[Product]:
-    """Every product, by code, with size charts and stock loaded."""
-    stmt = (
-        select(Product)
-        .order_by(Product.code)
-        .options(selectinload(Product.size_chart), selectinload(Product.stock))
-    )
+def list_products(*, no_reason_return: bool | None = None, session: Session) -> list[Product]:
+    """Products by code; with ``no_reason_return`` only those whose flag is that
+    (False: the ones a pre-sale returns answer names as excluded)."""
+    stmt = select(Product).order_by(Product.code)
+    if no_reason_return is not None:
+        stmt = stmt.where(Product.no_reason_return.is_(no_reason_return))
     return list(session.scalars(stmt))
 
 

@@ -54,6 +54,8 @@ def test_list_products(demo_session: Session) -> None:
     codes = [p.code for p in list_products(session=demo_session)]
     assert codes == sorted(codes)
     assert set(codes) == {"0201", "108", "0164", "0254", "0363", "8951", "0255", "0137", "0315", "0420"}
+    # The products a pre-sale returns answer names as excluded: by their own flag.
+    assert [p.code for p in list_products(no_reason_return=False, session=demo_session)] == ["0420"]
 
 
 def test_size_chart_in_chart_order(demo_session: Session) -> None:
