@@ -311,11 +311,8 @@ async def _dispatch(gw: Gateway, job: Job, now: datetime) -> None:
     elif job.kind == "text" and linking.is_unlink_command(text):
         reply = await gw.db(_unlink, job, now)
         await send_to_buyer(gw, chat_id, job.conversation_id, reply)
-    elif (
-        job.kind == "text"
-        and job.buyer_account is None
-        and job.last_asked_link
-        and linking.parse_link_args(text)
+    elif job.kind == "text" and linking.reads_as_link(
+        text, asked=job.buyer_account is None and job.last_asked_link
     ):
         await _link(gw, job, text)
     elif job.kind != "text":

@@ -273,3 +273,18 @@ async def test_dispatch_time_before_buying_for_a_guest(shop):
     # A guest asking about a dispatch that may be hers is still asked to link.
     tracker = make_tracker("发货了吗", intent="ask_order_status", user_id="stranger")
     assert (await run(ActionOrderStatus(), tracker)).draft["rule"] == "link_needed"
+
+
+async def test_a_pasted_waybill_number_is_where_is_this_for_its_owner_only(shop):
+    mine = await status("75300000000031", tracking_number="75300000000031")
+    assert mine.draft["rule"] == "order_shipped" and mine.draft["facts"]["order_id"] == "5021873340003"
+    # tb_ahua's parcel: tb_linlin learns nothing about it, exactly as for a made-up number.
+    foreign = await status("SF1000000009001", tracking_number="SF1000000009001")
+    missing = await status("SF1000000009999", tracking_number="SF1000000009999")
+    assert foreign.draft == missing.draft and foreign.draft["rule"] == "order_not_found"
+    assert "SF1000000009001" not in foreign.text and "真丝" not in foreign.text
+
+
+async def test_a_bare_order_id_is_where_is_this(shop):
+    out = await status("5021873340003", order_id="5021873340003")
+    assert out.draft["rule"] == "order_shipped"
