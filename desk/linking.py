@@ -5,7 +5,7 @@ they are with an order id and the last four digits of its phone number
 (`shop.store.linking`: five failures within an hour, per chat account, per buyer
 account and per order, lock linking for an hour). A second chat account
 linking to a buyer who already has one is told to the desk. The format
-the bot asks for ("订单号… 手机尾号…") always counts as `/link`; a bare
+the bot asks for (with its words, desk/link_words.yml) always counts as `/link`; a bare
 "13 digits + 4 digits" message only when the chat is not linked and the bot's
 last draft asked for exactly that.
 """
@@ -15,8 +15,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
 from sqlalchemy.orm import Session
 
 from desk import texts
@@ -25,20 +28,30 @@ from shop.policy.textfold import normalise
 from shop.store.linking import link_chat, revoke_link
 
 _LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
-# The format the bot asks for, with its words ("订单号1234567890123 手机尾号5678"), on the
-# normalised text (Traditional, full-width folded): read as linking whatever came before.
-_ORDER_LABEL = r"(?:订单编号|订单号|订单|单号)"
-_PHONE_LABEL = r"(?:手机号码后四位|手机号后四位|手机后四位|手机号尾号|手机尾号|手机号后4位|手机后4位|后四位|后4位|尾号|手机号|手机)"
-_LABELLED_LINK = re.compile(
-    rf"^\s*{_ORDER_LABEL}\s*[:是为]?\s*(\d{{13}})\s*[,，/;；、\s]?\s*{_PHONE_LABEL}\s*[:是为]?\s*(\d{{4}})\s*[。.!~～]?\s*$"
-)
 # The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).
 LINK_RULES = frozenset({"link_needed"})
+# The words of the format the bot asks for (order label, id, phone label, last 4 digits).
+LINK_WORDS_FILE = Path(__file__).resolve().parent / "link_words.yml"
+
+
+@lru_cache(maxsize=1)
+def _labelled_link() -> re.Pattern[str]:
+    """The labelled format the bot asks for, matched on normalised text."""
+    words = yaml.safe_load(LINK_WORDS_FILE.read_text(encoding="utf-8"))
+
+    def either(key: str) -> str:
+        return "(?:" + "|".join(map(re.escape, words[key])) + ")"
+
+    joiner = rf"(?::|{either('joiners')})?"
+    return re.compile(
+        rf"^\s*{either('order_labels')}\s*{joiner}\s*(\d{{13}})\s*[,/;\s\u3001]?\s*"
+        rf"{either('phone_labels')}\s*{joiner}\s*(\d{{4}})\s*[.!~\u3002]?\s*$"
+    )
 
 
 def parse_link_args(text: str) -> tuple[str, str] | None:
     """(order id, phone last 4) from "ORDER LAST4" or the labelled format, else None."""
-    match = _LINK_ARGS.match(text) or _LABELLED_LINK.match(normalise(text).text)
+    match = _LINK_ARGS.match(text) or _labelled_link().match(normalise(text).text)
     return (match.group(1), match.group(2)) if match else None
 
 
@@ -49,7 +62,7 @@ def reads_as_link(text: str, *, asked: bool) -> bool:
     after the bot asked an unlinked chat to link (else they go to Rasa, which reads
     a pasted order id as "where is it").
     """
-    if _LABELLED_LINK.match(normalise(text).text):
+    if _labelled_link().match(normalise(text).text):
         return True
     return asked and _LINK_ARGS.match(text) is not None
 

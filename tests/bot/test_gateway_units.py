@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from bot import cards
 from bot.delivery import split_text
@@ -19,7 +20,7 @@ SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片"}
 
 
 def _buyer_texts() -> dict[str, str]:
-    section = texts.all_texts()["buyer"]
+    section = yaml.safe_load(texts.GATEWAY_FILE.read_text(encoding="utf-8"))["buyer"]
     return {k: v.format(**SAMPLE_FIELDS) for k, v in section.items() if isinstance(v, str)}
 
 
