@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from shop.policy.textfold import normalise
+from shop.rules.cues import says_quality_problem
 
 CUES_FILE = Path(__file__).resolve().parent / "policy_question_cues.yml"
 
@@ -52,7 +53,8 @@ def _has_any(text: str, words: tuple[str, ...]) -> bool:
 
 def _asks_rule(text: str, rule_words: tuple[str, ...], *, order_named: bool, has_orders: bool) -> bool:
     cues = load_policy_cues()
-    if order_named or _has_any(text, cues.own_order):
+    # A quality problem is always about a parcel she has (and who pays differs).
+    if order_named or _has_any(text, cues.own_order) or says_quality_problem(text):
         return False
     if _has_any(text, rule_words):
         return True

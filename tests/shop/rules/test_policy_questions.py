@@ -25,6 +25,9 @@ RETURN_CASES = [
     ("我买的大衣支持七天无理由吗", False, True, ()),
     ("5021873340004能退吗", True, True, ()),
     ("收到的毛衣不合适，运费谁出", False, True, ()),
+    ("已经换过一次的裙子还能退吗", False, True, ()),
+    ("昨天刚买的可以退货吗", False, True, ()),
+    ("衣服开线了可以退吗", False, True, ()),  # a quality problem: her parcel
 ]
 
 
@@ -40,6 +43,7 @@ DISPATCH_CASES = [
     ("什么时候发货", False, False, True),  # a buyer with no orders asks before buying
     ("什么时候发货", False, True, False),  # with orders: about hers, as before
     ("我的快递什么时候发", False, False, False),
+    ("刚下单了多久发货", False, True, False),
     ("5021873340001什么时候发货", True, False, False),
 ]
 
