@@ -20,6 +20,8 @@ from shop.rules.returns import choose_item, decide_return, is_eligible, pending_
 
 # A return is about a parcel she has: delivered orders first.
 RETURNABLE = frozenset({"delivered"})
+# How an order was chosen when the message itself names it (not by elimination).
+NAMED_ORDER = frozenset({"order_id", "tracking_number", "product"})
 
 
 class ActionReturn(ShopAction):
@@ -30,15 +32,15 @@ class ActionReturn(ShopAction):
 
     def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
         orders = buyer_orders(ctx.buyer, session=session) if ctx.buyer is not None else []
-        # "支持七天无理由吗" / "退货运费谁出": the rule, for anyone; a request about an order needs one.
-        topics = return_policy_topics(
-            ctx.text, order_named=ctx.entity("order_id") is not None, has_orders=bool(orders)
-        )
+        choice = choose_order(orders, hints_from(ctx), prefer=RETURNABLE)
+        # "支持七天无理由吗" / "退货运费谁出": the rule, for anyone; a request about an order
+        # (its number, or a product she bought: "这件毛衣可以退吗") needs that order.
+        named = ctx.entity("order_id") is not None or choice.how in NAMED_ORDER
+        topics = return_policy_topics(ctx.text, order_named=named, has_orders=bool(orders))
         if topics:
             return return_policy_draft(ctx, topics, session=session)
         if ctx.buyer is None:
             return link_needed()
-        choice = choose_order(orders, hints_from(ctx), prefer=RETURNABLE)
         if choice.kind != CHOSEN:
             return unresolved(choice)
         order = choice.order

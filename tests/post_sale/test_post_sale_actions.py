@@ -260,6 +260,15 @@ async def test_a_linked_buyer_asking_the_rule_gets_the_rule_not_an_order(shop):
     assert out.draft["rule"] == "policy_returns" and out.events == []
 
 
+async def test_asking_whether_a_product_she_bought_can_be_returned_is_about_her_order(shop):
+    # tb_linlin bought the cashmere sweater (8951): her order's answer, not the general rule.
+    mine = await _return("这件毛衣可以退吗", product_code="8951")
+    assert mine.draft["rule"] == "return_no_reason_ok"
+    # Trousers she has not bought: the rule for that product.
+    other = await _return("0164可以退吗", product_code="0164")
+    assert other.responses == ["utter_policy_returns_product_ok"]
+
+
 async def test_a_guest_asking_to_return_an_order_is_still_asked_to_link(shop):
     out = await _guest_return("我要退货")
     assert out.draft["rule"] == "link_needed"
