@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from actions.base import ActionDraft, Context, Reply, ShopAction
+from actions.policy_answers import dispatch_policy_draft
 from actions.post_sale_common import (
     buyer_orders,
     follow_up_request,
@@ -20,21 +21,31 @@ from shop.rules.cues import asks_where_parcel
 from shop.rules.order_choice import CHOSEN, SEVERAL, OrderChoice, choose_order, choose_parcel
 from shop.rules.order_status import decide_parcels, decide_status
 from shop.rules.order_view import OPEN_STATUSES
+from shop.rules.policy_questions import asks_dispatch_rule
 
 # Sent after the parcels summary when one of them has gone quiet.
 PARCELS_STALE = "utter_parcels_stale"
 
 
 class ActionOrderStatus(ShopAction):
-    """Tells a linked buyer where her order is; a guest is asked to link first."""
+    """Tells a linked buyer where her order is; a guest is asked to link first.
+
+    How soon an order is shipped, asked before buying, is answered for anyone.
+    """
 
     def name(self) -> str:
         return "action_order_status"
 
     def draft(self, ctx: Context, *, session: Session) -> ActionDraft:
+        orders = buyer_orders(ctx.buyer, session=session) if ctx.buyer is not None else []
+        # "今天拍什么时候发货": the dispatch promise, for anyone; "我的发了吗" needs her order.
+        # A guest may well have orders ("发货了吗" is then about one): only a cue counts for her.
+        may_have_orders = ctx.buyer is None or bool(orders)
+        named = ctx.entity("order_id") is not None
+        if asks_dispatch_rule(ctx.text, order_named=named, has_orders=may_have_orders):
+            return dispatch_policy_draft()
         if ctx.buyer is None:
             return link_needed()
-        orders = buyer_orders(ctx.buyer, session=session)
         if asks_where_parcel(ctx.text):
             choice = choose_parcel(orders, hints_from(ctx))
         else:

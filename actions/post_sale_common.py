@@ -43,6 +43,7 @@ def hints_from(ctx: Context) -> OrderHints:
         color=ctx.entity("color"),
         remembered_order_id=ctx.slots.get("order_id"),
         remembered_product_code=ctx.slots.get("product_code"),
+        tracking_number=ctx.entity("tracking_number"),
     )
 
 

@@ -12,11 +12,17 @@ from sqlalchemy.orm import Session
 from actions.base import Context
 from shop.models import Product
 from shop.policy.vocabulary import number
-from shop.store.catalogue import get_product
+from shop.store.catalogue import get_product, product_for_item_id
 
 
 def product_in_question(ctx: Context, *, session: Session) -> Product | None:
-    """This message's product, else the one the conversation was about."""
+    """This message's product (a code, a name, a pasted link), else the one the conversation was about."""
+    item_id = ctx.entity("item_id")
+    if item_id and ctx.entity("product_code") is None:
+        # A link to a listing the model's lexicon does not know yet: the catalogue does.
+        listed = product_for_item_id(str(item_id), session=session)
+        if listed is not None:
+            return listed
     code = ctx.value("product_code")
     if code is None or str(code).strip() == "":
         return None

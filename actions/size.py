@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from actions.base import ActionDraft, Context, Reply, ShopAction
 from actions.presale_common import as_number, product_facts, product_in_question
+from shop.models import Product
 from shop.policy.vocabulary import Vocabulary, load_vocabulary
+from shop.rules.availability import SizeStock, stock_of_size
 from shop.rules.sizing import MEASUREMENTS, SizeAdvice, advise
 
 ASK_TEMPLATES = {
@@ -27,6 +29,18 @@ RESULT_TEMPLATES = {
     "size_outside_chart": "utter_size_outside_chart",
     "size_no_chart": "utter_size_no_chart",
 }
+# Advice that names sizes to buy: each advised size's stock follows it.
+ADVISED = frozenset({"size_fit_all", "size_fit_several", "size_between"})
+STOCK_TEMPLATES = {
+    "size_stock_available": "utter_size_stock_available",
+    "size_stock_low": "utter_size_stock_low",
+    "size_stock_restock": "utter_size_stock_restock",
+    "size_stock_sold_out": "utter_size_stock_sold_out",
+    "size_stock_colors": "utter_size_stock_colors",
+    "size_stock_none": "utter_size_stock_none",
+}
+# After "this colour is out": the same size in the colours that have it.
+STOCK_OTHERS = "utter_size_stock_others"
 
 
 def reply_facts(advice: SizeAdvice, vocab: Vocabulary) -> dict[str, str]:
@@ -52,6 +66,32 @@ def reply_facts(advice: SizeAdvice, vocab: Vocabulary) -> dict[str, str]:
         "size_small": small,
         "size_large": large,
     }
+
+
+def advised_stock(product: Product, advice: SizeAdvice, color: Any) -> list[SizeStock]:
+    """Stock of every advised size, in the asked colour (or which colours have it)."""
+    if advice.rule not in ADVISED:
+        return []
+    sizes = [advice.size] if advice.size else list(advice.candidates)
+    found = (
+        stock_of_size(product.stock, product.colors, size, str(color) if color else None) for size in sizes
+    )
+    return [stock for stock in found if stock is not None]
+
+
+def stock_reply(stock: SizeStock, base: dict[str, Any], vocab: Vocabulary) -> list[Reply]:
+    words = {
+        **base,
+        "size": stock.size,
+        "color": stock.color or "",
+        "quantity": stock.quantity,
+        "restock_days": stock.restock_days if stock.restock_days is not None else "",
+        "others": vocab.join(vocab.piece("color_quantity", color=c, quantity=q) for c, q in stock.others),
+    }
+    replies = [Reply(STOCK_TEMPLATES[stock.rule], words)]
+    if stock.rule in {"size_stock_restock", "size_stock_sold_out"} and stock.others:
+        replies.append(Reply(STOCK_OTHERS, words))
+    return replies
 
 
 class ActionSizeAdvice(ShopAction):
@@ -84,8 +124,23 @@ class ActionSizeAdvice(ShopAction):
             words = {**base, "measure": vocab.measure(advice.missing)}
             return ActionDraft([Reply(template, words)], rule=advice.rule, facts=facts)
         words = {**base, **reply_facts(advice, vocab)}
+        replies = [Reply(RESULT_TEMPLATES[advice.rule], words)]
+        stocks = advised_stock(product, advice, ctx.value("color"))
+        for stock in stocks:
+            replies.extend(stock_reply(stock, base, vocab))
+        facts["stock"] = [
+            {
+                "size": s.size,
+                "color": s.color,
+                "rule": s.rule,
+                "quantity": s.quantity,
+                "restock_days": s.restock_days,
+                "others": dict(s.others),
+            }
+            for s in stocks
+        ]
         return ActionDraft(
-            [Reply(RESULT_TEMPLATES[advice.rule], words)],
+            replies,
             rule=advice.rule,
             facts=facts,
             handoff=advice.handoff,

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import TextIO
 
 from desk import agent_texts, follow_ups, human_mode
+from desk.linking import link_reply, reads_as_link
 from desk.pipeline import RoutedDraft, draft_reply
 from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from desk.routing import load_routing
@@ -129,6 +130,21 @@ class Session:
             self.human_since = self.agent_acted = None
         return self.human_since is not None
 
+    def link(self, text: str) -> str | None:
+        """The gateway's answer when `text` is the linking format (as in Telegram), else None."""
+        if not reads_as_link(text, asked=False):
+            return None
+        from sqlalchemy.orm import Session as DbSession
+
+        from shop.db.engine import make_engine
+        from shop.models import utcnow
+
+        with DbSession(make_engine()) as session, session.begin():
+            reply = link_reply(
+                session, CHANNEL, self.buyer, text, now=utcnow(), timezone=self.routing.timezone
+            )
+        return reply.text
+
     async def handle(self, text: str) -> RoutedDraft | None:
         now = datetime.now(timezone.utc)
         human = self.in_human_mode(now)
@@ -168,6 +184,19 @@ def unavailable_record(text: str) -> dict:
     }
 
 
+def link_record(text: str, reply: str) -> dict:
+    """A linking message is answered by the gateway itself, never by Rasa."""
+    return {
+        "text": text,
+        "intent": None,
+        "confidence": 1.0,
+        "replies": [reply],
+        "auto_send": True,
+        "handoff": False,
+        "policy_violations": [],
+    }
+
+
 def run_json(session: Session, lines: TextIO, out: TextIO) -> None:
     """One JSON object per input line; an empty line starts a new conversation."""
     with asyncio.Runner() as runner:
@@ -175,6 +204,11 @@ def run_json(session: Session, lines: TextIO, out: TextIO) -> None:
             text = raw.rstrip("\r\n")
             if not text.strip():
                 session.new_conversation()
+                continue
+            linked = session.link(text)
+            if linked is not None:
+                out.write(json.dumps(link_record(text, linked), ensure_ascii=False) + "\n")
+                out.flush()
                 continue
             draft = runner.run(session.handle(text))
             record = draft.as_json() if draft else unavailable_record(text)
@@ -248,6 +282,10 @@ def run_interactive(session: Session) -> None:
                 if not text.strip():
                     session.new_conversation()
                     print(agent_texts.NEW_CONVERSATION)
+                    continue
+                linked = session.link(text)
+                if linked is not None:
+                    print(f"{agent_texts.AUTO_SENT_LABEL} {linked}")
                     continue
                 draft = runner.run(session.handle(text))
                 if draft is None:

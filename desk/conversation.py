@@ -189,13 +189,11 @@ async def _dispatch(front: Front, job: Job) -> None:
     handler = COMMANDS.get(job.command.name) if job.command else None
     if handler is not None and job.command is not None:
         await handler(front, job, job.command.args)
-    elif (
-        job.kind == "text"
-        and job.buyer_account is None
-        and job.last_asked_link
-        and linking.parse_link_args(job.text)
+    elif job.kind == "text" and linking.reads_as_link(
+        job.text, asked=job.buyer_account is None and job.last_asked_link
     ):
-        await _on_link(front, job, job.text)  # the bare "order digits" the bot just asked for
+        # The labelled linking format always links; the bare digits only right after the bot asked.
+        await _on_link(front, job, job.text)
     elif job.kind != "text":
         await _media_message(front, job)
     else:

@@ -4,9 +4,10 @@ Order facts go only to the buyer who placed the order, so a guest proves who
 they are with an order id and the last four digits of its phone number
 (`shop.store.linking`: five failures within an hour, per chat account, per buyer
 account and per order, lock linking for an hour). A second chat account
-linking to a buyer who already has one is told to the desk. A bare
-"13 digits + 4 digits" message counts as `/link` when the chat is not linked
-and the bot's last draft asked for exactly that.
+linking to a buyer who already has one is told to the desk. The format
+the bot asks for (with its words, desk/link_words.yml) always counts as `/link`; a bare
+"13 digits + 4 digits" message only when the chat is not linked and the bot's
+last draft asked for exactly that.
 """
 
 from __future__ import annotations
@@ -14,23 +15,56 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import yaml
 from sqlalchemy.orm import Session
 
 from desk import texts
 from shop.db.errors import InvalidInput, LinkingLocked
+from shop.policy.textfold import normalise
 from shop.store.linking import link_chat, revoke_link
 
 _LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
 # The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).
 LINK_RULES = frozenset({"link_needed"})
+# The words of the format the bot asks for (order label, id, phone label, last 4 digits).
+LINK_WORDS_FILE = Path(__file__).resolve().parent / "link_words.yml"
+
+
+@lru_cache(maxsize=1)
+def _labelled_link() -> re.Pattern[str]:
+    """The labelled format the bot asks for, matched on normalised text."""
+    words = yaml.safe_load(LINK_WORDS_FILE.read_text(encoding="utf-8"))
+
+    def either(key: str) -> str:
+        return "(?:" + "|".join(map(re.escape, words[key])) + ")"
+
+    joiner = rf"(?::|{either('joiners')})?"
+    return re.compile(
+        rf"^\s*{either('order_labels')}\s*{joiner}\s*(\d{{13}})\s*[,/;\s\u3001]?\s*"
+        rf"{either('phone_labels')}\s*{joiner}\s*(\d{{4}})\s*[.!~\u3002]?\s*$"
+    )
 
 
 def parse_link_args(text: str) -> tuple[str, str] | None:
-    """(order id, phone last 4) from "ORDER LAST4", or None if that is not the shape."""
-    match = _LINK_ARGS.match(text)
+    """(order id, phone last 4) from "ORDER LAST4" or the labelled format, else None."""
+    match = _LINK_ARGS.match(text) or _labelled_link().match(normalise(text).text)
     return (match.group(1), match.group(2)) if match else None
+
+
+def reads_as_link(text: str, *, asked: bool) -> bool:
+    """Is this buyer message a linking attempt?
+
+    The labelled format the bot asks for always is; two bare numbers only right
+    after the bot asked an unlinked chat to link (else they go to Rasa, which reads
+    a pasted order id as "where is it").
+    """
+    if _labelled_link().match(normalise(text).text):
+        return True
+    return asked and _LINK_ARGS.match(text) is not None
 
 
 def asked_to_link(meta: dict | None) -> bool:

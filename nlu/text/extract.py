@@ -30,10 +30,24 @@ LEXICON_TABLES = {
     "colors": "color",
     "concerns": "concern",
 }
-# Lower rank wins an overlap; within a rank the longer span wins.
-RANK = {"order_id": 0, "measurement": 1, "product_digits": 2, "lexicon": 3, "short": 4}
+# Lower rank wins an overlap; within a rank the longer span wins. A pasted link
+# or tracking number is one thing: nothing inside it is another entity.
+RANK = {"pasted": -1, "order_id": 0, "measurement": 1, "product_digits": 2, "lexicon": 3, "short": 4}
 
-ORDER_ID_RE = re.compile(r"(?<!\d)\d{13}(?!\d)")
+# 13 digits standing alone; glued to letters they are part of a tracking number (SF1000000009001).
+ORDER_ID_RE = re.compile(r"(?<![\da-z])\d{13}(?!\d)", re.IGNORECASE)
+# Couriers' waybill numbers: 2-4 letters + 8-15 digits (SF..., YT...), or a digit run
+# of 14-20 (an order id has 13, a phone number 11, a listing's item id 12).
+TRACKING_RE = re.compile(r"(?<![\da-z])(?:[a-z]{2,4}\d{8,15}|\d{14,20})(?![\da-z])", re.IGNORECASE)
+# A link as pasted from the Taobao/Tmall app or site (short m.tb.cn links included);
+# its item id is readable only when the link carries ``id=``.
+LINK_RE = re.compile(
+    r"(?:https?://)?(?:[\w-]+\.)*(?:taobao\.com|tmall\.com|tmall\.hk|tb\.cn)(?:[/?#][^\s\u4e00-\u9fff，。！？]*)?",
+    re.IGNORECASE,
+)
+ITEM_ID_RE = re.compile(r"[?&#]id=(\d{6,20})", re.IGNORECASE)
+# Spans that only keep other rules out of a link without an item id we know.
+_BLOCKER = "_pasted"
 CODE_RE = re.compile(r"(?<!\d)(?<!\d\.)\d{3,4}(?!\d|\.\d)")
 
 LexiconSpan = tuple[str, Any, int, int]
@@ -111,6 +125,7 @@ def _extract(
     normalised = normalize(text)
     candidates: list[tuple[int, str, Any, int, int]] = []
 
+    candidates.extend(_pasted(normalised, catalogue))
     for m in ORDER_ID_RE.finditer(normalised):
         candidates.append((RANK["order_id"], "order_id", m.group(), m.start(), m.end()))
     for entity, value, start, end in parse_measurements(text):
@@ -128,6 +143,24 @@ def _extract(
         candidates.append((RANK["short"], entity, value, start, end))
 
     return _resolve(candidates)
+
+
+def _pasted(normalised: str, catalogue: dict[str, Any]) -> list[tuple[int, str, Any, int, int]]:
+    """Links (the product their id= lists, else the raw ``item_id``) and tracking numbers."""
+    found = []
+    item_ids = catalogue.get("item_ids", {})
+    for m in LINK_RE.finditer(normalised):
+        item = ITEM_ID_RE.search(m.group())
+        if item is None:
+            entity, value = _BLOCKER, None
+        elif item.group(1) in item_ids:
+            entity, value = "product_code", item_ids[item.group(1)]
+        else:  # a listing newer than the model: the actions look it up in the catalogue
+            entity, value = "item_id", item.group(1)
+        found.append((RANK["pasted"], entity, value, m.start(), m.end()))
+    for m in TRACKING_RE.finditer(normalised):
+        found.append((RANK["pasted"], "tracking_number", m.group().upper(), m.start(), m.end()))
+    return found
 
 
 def _resolve(candidates: list[tuple[int, str, Any, int, int]]) -> list[dict[str, Any]]:
@@ -154,4 +187,5 @@ def _resolve(candidates: list[tuple[int, str, Any, int, int]]) -> list[dict[str,
     return [
         {"entity": entity, "value": value, "start": start, "end": end}
         for _, entity, value, start, end in accepted
+        if entity != _BLOCKER
     ]

@@ -92,6 +92,8 @@ def build(shop_yaml: Path = SHOP_YAML, terms_path: Path = TERMS) -> dict[Path, s
         "color_short": short_colours,
         "couriers": dict(terms["courier"]),
         "concerns": concerns,
+        # A pasted Taobao/Tmall link's id= -> the product it lists (nlu/text/extract.py).
+        "item_ids": {str(i): str(p["code"]) for p in shop["products"] for i in p.get("item_ids", [])},
     }
 
     words: dict[str, tuple[int, str]] = {}

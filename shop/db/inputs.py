@@ -12,17 +12,17 @@ import re
 from shop.db.errors import InvalidInput, InvalidOrderId
 
 ORDER_ID_LENGTH = 13
-_ORDER_ID = re.compile(r"[0-9]{13}")
+_ORDER_ID = re.compile(rf"[0-9]{{{ORDER_ID_LENGTH}}}")
 KEY_MAX_LENGTH = 64
 
 
 def normalise_order_id(value: object) -> str:
     """The order id as 13 ASCII digits, or raise :class:`InvalidOrderId`."""
     if not isinstance(value, str):
-        raise InvalidOrderId("order id must be a string of 13 digits")
+        raise InvalidOrderId(f"order id must be a string of {ORDER_ID_LENGTH} digits")
     candidate = value.strip()
     if not _ORDER_ID.fullmatch(candidate):
-        raise InvalidOrderId("order id must be 13 digits")
+        raise InvalidOrderId(f"order id must be {ORDER_ID_LENGTH} digits")
     return candidate
 
 

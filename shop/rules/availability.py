@@ -106,3 +106,48 @@ def answer(
         having = tuple((c, s) for c, s in _in_stock_by_color(levels, colors, size) if s)
         return StockAnswer(rule="stock_size" if having else "stock_size_sold_out", size=size, in_stock=having)
     return StockAnswer(rule="stock_overview", in_stock=_in_stock_by_color(levels, colors))
+
+
+@dataclass(frozen=True)
+class SizeStock:
+    """Stock of one recommended size: in the asked colour, or which colours have it.
+
+    `others` are (colour, quantity) of the other colours that have this size in
+    stock, in catalogue order; the size is always the one advised, never another.
+    """
+
+    rule: str
+    size: str
+    color: str | None = None
+    quantity: int = 0
+    restock_days: int | None = None
+    others: tuple[tuple[str, int], ...] = ()
+
+
+def stock_of_size(
+    levels: Sequence[StockLike], colors: Sequence[str], size: str, color: str | None = None
+) -> SizeStock | None:
+    """Is the advised `size` in stock in `color` (or, with no colour, in which colours)?
+
+    None when the colour is not one of the product's: there is nothing true to say
+    about its stock, and the size advice stands on its own.
+    """
+    if color is not None and color not in colors:
+        return None
+    quantities = {lv.color: lv.quantity for lv in levels if lv.size == size}
+    others = tuple((c, quantities[c]) for c in colors if c != color and quantities.get(c, 0) > 0)
+    if color is None:
+        return SizeStock(rule="size_stock_colors" if others else "size_stock_none", size=size, others=others)
+    level = next((lv for lv in levels if lv.color == color and lv.size == size), None)
+    quantity = level.quantity if level is not None else 0
+    if quantity > 0:
+        rule = "size_stock_low" if quantity <= LOW_STOCK else "size_stock_available"
+        return SizeStock(rule=rule, size=size, color=color, quantity=quantity)
+    restock = level.restock_days if level is not None else None
+    return SizeStock(
+        rule="size_stock_restock" if restock is not None else "size_stock_sold_out",
+        size=size,
+        color=color,
+        restock_days=restock,
+        others=others,
+    )

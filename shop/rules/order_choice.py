@@ -1,6 +1,6 @@
 """Which of a buyer's orders a message is about.
 
-Order of evidence: an order number in this message; the product (code, colour
+Order of evidence: an order number (or a waybill number) in this message; the product (code, colour
 or name) mentioned in this message; the order remembered from an earlier turn;
 the product remembered from an earlier turn; the only order in the statuses the
 question is about (open ones for "where is my parcel", delivered ones for a
@@ -47,6 +47,7 @@ class OrderHints:
     color: str | None = None  # named in this message
     remembered_order_id: str | None = None  # from an earlier turn (slot)
     remembered_product_code: str | None = None  # from an earlier turn (slot)
+    tracking_number: str | None = None  # a waybill number named in this message
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,11 @@ def choose_order(
         found = [o for o in orders if o.order_id == named]
         # Not hers and non-existent look identical from here on (privacy).
         return OrderChoice(CHOSEN, order=found[0], how="order_id") if found else OrderChoice(NOT_FOUND)
+    waybill = normalize_order_id(hints.tracking_number)
+    if waybill is not None:
+        # Only her own parcels can match: another buyer's waybill is "not found" too.
+        found = [o for o in orders if o.tracking_no and o.tracking_no.upper() == waybill.upper()]
+        return OrderChoice(CHOSEN, order=found[0], how="tracking_number") if found else OrderChoice(NOT_FOUND)
     if not orders:
         return OrderChoice(NO_ORDERS)
 
@@ -191,8 +197,3 @@ def choose_parcel(orders: Sequence[OrderView], hints: OrderHints) -> OrderChoice
     if len(moving) > 1:
         return OrderChoice(SEVERAL, candidates=moving, how=choice.how or "in_transit")
     return choose_order(orders, hints, prefer=OPEN_STATUSES)
-
-
-def candidate_list(choice: OrderChoice, separator: str = " / ") -> str:
-    """The listed orders' product names for the "which order?" question."""
-    return separator.join(order.product_label for order in choice.candidates)

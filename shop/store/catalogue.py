@@ -17,12 +17,6 @@ CODE_MAX_LENGTH = 16
 ITEM_ID_MAX_LENGTH = 32
 
 
-def _size_key(size: str) -> str | None:
-    key = lookup_key(size, CODE_MAX_LENGTH)
-    # Letter sizes are stored upper-case ("xl" means "XL"); 均码 and numbers are unaffected.
-    return key.upper() if key is not None and key.isascii() else key
-
-
 @translate_db_errors
 def get_product(code: str, *, session: Session) -> Product | None:
     """The product with ``code`` (size chart and stock loaded), or ``None``."""
@@ -48,13 +42,12 @@ def product_for_item_id(item_id: str, *, session: Session) -> Product | None:
 
 
 @translate_db_errors
-def list_products(*, session: Session) -> list[Product]:
-    """Every product, by code, with size charts and stock loaded."""
-    stmt = (
-        select(Product)
-        .order_by(Product.code)
-        .options(selectinload(Product.size_chart), selectinload(Product.stock))
-    )
+def list_products(*, no_reason_return: bool | None = None, session: Session) -> list[Product]:
+    """Products by code; with ``no_reason_return`` only those whose flag is that
+    (False: the ones a pre-sale returns answer names as excluded)."""
+    stmt = select(Product).order_by(Product.code)
+    if no_reason_return is not None:
+        stmt = stmt.where(Product.no_reason_return.is_(no_reason_return))
     return list(session.scalars(stmt))
 
 
@@ -80,19 +73,3 @@ def stock_levels(code: str, *, session: Session) -> list[StockLevel]:
         product.stock,
         key=lambda s: (colors.get(s.color, len(colors)), sizes.get(s.size, len(sizes)), s.id),
     )
-
-
-@translate_db_errors
-def stock_for(code: str, color: str, size: str, *, session: Session) -> StockLevel | None:
-    """Stock of one colour and size of a product, or ``None`` if there is no such variant."""
-    key = lookup_key(code, CODE_MAX_LENGTH)
-    color_key = lookup_key(color, 32)
-    size_key = _size_key(size)
-    if key is None or color_key is None or size_key is None:
-        return None
-    stmt = select(StockLevel).where(
-        StockLevel.product_code == key,
-        StockLevel.color == color_key,
-        StockLevel.size == size_key,
-    )
-    return session.scalars(stmt).one_or_none()

@@ -18,13 +18,6 @@ def list_promotions(*, session: Session) -> list[Promotion]:
 
 
 @translate_db_errors
-def get_promotion(promotion_id: str, *, session: Session) -> Promotion | None:
-    """One promotion by id (e.g. "FULL199"), active or not."""
-    key = lookup_key(promotion_id, 32)
-    return None if key is None else session.get(Promotion, key)
-
-
-@translate_db_errors
 def is_newcomer(buyer_account: str, *, session: Session) -> bool:
     """True for a known buyer who has never ordered (no orders, no first order date)."""
     account = lookup_key(buyer_account)

@@ -65,12 +65,3 @@ def create_return_request(
     set_committed_value(item, "return_request", request)
     set_committed_value(request, "order_item", item)
     return request
-
-
-@translate_db_errors
-def return_request_for_item(
-    order_item_id: int, buyer_account: str, *, session: Session
-) -> ReturnRequest | None:
-    """The request recorded for one of the buyer's items, if any."""
-    item = order_item_for_buyer(order_item_id, buyer_account, session=session)
-    return None if item is None else item.return_request

@@ -21,7 +21,7 @@ async def test_seed_check(code: str, size: str, label: str) -> None:
         ActionSizeAdvice(), make_tracker("ask_size", entities={"product_code": code, **SEED})
     )
     assert run.rule == "size_fit_all"
-    assert run.responses == ["utter_size_fit"]
+    assert run.responses[0] == "utter_size_fit"
     assert (run.facts["product_code"], run.facts["size"]) == (code, size)
     for text in run.texts():
         assert f"{size}码（{label}）" in text
@@ -103,3 +103,62 @@ async def test_two_sizes_fit() -> None:
     run = await run_action(ActionSizeAdvice(), tracker)
     assert run.rule == "size_fit_several"
     assert all("M" in t and "L" in t for t in run.texts())
+
+
+async def test_advised_size_out_in_the_asked_colour_offers_the_same_size_in_stock() -> None:
+    """身高167 体重124斤 0201红色 -> L; red L is out (back in ~7 days), camel L has 4."""
+    tracker = make_tracker(
+        "ask_size",
+        text="身高167 体重124斤 想要0201红色 穿什么码",
+        entities={"product_code": "0201", "height": 167, "weight": 62, "color": "红色"},
+    )
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert (run.rule, run.facts["size"]) == ("size_fit_all", "L")
+    assert run.responses == ["utter_size_fit", "utter_size_stock_restock", "utter_size_stock_others"]
+    assert run.facts["stock"] == [
+        {
+            "size": "L",
+            "color": "红色",
+            "rule": "size_stock_restock",
+            "quantity": 0,
+            "restock_days": 7,
+            "others": {"驼色": 4},
+        }
+    ]
+    for text in run.texts(1):
+        assert "红色L码" in text and "7天" in text
+    for text in run.texts(2):
+        assert "L码" in text and "驼色4件" in text
+        assert "M码" not in text and "XL码" not in text  # never a size the chart did not advise
+
+
+async def test_advised_size_in_stock_in_the_asked_colour() -> None:
+    tracker = make_tracker(
+        "ask_size", entities={"product_code": "0201", "height": 162, "weight": 57.5, "color": "红色"}
+    )
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert run.responses == ["utter_size_fit", "utter_size_stock_available"]
+    assert all("红色M码" in text for text in run.texts(1))
+
+
+async def test_advised_size_without_a_colour_says_which_colours_have_it() -> None:
+    tracker = make_tracker("ask_size", entities={"product_code": "0201", "height": 167, "weight": 62})
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert run.responses == ["utter_size_fit", "utter_size_stock_colors"]
+    assert all("驼色4件" in text and "红色" not in text for text in run.texts(1))
+
+
+async def test_colour_remembered_from_an_earlier_turn_counts() -> None:
+    tracker = make_tracker(
+        "ask_size", entities={"height": 167, "weight": 62}, slots={"product_code": "0201", "color": "红色"}
+    )
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert run.facts["stock"][0]["rule"] == "size_stock_restock"
+
+
+async def test_no_stock_line_when_the_buyer_is_outside_the_chart() -> None:
+    tracker = make_tracker(
+        "ask_size", entities={"product_code": "0201", "height": 185, "weight": 90, "color": "红色"}
+    )
+    run = await run_action(ActionSizeAdvice(), tracker)
+    assert run.responses == ["utter_size_outside_chart"] and run.facts["stock"] == []

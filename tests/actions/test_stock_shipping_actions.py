@@ -85,3 +85,12 @@ async def test_remote_region_hands_off() -> None:
     run = await run_action(ActionShippingFee(), tracker)
     assert (run.rule, run.draft["handoff"]) == ("shipping_remote_region", True)
     assert all("香港" in t for t in run.texts())
+
+
+async def test_a_pasted_link_the_model_does_not_know_is_read_from_the_catalogue() -> None:
+    # The extractor gives item_id for a listing newer than its lexicon; the catalogue knows it.
+    tracker = make_tracker("ask_stock", entities={"item_id": "712345600201", "size": "L", "color": "驼色"})
+    run = await run_action(ActionStock(), tracker)
+    assert (run.rule, run.facts["product_code"]) == ("stock_available", "0201")
+    unknown = make_tracker("ask_stock", entities={"item_id": "712345699999"})
+    assert (await run_action(ActionStock(), unknown)).rule == "stock_ask_product"

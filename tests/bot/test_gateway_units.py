@@ -6,12 +6,13 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from bot import cards
 from bot.delivery import split_text
 from desk import agent_texts, texts
 from desk.agent_actions import edit_distance, heavily_edited
-from desk.linking import asked_to_link, parse_link_args
+from desk.linking import asked_to_link, parse_link_args, reads_as_link
 from paths import PROJECT_ROOT
 from shop.policy import check_text
 
@@ -20,7 +21,7 @@ SAMPLE_FIELDS = {"left": 3, "until": "18:30", "kind": "图片", "minutes": 5, "o
 
 
 def _buyer_texts() -> dict[str, str]:
-    section = texts.all_texts()["buyer"]
+    section = yaml.safe_load(texts.GATEWAY_FILE.read_text(encoding="utf-8"))["buyer"]
     return {k: v.format(**SAMPLE_FIELDS) for k, v in section.items() if isinstance(v, str)}
 
 
@@ -67,10 +68,23 @@ def test_split_text_counts_emoji_twice() -> None:
         ("502187334000 3821", None),
         ("订单 5021873340002 3821", None),
         ("5021873340002 38211", None),
+        # The format the bot asks for, with its words (Traditional and full-width too).
+        ("订单号5021873340002 手机尾号3821", ("5021873340002", "3821")),
+        ("訂單號：5021873340002，手機尾號：3821", ("5021873340002", "3821")),
+        ("订单号 ５０２１８７３３４０００２ 后四位3821。", ("5021873340002", "3821")),
+        ("订单号5021873340002 手机尾号38211", None),
     ],
 )
 def test_parse_link_args(text: str, expected: tuple[str, str] | None) -> None:
     assert parse_link_args(text) == expected
+
+
+def test_the_labelled_format_always_reads_as_linking_bare_numbers_only_when_asked() -> None:
+    assert reads_as_link("订单号1234567890123 手机尾号5678", asked=False)
+    assert reads_as_link("訂單號1234567890123 手機尾號5678", asked=False)
+    assert not reads_as_link("1234567890123 5678", asked=False)
+    assert reads_as_link("1234567890123 5678", asked=True)
+    assert not reads_as_link("订单号1234567890123 改地址", asked=True)
 
 
 def test_asked_to_link() -> None:

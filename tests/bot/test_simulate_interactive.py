@@ -26,6 +26,9 @@ class FakeSession:
     def new_conversation(self) -> None:
         pass
 
+    def link(self, text: str) -> None:
+        return None  # no message here is the linking format
+
     async def handle(self, text: str) -> SimpleNamespace:
         # A draft that waits for the agent, as an order question without a linked order would.
         return SimpleNamespace(

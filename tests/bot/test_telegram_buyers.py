@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy import select
 
 from desk import store, texts
@@ -80,6 +81,15 @@ async def test_bare_order_and_digits_link_after_the_bot_asked(harness: Harness) 
     await harness.wait_for(lambda: texts.buyer("link_ok") in harness.to_buyer(), what="linked")
     assert _linked_account(harness) == "tb_linlin"
     assert harness.rasa.texts() == ["5021873340002 3821", "我的订单到哪了"]
+
+
+@pytest.mark.parametrize("text", ["订单号5021873340002 手机尾号3821", "訂單號5021873340002 手機尾號3821"])
+async def test_the_linking_format_the_bot_asks_for_always_links(harness: Harness, text: str) -> None:
+    await harness.start()
+    harness.buyer_says(text)  # first message, nothing asked: still linking, never an address change
+    await harness.wait_for(lambda: texts.buyer("link_ok") in harness.to_buyer(), what="linked")
+    assert _linked_account(harness) == "tb_linlin"
+    assert harness.rasa.texts() == []
 
 
 async def test_a_photo_is_stored_shown_to_agents_and_acknowledged(harness: Harness) -> None:

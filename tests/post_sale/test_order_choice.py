@@ -12,7 +12,6 @@ from shop.rules.order_choice import (
     SEVERAL,
     OrderChoice,
     OrderHints,
-    candidate_list,
     choose_order,
     choose_parcel,
 )
@@ -117,9 +116,18 @@ def test_no_orders():
     assert choose_order([], OrderHints(order_id="5021873340001")).kind == NOT_FOUND
 
 
-def test_candidate_list_names_products(linlin):
-    choice = choose_order(linlin, OrderHints())
-    assert candidate_list(choice) == "针织打底连衣裙 / 红色羊毛大衣 / 深蓝色直筒牛仔裤"
+@pytest.mark.parametrize("waybill", ["75300000000031", " 75300000000031 "])
+def test_a_pasted_waybill_number_names_her_parcel(linlin, waybill):
+    choice = choose_parcel(linlin, OrderHints(tracking_number=waybill))
+    assert (choice.kind, choice.order.order_id, choice.how) == (CHOSEN, "5021873340003", "tracking_number")
+
+
+def test_another_buyers_waybill_is_not_found(linlin, views):
+    # SF1000000009001 is tb_ahua's parcel: for tb_linlin it does not exist.
+    assert choose_parcel(linlin, OrderHints(tracking_number="SF1000000009001")).kind == NOT_FOUND
+    ahua = [views["5021873349001"]]
+    found = choose_order(ahua, OrderHints(tracking_number="sf1000000009001"))
+    assert (found.kind, found.order.order_id) == (CHOSEN, "5021873349001")
 
 
 PARCEL_CASES = [

@@ -216,3 +216,81 @@ async def test_address_change_before_and_after_dispatch(shop):
         ActionChangeAddress(), make_tracker("改地址", intent="change_address", user_id="nobody")
     )
     assert guest.draft["rule"] == "link_needed"
+
+
+async def _guest_return(text: str, **entities):
+    tracker = make_tracker(text, intent="request_return", entities=entities, user_id="stranger")
+    return await run(ActionReturn(), tracker)
+
+
+@pytest.mark.parametrize("text", ["你们家支持七天无理由退货吗", "你們家支持七天無理由退貨嗎"])
+async def test_a_guest_asking_the_return_rule_gets_it_without_linking(shop, text):
+    out = await _guest_return(text)
+    assert out.draft["rule"] == "policy_returns" and not out.draft["handoff"]
+    assert out.responses == ["utter_policy_returns_with_exclusions"]
+    # The rule, its condition, and the product the shop's flags exclude, in every variant.
+    assert out.every_variant_has("7天", "吊牌完好", "15天", "塑形无痕内衣套装")
+    assert out.draft["facts"]["excluded_products"] == ["塑形无痕内衣套装"]
+    assert "后四位" not in out.text
+
+
+@pytest.mark.parametrize("text", ["退货运费谁出呀", "退貨運費誰出呀"])
+async def test_who_pays_the_return_postage_before_buying(shop, text):
+    out = await _guest_return(text)
+    assert out.draft["rule"] == "policy_return_postage"
+    assert out.draft["facts"]["postage_payer"] == "buyer"
+    assert out.every_variant_has("运费险", "3个工作日", "质量问题")
+    assert "后四位" not in out.text
+
+
+async def test_the_return_rule_of_one_product_comes_from_its_own_flag(shop):
+    excluded = await _guest_return("0420支持七天无理由吗", product_code="0420")
+    assert excluded.responses == ["utter_policy_returns_product_excluded"]
+    assert excluded.every_variant_has("塑形无痕内衣套装", "贴身", "15天")
+    allowed = await _guest_return("这件大衣支持七天无理由吗", product_code="0201")
+    assert allowed.responses == ["utter_policy_returns_product_ok"]
+    assert allowed.every_variant_has("红色羊毛大衣", "7天")
+
+
+async def test_a_linked_buyer_asking_the_rule_gets_the_rule_not_an_order(shop):
+    out = await _return("你们家支持七天无理由退货吗")
+    assert out.draft["rule"] == "policy_returns" and out.events == []
+
+
+async def test_asking_whether_a_product_she_bought_can_be_returned_is_about_her_order(shop):
+    # tb_linlin bought the cashmere sweater (8951): her order's answer, not the general rule.
+    mine = await _return("这件毛衣可以退吗", product_code="8951")
+    assert mine.draft["rule"] == "return_no_reason_ok"
+    # Trousers she has not bought: the rule for that product.
+    other = await _return("0164可以退吗", product_code="0164")
+    assert other.responses == ["utter_policy_returns_product_ok"]
+
+
+async def test_a_guest_asking_to_return_an_order_is_still_asked_to_link(shop):
+    out = await _guest_return("我要退货")
+    assert out.draft["rule"] == "link_needed"
+
+
+async def test_dispatch_time_before_buying_for_a_guest(shop):
+    tracker = make_tracker("今天拍什么时候发货", intent="ask_order_status", user_id="stranger")
+    out = await run(ActionOrderStatus(), tracker)
+    assert out.draft["rule"] == "policy_dispatch"
+    assert out.every_variant_has("48小时", "中通快递", "3-4天")
+    # A guest asking about a dispatch that may be hers is still asked to link.
+    tracker = make_tracker("发货了吗", intent="ask_order_status", user_id="stranger")
+    assert (await run(ActionOrderStatus(), tracker)).draft["rule"] == "link_needed"
+
+
+async def test_a_pasted_waybill_number_is_where_is_this_for_its_owner_only(shop):
+    mine = await status("75300000000031", tracking_number="75300000000031")
+    assert mine.draft["rule"] == "order_shipped" and mine.draft["facts"]["order_id"] == "5021873340003"
+    # tb_ahua's parcel: tb_linlin learns nothing about it, exactly as for a made-up number.
+    foreign = await status("SF1000000009001", tracking_number="SF1000000009001")
+    missing = await status("SF1000000009999", tracking_number="SF1000000009999")
+    assert foreign.draft == missing.draft and foreign.draft["rule"] == "order_not_found"
+    assert "SF1000000009001" not in foreign.text and "真丝" not in foreign.text
+
+
+async def test_a_bare_order_id_is_where_is_this(shop):
+    out = await status("5021873340003", order_id="5021873340003")
+    assert out.draft["rule"] == "order_shipped"

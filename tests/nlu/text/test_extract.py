@@ -11,7 +11,26 @@ from tests.nlu.text.test_parsers import MEASUREMENTS
 
 CASES = [
     ("订单5021873340001到哪了", [("order_id", "5021873340001", 2, 15)]),
-    ("50218733400011", []),  # 14 digits: not an order id, not a code
+    # 14 digits: not an order id, not a code, but a waybill number (中通 has 14).
+    ("50218733400011", [("tracking_number", "50218733400011", 0, 14)]),
+    # A waybill glued to letters: no order id inside it, no courier either.
+    ("SF1000000009001", [("tracking_number", "SF1000000009001", 0, 15)]),
+    ("单号sf1000000009001", [("tracking_number", "SF1000000009001", 2, 17)]),
+    ("电话13812345678", []),  # 11 digits: a phone number is not a waybill
+    # A pasted product link means the product its id= lists; nothing inside it is another entity.
+    (
+        "这个链接 https://item.taobao.com/item.htm?id=712345600201 有L码吗",
+        [("product_code", "0201", 5, 53), ("size", "L", 55, 56)],
+    ),
+    (
+        "https://detail.tmall.com/item.htm?spm=a1z10.3-b&id=712345600108&skuId=5021873340001",
+        [("product_code", "108", 0, 83)],
+    ),
+    ("https://m.tb.cn/h.5Ab?id=712345600420 這個能退嗎", [("product_code", "0420", 0, 37)]),
+    # An id the lexicon does not know yet: the actions look it up in the catalogue.
+    ("item.taobao.com/item.htm?id=712345699999", [("item_id", "712345699999", 0, 40)]),
+    # A short link without an id names nothing, and its characters name nothing either.
+    ("https://m.tb.cn/h.0201xL 有货吗", []),
     ("0201有M吗", [("product_code", "0201", 0, 4), ("size", "M", 5, 6)]),
     ("9999有货吗", []),  # not in the catalogue
     ("10201", []),  # a code inside a longer number

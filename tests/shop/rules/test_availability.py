@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shop.rules.availability import Level, answer
+from shop.rules.availability import Level, answer, stock_of_size
 
 # 0201 in the demo shop: 红色 L sold out (restock in 7 days), 驼色 XL sold out (10 days).
 LEVELS = [
@@ -68,3 +68,39 @@ def test_everything_sold_out_in_a_colour_or_size() -> None:
     assert colour.rule == "stock_color_sold_out"
     size = answer(known=True, levels=levels, colors=["黑色", "米白"], sizes=["L"], size="L")
     assert size.rule == "stock_size_sold_out"
+
+
+# The stock of an advised size (size advice): only that size, in the asked colour or any.
+SIZE_CASES = [
+    ("in stock", "红色", "M", "size_stock_available", 12, None, {"驼色": 6}),
+    ("few left", "红色", "XL", "size_stock_low", 3, None, {}),
+    ("out, restock known, other colour has it", "红色", "L", "size_stock_restock", 0, 7, {"驼色": 4}),
+    ("out, restock known, no other colour", "驼色", "XL", "size_stock_restock", 0, 10, {"红色": 3}),
+    ("no colour asked: colours having it", None, "L", "size_stock_colors", 0, None, {"驼色": 4}),
+]
+
+
+@pytest.mark.parametrize(("case", "color", "size", "rule", "quantity", "restock", "others"), SIZE_CASES)
+def test_stock_of_size(case, color, size, rule, quantity, restock, others) -> None:
+    stock = stock_of_size(LEVELS, COLORS, size, color)
+    assert stock is not None, case
+    assert (stock.rule, stock.quantity, stock.restock_days) == (rule, quantity, restock), case
+    if rule not in {"size_stock_available", "size_stock_low"}:
+        assert dict(stock.others) == others, case
+
+
+def test_stock_of_size_sold_out_everywhere_and_unknown_restock() -> None:
+    levels = [Level("红色", "L", 0), Level("驼色", "L", 0)]
+    assert stock_of_size(levels, COLORS, "L").rule == "size_stock_none"
+    out = stock_of_size(levels, COLORS, "L", "红色")
+    assert (out.rule, out.restock_days, out.others) == ("size_stock_sold_out", None, ())
+
+
+def test_stock_of_size_never_offers_another_size() -> None:
+    # 红色 L is out and 红色 M/XL are in stock: only L in another colour is offered.
+    stock = stock_of_size(LEVELS, COLORS, "L", "红色")
+    assert stock.size == "L" and dict(stock.others) == {"驼色": 4}
+
+
+def test_stock_of_size_for_a_colour_the_product_does_not_have_says_nothing() -> None:
+    assert stock_of_size(LEVELS, COLORS, "L", "蓝色") is None

@@ -10,7 +10,7 @@ from desk import follow_ups
 from desk import store as cs
 from shop.db.errors import InvalidInput, InvalidOrderId, ShopError
 from shop.models import Buyer, Order, Product
-from shop.store.catalogue import get_product, size_chart, stock_for, stock_levels
+from shop.store.catalogue import get_product, size_chart, stock_levels
 from shop.store.linking import buyer_for_chat, ensure_verified_link, link_chat, revoke_link
 from shop.store.orders import order_for_buyer, order_item_for_buyer, orders_for_buyer
 from shop.store.promotions import promotions_for_buyer
@@ -56,9 +56,6 @@ def test_catalogue_with_weird_codes(demo_session: Session, text: str) -> None:
     assert get_product(text, session=demo_session) is None
     assert size_chart(text, session=demo_session) == []
     assert stock_levels(text, session=demo_session) == []
-    assert stock_for(text, text, text, session=demo_session) is None
-    assert stock_for("0201", text, "M", session=demo_session) is None
-    assert stock_for("0201", "红色", text, session=demo_session) is None
     assert _counts(demo_session) == before
 
 

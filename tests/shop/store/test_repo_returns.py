@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from shop.db.errors import InvalidInput
 from shop.models import ReturnRequest
 from shop.store.orders import order_for_buyer
-from shop.store.returns import create_return_request, return_request_for_item
+from shop.store.returns import create_return_request
 
 
 def _item_id(session: Session, order_id: str, account: str) -> int:
@@ -60,14 +60,6 @@ def test_loaded_order_sees_the_new_request(engine: Engine, demo: object) -> None
         request = create_return_request(item_id, "tb_linlin", kind="return", reason="", session=session)
     assert order.items[0].return_request is request
     assert request.order_item is order.items[0]
-
-
-def test_request_for_item(demo_session: Session) -> None:
-    item_id = _item_id(demo_session, "5021873349001", "tb_ahua")
-    assert return_request_for_item(item_id, "tb_ahua", session=demo_session) is None
-    created = create_return_request(item_id, "tb_ahua", kind="exchange", reason="", session=demo_session)
-    assert return_request_for_item(item_id, "tb_ahua", session=demo_session) is created
-    assert return_request_for_item(item_id, "tb_linlin", session=demo_session) is None
 
 
 def test_missing_item_gives_none(demo_session: Session) -> None:
