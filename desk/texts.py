@@ -24,6 +24,11 @@ def _load(path: Path) -> dict[str, Any]:
         return yaml.safe_load(fh) or {}
 
 
+def all_texts(path: Path = GATEWAY_FILE) -> dict[str, Any]:
+    """The whole file, as a dict of sections (buyer, agent, simulator)."""
+    return _load(path)
+
+
 def text(key: str, /, **fields: Any) -> str:
     """The text at dotted `key` (e.g. "buyer.holding"), with `fields` filled in."""
     node: Any = _load(GATEWAY_FILE)
