@@ -133,6 +133,8 @@ def build_application(
     app.add_handler(MessageHandler(private & filters.TEXT, buyers.on_text))
     app.add_handler(MessageHandler(private & (MEDIA | SHARED), buyers.on_media))
 
+    # Before the card buttons' handler, which answers any other data as an expired button.
+    app.add_handler(CallbackQueryHandler(desk.on_claim_button, pattern=desk.CLAIM_CALLBACK, block=False))
     app.add_handler(CallbackQueryHandler(desk.on_card_button, block=False))
     if settings.agent_chat_id is not None:
         desk_chat = filters.Chat(settings.agent_chat_id)

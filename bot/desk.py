@@ -9,13 +9,14 @@ writes passes the policy check before it goes out; a supervisor may override.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot import cards
@@ -335,6 +336,9 @@ async def off_duty(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 # --- follow-up tasks (/followups, /claim N, /close N note) ------------------------
 
 LIST_LIMIT = 30
+CLAIM_BUTTONS = 10  # one "claim #N" button per unclaimed task, for the oldest ones
+# A claim button's data; anything else is not one (the card buttons' handler answers those).
+CLAIM_CALLBACK = r"^fuclaim:[0-9]{1,9}$"
 
 
 def _task_args(text: str | None) -> tuple[int, str | None] | None:
@@ -406,7 +410,16 @@ async def on_followups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if total > len(tasks):
         lines.append(texts.agent("followups_more", count=total - len(tasks)))
     lines.append(texts.agent("followups_hint"))
-    await _reply(update, "\n".join(lines))
+    unclaimed = [task.id for task in tasks if task.claimed_by is None][:CLAIM_BUTTONS]
+    buttons = [
+        InlineKeyboardButton(texts.agent("button_claim", id=task_id), callback_data=f"fuclaim:{task_id}")
+        for task_id in unclaimed
+    ]
+    markup = (
+        InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)]) if buttons else None
+    )
+    if update.effective_message is not None:
+        await update.effective_message.reply_text("\n".join(lines), reply_markup=markup)
 
 
 async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -422,6 +435,27 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     task_id = args[0]
     result = await gw.db(lambda s: follow_ups.claim(task_id, agent, session=s, now=gw.clock()))
+    if result.outcome == follow_ups.Outcome.CLAIMED:
+        await _reply(update, texts.agent("followup_claimed", agent=_who(update), id=task_id))
+    else:
+        await _reply(update, texts.agent(f"followup_{result.outcome.value}", id=task_id, agent=result.by))
+
+
+async def on_claim_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The list's "claim #N" button: as /claim N; the outcome is posted for the group to see."""
+    gw = gateway(context)
+    query = update.callback_query
+    assert query is not None
+    if not re.match(CLAIM_CALLBACK, query.data or ""):
+        # ptb hands a press without data to every pattern handler: treat it as any unknown button.
+        await on_card_button(update, context)
+        return
+    if not gw.is_agent(query.from_user.id):
+        await query.answer(text=texts.agent("followup_not_agent"), show_alert=True)
+        return
+    task_id, agent = int((query.data or "").split(":")[1]), str(query.from_user.id)
+    result = await gw.db(lambda s: follow_ups.claim(task_id, agent, session=s, now=gw.clock()))
+    await query.answer()
     if result.outcome == follow_ups.Outcome.CLAIMED:
         await _reply(update, texts.agent("followup_claimed", agent=_who(update), id=task_id))
     else:

@@ -90,3 +90,31 @@ async def test_overdue_tasks_are_flagged_and_only_agents_see_the_list(harness: H
     assert await _answer(harness, OUTSIDER, "/followups") == texts.agent("followup_not_agent")
     assert await _answer(harness, OUTSIDER, f"/claim {task_id}") == texts.agent("followup_not_agent")
     assert _tasks(harness)[0].claimed_by is None
+
+
+async def test_the_list_has_a_claim_button_per_unclaimed_task(harness: Harness) -> None:
+    task_id = await _stale_parcel_task(harness)
+    listing = await _answer(harness, 11, "/followups")
+    sent = next(c for c in harness.api.calls_of("sendMessage") if c.text == listing)
+    [[button]] = sent.params["reply_markup"]["inline_keyboard"]
+    assert (button["text"], button["callback_data"]) == (
+        texts.agent("button_claim", id=task_id),
+        f"fuclaim:{task_id}",
+    )
+    list_id = sent.params["_message_id"]
+
+    before = len(harness.desk_texts())
+    harness.press(OUTSIDER, list_id, f"fuclaim:{task_id}")
+    await harness.wait_for(lambda: harness.api.calls_of("answerCallbackQuery"), what="outsider answered")
+    assert harness.api.calls_of("answerCallbackQuery")[0].params.get("text") == texts.agent(
+        "followup_not_agent"
+    )
+    assert _tasks(harness)[0].claimed_by is None
+
+    harness.press(12, list_id, f"fuclaim:{task_id}")
+    await harness.wait_for(lambda: len(harness.desk_texts()) > before, what="claim posted")
+    assert "U12" in harness.desk_texts()[before]
+    assert _tasks(harness)[0].claimed_by == "12"
+    # A claimed task gets no button in the next list.
+    await _answer(harness, 11, "/followups")
+    assert not harness.api.calls_of("sendMessage")[-1].params.get("reply_markup")
