@@ -239,22 +239,22 @@ class _Seeder:
             state = DraftState.OVERDUE
         if outcome == "rejected":
             store.claim_draft(draft_id, [state], DraftState.REJECTED, session=self.session, now=acted)
-            for action, extra in (("reject", {}), ("teach", {"corrected_intent": scene.get("taught")})):
-                if action == "teach" and not extra["corrected_intent"]:
-                    continue
+            store.record_decision(
+                draft_id=draft_id, agent_user_id=agent, action="reject", session=self.session, now=acted
+            )
+            if scene.get("taught"):
                 store.record_decision(
-                    draft_id=draft_id,
-                    agent_user_id=agent,
-                    action=action,
-                    session=self.session,
-                    now=acted,
-                    **extra,
-                )
+                    draft_id=draft_id, agent_user_id=agent, action="teach", corrected_intent=scene["taught"],
+                    session=self.session, now=acted,
+                )  # fmt: skip
             draft = store.get_draft(draft_id, session=self.session)
             assert draft is not None
             item = inbox.add_from_draft(draft, "rejected", session=self.session, now=acted)
             item.agent_intent = scene.get("taught")
-            answered = acted + timedelta(seconds=self.rng.uniform(20, 90))
+            # ... and answers the buyer in their own words (never after the moment of seeding).
+            answered = min(
+                acted + timedelta(seconds=self.rng.uniform(20, 90)), self.now - timedelta(seconds=1)
+            )
             store.record_decision(draft_id=draft_id, agent_user_id=agent, action="send", text=scene["edited"],
                                   session=self.session, now=answered)  # fmt: skip
             self.send(chat, scene["edited"], answered, draft_id)
