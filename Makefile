@@ -31,8 +31,8 @@ train: install ## train the model (only when config, domain, data, responses or 
 train-worker-stop: ## stop the trainers' warm training process (it exits by itself after 30 idle minutes)
 	@$(RASA_PY) scripts/train.py --stop-worker
 
-demo-db: install ## build the demo shop database (SQLite by default, DATABASE_URL overrides)
-	@$(APP) -m shop.demo
+demo-db: install ## build a fresh demo shop database each time (SQLite by default, DATABASE_URL overrides; KEEP=1 keeps yesterday's)
+	@$(APP) -m shop.demo $(if $(KEEP),,--fresh)
 
 demo: install demo-db train ## run the demo: servers + terminal simulator as buyer tb_linlin
 	@$(APP) -m bot.simulate --buyer tb_linlin

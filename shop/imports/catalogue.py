@@ -142,6 +142,8 @@ def apply_stock(
             diff_set(level, "restock_on", values["restock_on"], diffs)
             if values["restock_on"] is not None:
                 diff_set(level, "fixed_restock_days", None, diffs)
+        if "restock_days" in values:
+            diff_set(level, "fixed_restock_days", values["restock_days"], diffs)
         if values["color"] not in product.colors:
             product.colors = [*product.colors, values["color"]]
         report.note(created, f"库存 {product.code} {values['color']} {values['size']}", diffs)

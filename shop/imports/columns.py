@@ -92,6 +92,7 @@ STOCK = Kind(
         Column("size", ("尺码",), _text(16), required=True),
         Column("quantity", ("库存", "可售库存", "数量"), cells.integer, required=True),
         Column("restock_on", ("预计到货日期", "到货日期"), cells.day),
+        Column("restock_days", ("到货天数", "预计到货天数"), cells.integer),
     ),
 )
 

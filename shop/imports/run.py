@@ -36,6 +36,27 @@ _APPLIERS: dict[str, Callable[..., None]] = {
 }
 
 
+def apply_table(
+    table: Table,
+    kind: str | None = None,
+    *,
+    session: Session,
+    source: str = "",
+    now: datetime | None = None,
+    zone: tzinfo | None = None,
+) -> ImportReport:
+    """Apply one table to ``session`` and flush; the caller commits or rolls back."""
+    found: Kind | None = KINDS[kind] if kind else detect_kind(table.headers)
+    report = ImportReport(kind=kind or (found.name if found else "?"), source=source)
+    if found is None:
+        report.problems.append(problem(1, "", "unknown_kind"))
+        return report
+    records = parse_table(found, table, zone or shop_timezone(), report)
+    _APPLIERS[found.name](records, session=session, report=report, now=now or utcnow())
+    session.flush()
+    return report
+
+
 def import_table(
     table: Table,
     kind: str | None = None,
@@ -47,20 +68,14 @@ def import_table(
     now: datetime | None = None,
     zone: tzinfo | None = None,
 ) -> ImportReport:
-    """Import one table into ``session``; commits unless ``dry_run`` (or ``strict`` and a bad row)."""
-    found: Kind | None = KINDS[kind] if kind else detect_kind(table.headers)
-    report = ImportReport(kind=kind or (found.name if found else "?"), source=source, dry_run=dry_run)
-    if found is None:
-        report.problems.append(problem(1, "", "unknown_kind"))
-        return report
-    records = parse_table(found, table, zone or shop_timezone(), report)
+    """Import one table in its own transaction: committed unless ``dry_run`` (or ``strict`` and a bad row)."""
     try:
-        _APPLIERS[found.name](records, session=session, report=report, now=now or utcnow())
-        session.flush()
+        report = apply_table(table, kind, session=session, source=source, now=now, zone=zone)
     except BaseException:
         session.rollback()
         raise
-    if dry_run or (strict and report.problems):
+    report.dry_run = dry_run
+    if dry_run or (strict and report.problems) or report.kind == "?":
         session.rollback()
     else:
         session.commit()
