@@ -22,8 +22,9 @@ help: ## list the targets
 install: ## create/update both virtual environments from the lock files
 	@bash scripts/install.sh
 
-lexicon: install ## regenerate the jieba dictionary and lookup tables from the catalogue
-	$(RASA_PY) -m nlu.text.lexicon
+lexicon: install ## regenerate the jieba dictionary and lookup tables from the shop database's catalogue (make train then retrains only if they changed)
+	$(APP) -m shop.imports.snapshot var/catalogue.json
+	$(RASA_PY) -m nlu.text.lexicon --shop var/catalogue.json
 
 train: install ## train the model (only when config, domain, data, responses or nlu/ changed)
 	@$(RASA_PY) scripts/train.py

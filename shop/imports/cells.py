@@ -2,7 +2,7 @@
 
 A cell arrives as a string (CSV) or as what the spreadsheet holds (XLSX: numbers,
 datetimes). Each parser returns the value the shop stores or raises
-:class:`BadCell` naming the reason (a key of responses/imports.yml).
+:class:`BadCell` naming the reason (a key of data/imports.yml).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from shop.imports.vocabulary import load_import_vocabulary
 
 
 class BadCell(ValueError):
-    """A cell the importer cannot read; ``reason`` is a key of responses/imports.yml."""
+    """A cell the importer cannot read; ``reason`` is a key of data/imports.yml."""
 
     def __init__(self, reason: str, **values: Any) -> None:
         super().__init__(reason)

@@ -1,4 +1,4 @@
-"""What the importer reads of a shop's words: responses/imports.yml (see its comments)."""
+"""What the importer reads of a shop's words: data/imports.yml (see its comments)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 
 import yaml
 
-from paths import RESPONSES_DIR
+from paths import PROJECT_ROOT, RESPONSES_DIR
 
-IMPORTS_FILE = RESPONSES_DIR / "imports.yml"
+# Not under responses/: those shape the model (scripts/train.py hashes them), these do not.
+IMPORTS_FILE = PROJECT_ROOT / "data" / "imports.yml"
 VOCABULARY_FILE = RESPONSES_DIR / "vocabulary.yml"
 
 
