@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # pytest exits 5 when it collects nothing; that is not a failure of the suite.
 ALLOW_NO_TESTS := || [ $$? -eq 5 ]
 
-.PHONY: help install lexicon train train-worker-stop demo demo-db serve test test-app test-nlu validate \
+.PHONY: help install import lexicon train train-worker-stop demo demo-db serve test test-app test-nlu validate \
         test-conversations lint format evaluate thresholds bench clean
 
 help: ## list the targets
@@ -21,6 +21,9 @@ help: ## list the targets
 
 install: ## create/update both virtual environments from the lock files
 	@bash scripts/install.sh
+
+import: install ## import a shop's exports: make import FILE="products.csv orders.xlsx" or FOLDER=dir (DRY_RUN=1, STRICT=1); docs/imports.md
+	@$(APP) -m shop.imports $(FILE) $(if $(FOLDER),--folder $(FOLDER)) $(if $(DRY_RUN),--dry-run) $(if $(STRICT),--strict)
 
 lexicon: install ## regenerate the jieba dictionary and lookup tables from the shop database's catalogue (make train then retrains only if they changed)
 	$(APP) -m shop.imports.snapshot var/catalogue.json
