@@ -89,6 +89,11 @@ def moment(value: Any, zone: tzinfo) -> datetime | None:
         raw = text(value)
         if not raw:
             return None
+        try:  # the usual "2026-12-02 20:11:05", several times faster than strptime
+            parsed = datetime.fromisoformat(raw)
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)).astimezone(UTC)
+        except ValueError:
+            pass
         for fmt in _TIME_FORMATS:
             try:
                 parsed = datetime.strptime(raw, fmt)
