@@ -288,6 +288,21 @@ def ensure_demo_loaded(
         return load_demo(session, data=data, now=now, reset=reset, fresh=fresh, source=source)
 
 
+def holds_own_shop(engine: Engine) -> bool:
+    """Whether the database holds a shop's own data (imported products, no demo shop)."""
+    upgrade(engine=engine)
+    with Session(engine) as session:
+        return session.scalars(select(ShopInfo)).first() is None and _count(session, Product) > 0
+
+
+def ensure_a_shop(engine: Engine | None = None) -> DemoLoadResult | None:
+    """The shop in the database as it is when it has its own (imported: None), else the demo shop."""
+    engine = engine or make_engine()
+    if holds_own_shop(engine):
+        return None
+    return ensure_demo_loaded(engine)
+
+
 def describe(result: DemoLoadResult, where: str) -> str:
     """The one line the command prints."""
     counts = f"{result.products} products, {result.buyers} buyers, {result.orders} orders"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from shop.db.engine import make_engine
 from shop.db.errors import ShopError
-from shop.demo import DemoLoadResult, load_demo
+from shop.demo import DemoLoadResult, ensure_a_shop, load_demo
 from shop.imports import import_file
 from shop.models import (
     Base,
@@ -264,3 +264,17 @@ def test_fresh_never_replaces_another_shop(db_url: str) -> None:
     assert refused.returncode == 1 and "--reset" in refused.stderr
     with Session(engine) as session:
         assert session.get(Product, "3101") is not None and session.get(Product, "0201") is None
+
+
+def test_a_shop_with_its_own_imported_data_is_left_as_it_is(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        import_file(ROOT / "data" / "samples" / "products.csv", session=session)
+    assert ensure_a_shop(engine) is None
+    with Session(engine) as session:
+        assert session.get(Product, "0201") is None and session.get(Product, "3101") is not None
+
+
+def test_an_empty_database_gets_the_demo_shop(db_url: str) -> None:
+    result = ensure_a_shop(make_engine(db_url))
+    assert result is not None and result.action == "loaded"
