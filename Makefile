@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 # pytest exits 5 when it collects nothing; that is not a failure of the suite.
 ALLOW_NO_TESTS := || [ $$? -eq 5 ]
 
-.PHONY: help install lexicon train train-worker-stop demo demo-db serve test test-app test-nlu validate \
+.PHONY: help install import lexicon train train-worker-stop demo demo-db serve test test-app test-nlu validate \
         test-conversations lint format evaluate thresholds bench clean
 
 help: ## list the targets
@@ -22,8 +22,12 @@ help: ## list the targets
 install: ## create/update both virtual environments from the lock files
 	@bash scripts/install.sh
 
-lexicon: install ## regenerate the jieba dictionary and lookup tables from the catalogue
-	$(RASA_PY) -m nlu.text.lexicon
+import: install ## import a shop's exports: make import FILE="products.csv orders.xlsx" or FOLDER=dir (DRY_RUN=1, STRICT=1); docs/imports.md
+	@$(APP) -m shop.imports $(FILE) $(if $(FOLDER),--folder $(FOLDER)) $(if $(DRY_RUN),--dry-run) $(if $(STRICT),--strict)
+
+lexicon: install ## regenerate the jieba dictionary and lookup tables from the shop database's catalogue (make train then retrains only if they changed)
+	$(APP) -m shop.imports.snapshot var/catalogue.json
+	$(RASA_PY) -m nlu.text.lexicon --shop var/catalogue.json
 
 train: install ## train the model (only when config, domain, data, responses or nlu/ changed)
 	@$(RASA_PY) scripts/train.py
@@ -31,8 +35,8 @@ train: install ## train the model (only when config, domain, data, responses or 
 train-worker-stop: ## stop the trainers' warm training process (it exits by itself after 30 idle minutes)
 	@$(RASA_PY) scripts/train.py --stop-worker
 
-demo-db: install ## build the demo shop database (SQLite by default, DATABASE_URL overrides)
-	@$(APP) -m shop.demo
+demo-db: install ## build a fresh demo shop database each time (SQLite by default, DATABASE_URL overrides; KEEP=1 keeps yesterday's)
+	@$(APP) -m shop.demo $(if $(KEEP),,--fresh)
 	@$(APP) -m desk.demo_history
 
 demo: install demo-db train ## run the demo: servers + terminal simulator as buyer tb_linlin

@@ -7,13 +7,18 @@ the Telegram gateway: long polling, or a webhook when WEBHOOK_URL is set.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from telegram import Bot
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
 from stack.settings import Settings, load_settings
@@ -78,6 +83,55 @@ def _webhook_server_missing() -> str | None:
     return None
 
 
+TELEGRAM_RETRY_MAX_S = 60.0
+
+
+def _reach_telegram(settings: Settings) -> None:
+    """One getMe (what the gateway's start does first); raises NetworkError when unreachable."""
+    options: dict[str, Any] = {}
+    if settings.telegram_base_url:
+        base = settings.telegram_base_url.rstrip("/")
+        options = {"base_url": f"{base}/bot", "base_file_url": f"{base}/file/bot"}
+
+    async def get_me() -> None:
+        async with Bot(settings.telegram_token or "", **options) as bot:  # initialize() calls getMe
+            await bot.get_me()
+
+    asyncio.run(get_me())
+
+
+def wait_for_telegram(
+    reach: Callable[[], None],
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    max_pause_s: float = TELEGRAM_RETRY_MAX_S,
+) -> None:
+    """Call ``reach`` until Telegram answers: one line per failed try, pauses doubling up to the max.
+
+    Without a network the gateway would otherwise die in its start with a long
+    traceback; a server that keeps trying comes up by itself when the network does.
+    """
+    failures = 0
+    while True:
+        try:
+            reach()
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            failures += 1
+            pause = min(max_pause_s, 2.0 ** (failures - 1))
+            print(
+                f"serve: cannot reach Telegram ({exc}); trying again in {pause:g} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            sleep(pause)
+            continue
+        if failures:
+            print("serve: Telegram answers again; starting", file=sys.stderr, flush=True)
+        return
+
+
 def run(settings: Settings) -> int:
     from bot.app import build_application
     from bot.simulate import rasa_reachable
@@ -99,6 +153,13 @@ def run(settings: Settings) -> int:
             print(f"serve: {problem}", file=sys.stderr)
             return 2
     app_settings = settings
+    try:
+        wait_for_telegram(lambda: _reach_telegram(settings))
+    except InvalidToken:
+        print("serve: Telegram refused TELEGRAM_BOT_TOKEN; check it with @BotFather", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
     try:
         from shop.db.migrate import upgrade
 

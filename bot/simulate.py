@@ -40,18 +40,18 @@ class SimulatorError(Exception):
 
 
 def prepare_buyer(buyer: str) -> CheckContext:
-    """Makes sure the demo shop exists and `buyer`'s chat is verified."""
+    """Makes sure a shop exists (an imported one, else the demo shop) and `buyer`'s chat is verified."""
     from sqlalchemy.orm import Session
 
     from shop.db.engine import make_engine
     from shop.db.errors import ShopError, UnknownBuyer
-    from shop.demo import ensure_demo_loaded
+    from shop.demo import ensure_a_shop
     from shop.store.linking import ensure_verified_link
     from shop.store.policy_context import context_for_buyer
 
     try:
         engine = make_engine()
-        ensure_demo_loaded(engine)
+        ensure_a_shop(engine)
         with Session(engine) as session, session.begin():
             ensure_verified_link(CHANNEL, buyer, buyer, session=session)
             return context_for_buyer(buyer, session=session)

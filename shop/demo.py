@@ -1,6 +1,8 @@
-"""Build the demo shop from ``data/demo_shop/shop.yaml``: ``python -m shop.demo [--reset]``.
+"""Build the demo shop from ``data/demo_shop/shop.yaml``: ``python -m shop.demo [--reset|--fresh]``.
 
-Migrates the database first. Relative times in the file (``*_days_ago``,
+The demo shop goes in the way a real shop's data does: its products, buyers and
+orders become the rows of the export kinds shop.imports reads (docs/imports.md)
+and are imported by the same functions. Migrates the database first. Relative times in the file (``*_days_ago``,
 ``*_hours_ago``, fractions allowed) become real UTC timestamps relative to the
 moment of loading. Loading is idempotent: a database that already holds the
 shop (a ``shop_info`` row) is left exactly as it is; ``--reset`` deletes every
@@ -23,28 +25,22 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from shop.db.engine import db_errors_as_shop_errors, make_engine
-from shop.db.errors import ShopError, UnknownProduct
-from shop.db.inputs import normalise_order_id
+from shop.db.errors import ShopError
 from shop.db.migrate import upgrade
 from shop.db.settings import DEMO_SHOP_PATH, PROJECT_ROOT
-from shop.models import (
-    ORDER_STATUSES,
-    Base,
-    Buyer,
-    Order,
-    OrderItem,
-    PlatformItem,
-    Product,
-    Promotion,
-    Shipment,
-    ShopInfo,
-    SizeChartRow,
-    StockLevel,
-    TrackingEvent,
-    utcnow,
-)
+from shop.imports.run import ORDER, apply_table
+from shop.imports.tables import records_table
+from shop.models import ORDER_STATUSES, Base, Buyer, Order, Product, Promotion, ShopInfo, utcnow
 
-MEASUREMENTS = SizeChartRow.MEASUREMENTS
+# Size chart measurement -> the size chart export's header (demo weights are kg).
+CHART_HEADERS = {
+    "height": "身高(cm)",
+    "weight": "体重(kg)",
+    "bust": "胸围(cm)",
+    "waist": "腰围(cm)",
+    "hip": "臀围(cm)",
+    "shoulder": "肩宽(cm)",
+}
 
 
 @dataclass(frozen=True)
@@ -81,79 +77,118 @@ def _money(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _product(spec: Mapping[str, Any]) -> Product:
+def _flag(value: Any) -> str:
+    return "是" if value else "否"
+
+
+def _span(pair: Sequence[Any] | None) -> str:
+    return "" if not pair else f"{pair[0]}-{pair[1]}"
+
+
+def _product_rows(spec: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """One demo product as the rows of a product, size chart and stock export."""
     code = str(spec["code"])
-    product = Product(
-        code=code,
-        name=spec["name"],
-        category=spec["category"],
-        price=_money(spec["price"]),
-        colors=[str(c) for c in spec.get("colors", [])],
-        materials=dict(spec.get("materials") or {}),
-        care=spec.get("care", ""),
-        free_shipping=bool(spec.get("free_shipping", False)),
-        no_reason_return=bool(spec.get("no_reason_return", True)),
-        pairs_with=[str(c) for c in spec.get("pairs_with", [])],
-        platform_items=[PlatformItem(item_id=str(i)) for i in spec.get("item_ids", [])],
-    )
-    for position, row in enumerate(spec.get("size_chart", [])):
-        ranges: dict[str, Any] = {}
-        for measure in MEASUREMENTS:
-            low, high = row.get(measure) or (None, None)
-            ranges[f"{measure}_min"], ranges[f"{measure}_max"] = low, high
-        product.size_chart.append(
-            SizeChartRow(position=position, size=str(row["size"]), label=row.get("label"), **ranges)
-        )
+    product = {
+        "商家编码": code,
+        "宝贝标题": spec["name"],
+        "宝贝ID": ",".join(str(i) for i in spec.get("item_ids", [])),
+        "价格": str(_money(spec["price"])),
+        "类目": spec["category"],
+        "颜色": ",".join(str(c) for c in spec.get("colors", [])),
+        "材质": " ".join(f"{fibre}{percent}%" for fibre, percent in (spec.get("materials") or {}).items()),
+        "洗涤说明": spec.get("care", ""),
+        "包邮": _flag(spec.get("free_shipping", False)),
+        "七天无理由": _flag(spec.get("no_reason_return", True)),
+        "搭配": ",".join(str(c) for c in spec.get("pairs_with", [])),
+    }
+    chart = [
+        {
+            "商家编码": code,
+            "尺码": str(row["size"]),
+            "号型": row.get("label") or "",
+            **{header: _span(row.get(measure)) for measure, header in CHART_HEADERS.items()},
+        }
+        for row in spec.get("size_chart", [])
+    ]
     restock = spec.get("restock_days") or {}
-    for color, sizes in (spec.get("stock") or {}).items():
-        for size, quantity in sizes.items():
-            days = (restock.get(color) or {}).get(size)
-            product.stock.append(
-                StockLevel(color=str(color), size=str(size), quantity=int(quantity), restock_days=days)
-            )
-    return product
+    stock = [
+        {
+            "商家编码": code,
+            "颜色": str(color),
+            "尺码": str(size),
+            "库存": quantity,
+            "到货天数": (restock.get(color) or {}).get(size),
+        }
+        for color, sizes in (spec.get("stock") or {}).items()
+        for size, quantity in sizes.items()
+    ]
+    return {"products": [product], "size_charts": chart, "stock": stock}
 
 
-def _order(spec: Mapping[str, Any], buyers: Mapping[str, Buyer], codes: set[str], now: datetime) -> Order:
-    if spec["status"] not in ORDER_STATUSES:
-        raise ShopError(f"order {spec['id']}: unknown status {spec['status']!r}")
-    paid_at = _ago(spec, "paid", now)
-    order = Order(
-        id=normalise_order_id(str(spec["id"])),
-        buyer=buyers[spec["buyer"]],
-        status=spec["status"],
-        # Only the payment time is given for most orders: it was placed then.
-        created_at=_ago(spec, "created", now) or paid_at or now,
-        paid_at=paid_at,
-        shipping_fee=_money(spec.get("shipping_fee", 0)),
-        return_shipping_insurance=bool(spec.get("return_shipping_insurance", False)),
-    )
-    for position, item in enumerate(spec.get("items", [])):
-        if str(item["product"]) not in codes:
-            raise UnknownProduct(f"order {spec['id']}: no product {item['product']!r}")
-        order.items.append(
-            OrderItem(
-                position=position,
-                product_code=str(item["product"]),
-                color=str(item["color"]),
-                size=str(item["size"]),
-                qty=int(item.get("qty", 1)),
-                price=_money(item["price"]),
-            )
-        )
-    ship = spec.get("shipment")
-    if ship:
-        order.shipment = Shipment(
-            courier=ship["courier"],
-            tracking_no=str(ship["tracking_no"]),
-            shipped_at=_ago(ship, "shipped", now) or now,
-            signed_at=_ago(ship, "signed", now),
-            events=[
-                TrackingEvent(occurred_at=_ago(event, "", now) or now, text=event["text"])
-                for event in ship.get("events", [])
-            ],
-        )
-    return order
+def _order_rows(spec: Mapping[str, Any], now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """One demo order as the rows of an order export (one per item) and of a tracking export."""
+    ship = spec.get("shipment") or {}
+    order = {
+        "订单编号": str(spec["id"]),
+        "买家会员名": spec["buyer"],
+        "订单状态": spec["status"],
+        "订单创建时间": _ago(spec, "created", now),
+        "付款时间": _ago(spec, "paid", now),
+        "发货时间": _ago(ship, "shipped", now) if ship else None,
+        "签收时间": _ago(ship, "signed", now) if ship else None,
+        "物流公司": ship.get("courier", ""),
+        "运单号": str(ship.get("tracking_no", "")),
+        "邮费": str(_money(spec.get("shipping_fee", 0))),
+        "运费险": _flag(spec.get("return_shipping_insurance", False)),
+    }
+    items = [
+        {
+            **order,
+            "商家编码": str(item["product"]),
+            "颜色分类/尺码": f"颜色分类:{item['color']};尺码:{item['size']}",
+            "购买数量": int(item.get("qty", 1)),
+            "价格": str(_money(item["price"])),
+        }
+        for item in spec.get("items", [])
+    ]
+    if not items:
+        raise ShopError(f"order {spec['id']}: no items")
+    events = [
+        {"运单号": str(ship["tracking_no"]), "时间": _ago(event, "", now) or now, "物流信息": event["text"]}
+        for event in ship.get("events", [])
+    ]
+    return {"orders": items, "tracking": events}
+
+
+def demo_exports(data: Mapping[str, Any], now: datetime) -> dict[str, list[dict[str, Any]]]:
+    """The demo shop file as the rows of each export kind, times relative to ``now``."""
+    rows: dict[str, list[dict[str, Any]]] = {kind: [] for kind in ORDER}
+    for spec in data["products"]:
+        for kind, more in _product_rows(spec).items():
+            rows[kind] += more
+    rows["buyers"] = [
+        {
+            "买家会员名": spec["account"],
+            "称呼": spec["name"],
+            "手机": str(spec["phone_last4"]),
+            "首次购买时间": _ago(spec, "first_order", now),
+        }
+        for spec in data.get("buyers", [])
+    ]
+    for spec in data.get("orders", []):
+        if spec["status"] not in ORDER_STATUSES:
+            raise ShopError(f"order {spec['id']}: unknown status {spec['status']!r}")
+        for kind, more in _order_rows(spec, now).items():
+            rows[kind] += more
+    return rows
+
+
+def _import_exports(session: Session, rows: Mapping[str, list[dict[str, Any]]], now: datetime) -> None:
+    """Import the demo's rows through the path a shop's export files take."""
+    for kind in ORDER:
+        report = apply_table(records_table(rows[kind]), kind, session=session, source="demo", now=now)
+        if report.problems:
+            raise ShopError(f"demo {kind}: " + "; ".join(p.line() for p in report.problems))
 
 
 def _count(session: Session, model: type[Base]) -> int:
@@ -171,10 +206,21 @@ def load_demo(
     data: Mapping[str, Any] | None = None,
     now: datetime | None = None,
     reset: bool = False,
+    fresh: bool = False,
     source: str = "data/demo_shop/shop.yaml",
 ) -> DemoLoadResult:
-    """Build the demo shop in ``session`` (the caller commits); see the module docstring."""
+    """Build the demo shop in ``session`` (the caller commits); see the module docstring.
+
+    ``fresh``: rebuild it when the database holds the demo shop (yesterday's demo
+    state goes), load it into an empty one, and refuse anything else.
+    """
     info = session.scalars(select(ShopInfo)).first()
+    if fresh and info is not None:
+        if info.source != source:
+            raise ShopError(
+                f"the database holds the shop {info.name} from {info.source}; use --reset to replace it"
+            )
+        reset = True
     if info is not None and not reset:
         return DemoLoadResult(
             "unchanged", info.loaded_at, info.name, _count(session, Product), _count(session, Buyer),
@@ -198,8 +244,6 @@ def load_demo(
             loaded_at=now,
         )
     )
-    products = [_product(spec) for spec in data["products"]]
-    session.add_all(products)
     for position, spec in enumerate(data.get("promotions", [])):
         fields = {k: spec.get(k) for k in ("threshold", "discount", "amount")}
         session.add(
@@ -212,23 +256,15 @@ def load_demo(
                 **{k: None if v is None else _money(v) for k, v in fields.items()},
             )
         )
-    buyers = {
-        spec["account"]: Buyer(
-            account=spec["account"],
-            name=spec["name"],
-            phone_last4=str(spec["phone_last4"]),
-            first_order_at=_ago(spec, "first_order", now),
-            created_at=now,
-        )
-        for spec in data.get("buyers", [])
-    }
-    session.add_all(buyers.values())
-    codes = {p.code for p in products}
-    orders = [_order(spec, buyers, codes, now) for spec in data.get("orders", [])]
-    session.add_all(orders)
+    _import_exports(session, demo_exports(data, now), now)
     session.flush()
     return DemoLoadResult(
-        "reset" if reset else "loaded", now, shop.get("name", ""), len(products), len(buyers), len(orders)
+        "reset" if reset else "loaded",
+        now,
+        shop.get("name", ""),
+        len(data["products"]),
+        len(data.get("buyers", [])),
+        len(data.get("orders", [])),
     )
 
 
@@ -237,9 +273,10 @@ def ensure_demo_loaded(
     *,
     path: Path = DEMO_SHOP_PATH,
     reset: bool = False,
+    fresh: bool = False,
     now: datetime | None = None,
 ) -> DemoLoadResult:
-    """Migrate the database and load the demo shop unless it is there already."""
+    """Migrate the database and load the demo shop unless it is there already (``fresh``: rebuild it)."""
     engine = engine or make_engine()
     upgrade(engine=engine)
     try:
@@ -248,7 +285,22 @@ def ensure_demo_loaded(
         source = str(path)
     data = read_demo_shop(path)
     with db_errors_as_shop_errors(), Session(engine, expire_on_commit=False) as session, session.begin():
-        return load_demo(session, data=data, now=now, reset=reset, source=source)
+        return load_demo(session, data=data, now=now, reset=reset, fresh=fresh, source=source)
+
+
+def holds_own_shop(engine: Engine) -> bool:
+    """Whether the database holds a shop's own data (imported products, no demo shop)."""
+    upgrade(engine=engine)
+    with Session(engine) as session:
+        return session.scalars(select(ShopInfo)).first() is None and _count(session, Product) > 0
+
+
+def ensure_a_shop(engine: Engine | None = None) -> DemoLoadResult | None:
+    """The shop in the database as it is when it has its own (imported: None), else the demo shop."""
+    engine = engine or make_engine()
+    if holds_own_shop(engine):
+        return None
+    return ensure_demo_loaded(engine)
 
 
 def describe(result: DemoLoadResult, where: str) -> str:
@@ -266,12 +318,18 @@ def describe(result: DemoLoadResult, where: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m shop.demo", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--reset", action="store_true", help="delete all shop rows and build the demo again")
+    choice = parser.add_mutually_exclusive_group()
+    choice.add_argument("--reset", action="store_true", help="delete all shop rows and build the demo again")
+    choice.add_argument(
+        "--fresh",
+        action="store_true",
+        help="rebuild the demo shop if the database holds it (make demo does); never replaces another shop",
+    )
     args = parser.parse_args(argv)
     engine = make_engine()
     where = engine.url.render_as_string(hide_password=True)
     try:
-        result = ensure_demo_loaded(engine, reset=args.reset)
+        result = ensure_demo_loaded(engine, reset=args.reset, fresh=args.fresh)
     except ShopError as error:
         print(f"Demo shop not loaded into {where}: {error.__cause__ or error}", file=sys.stderr)
         return 1

@@ -2,8 +2,11 @@
 
     python -m nlu.text.lexicon           # (re)write data/lexicon/
     python -m nlu.text.lexicon --check   # exit 1 if data/lexicon/ is out of date
+    python -m nlu.text.lexicon --shop var/catalogue.json   # from the shop database (make lexicon)
 
-Inputs: data/demo_shop/shop.yaml (products, colours) and nlu/text/shop_terms.txt
+Inputs: data/demo_shop/shop.yaml (products, colours), or with --shop the
+catalogue `make lexicon` exported from the shop database (same shape; curated
+aliases of products or colours the shop does not sell are then left out), and nlu/text/shop_terms.txt
 (curated terms, courier/concern/colour/product aliases). Outputs, both committed:
 data/lexicon/jieba/userdict.txt and data/lexicon/catalogue.json. One generator
 keeps the tokenizer's words and the extractor's look-ups from drifting apart.
@@ -56,10 +59,22 @@ def read_terms(path: Path) -> dict[str, list[tuple[str, str]]]:
     return sections
 
 
-def build(shop_yaml: Path = SHOP_YAML, terms_path: Path = TERMS) -> dict[Path, str]:
-    """Return {relative output path: file content} for the lexicon folder."""
+def build(
+    shop_yaml: Path = SHOP_YAML, terms_path: Path = TERMS, *, other_shop: bool = False
+) -> dict[Path, str]:
+    """Return {relative output path: file content} for the lexicon folder.
+
+    ``other_shop``: the catalogue is a shop's own, so curated aliases naming
+    products or colours it does not have are dropped rather than refused.
+    """
     shop = yaml.safe_load(shop_yaml.read_text(encoding="utf-8"))
     terms = read_terms(terms_path)
+    if other_shop:
+        codes = {str(p["code"]) for p in shop["products"]}
+        sold = {c for p in shop["products"] for c in p.get("colors", [])}
+        terms["product"] = [(alias, code) for alias, code in terms["product"] if code in codes]
+        for section in ("color", "color_short"):
+            terms[section] = [(alias, colour) for alias, colour in terms[section] if colour in sold]
     products = {
         str(p["code"]): {"name": p["name"], "colors": list(p.get("colors", []))} for p in shop["products"]
     }
@@ -116,13 +131,17 @@ def build(shop_yaml: Path = SHOP_YAML, terms_path: Path = TERMS) -> dict[Path, s
     }
 
 
-def stale_files(out_dir: Path = OUT_DIR) -> list[Path]:
+def stale_files(out_dir: Path = OUT_DIR, shop: Path | None = None) -> list[Path]:
     """Output files whose content differs from what the generator would write."""
     return [
         rel
-        for rel, content in build().items()
+        for rel, content in _build(shop).items()
         if not (out_dir / rel).exists() or (out_dir / rel).read_text(encoding="utf-8") != content
     ]
+
+
+def _build(shop: Path | None) -> dict[Path, str]:
+    return build() if shop is None else build(shop, other_shop=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,14 +149,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check, write nothing")
     parser.add_argument("--out", type=Path, default=OUT_DIR)
+    parser.add_argument(
+        "--shop", type=Path, help="the shop's catalogue (make lexicon exports it from the database)"
+    )
     args = parser.parse_args(argv)
     if args.check:
-        stale = stale_files(args.out)
+        stale = stale_files(args.out, args.shop)
         for rel in stale:
             print(f"out of date: {args.out / rel} (run python -m nlu.text.lexicon)")
         return 1 if stale else 0
-    for rel, content in build().items():
+    for rel, content in _build(args.shop).items():
         target = args.out / rel
+        if target.exists() and target.read_text(encoding="utf-8") == content:
+            print(f"unchanged {target}")
+            continue
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
         print(f"wrote {target}")

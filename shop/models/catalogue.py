@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.db.settings import shop_timezone
 from shop.models.base import Base, Money, UTCDateTime, utcnow
 
 
@@ -115,7 +116,12 @@ class SizeChartRow(Base):
 
 
 class StockLevel(Base):
-    """Units in stock for one colour and size; ``restock_days`` when known."""
+    """Units in stock for one colour and size; when it is restocked, if known.
+
+    A restock is known either as a date (``restock_on``, from a shop's stock
+    export: it stays true tomorrow) or as a fixed number of days (the demo
+    shop's ``restock_days``); :attr:`restock_days` answers in days either way.
+    """
 
     __tablename__ = "stock_levels"
     __table_args__ = (UniqueConstraint("product_code", "color", "size"),)
@@ -125,9 +131,22 @@ class StockLevel(Base):
     color: Mapped[str] = mapped_column(String(32))
     size: Mapped[str] = mapped_column(String(16))
     quantity: Mapped[int] = mapped_column(Integer, default=0)
-    restock_days: Mapped[int | None] = mapped_column(Integer)
+    fixed_restock_days: Mapped[int | None] = mapped_column("restock_days", Integer)
+    restock_on: Mapped[date | None] = mapped_column(Date)
 
     product: Mapped[Product] = relationship(back_populates="stock")
+
+    @property
+    def restock_days(self) -> int | None:
+        """Days until the restock (0 once the date is today or past); None if unknown."""
+        if self.restock_on is not None:
+            today = datetime.now(shop_timezone()).date()
+            return max(0, (self.restock_on - today).days)
+        return self.fixed_restock_days
+
+    @restock_days.setter
+    def restock_days(self, days: int | None) -> None:
+        self.fixed_restock_days = days
 
     @property
     def in_stock(self) -> bool:

@@ -14,8 +14,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from shop.db.engine import make_engine
 from shop.db.errors import ShopError
-from shop.demo import DemoLoadResult, load_demo
+from shop.demo import DemoLoadResult, ensure_a_shop, load_demo
+from shop.imports import import_file
 from shop.models import (
     Base,
     Buyer,
@@ -239,3 +241,40 @@ def test_command_on_empty_database_file_migrates_first(tmp_path: Path) -> None:
     done = _run_demo(url)
     assert done.returncode == 0, done.stderr
     assert "loaded" in done.stdout
+
+
+def test_fresh_rebuilds_yesterdays_demo(db_url: str) -> None:
+    assert _run_demo(db_url, "--fresh").returncode == 0
+    engine = make_engine(db_url)
+    with Session(engine) as session, session.begin():
+        session.get(Order, "5021873340002").status = "closed"  # what a demo session left behind
+    again = _run_demo(db_url, "--fresh")
+    assert again.returncode == 0, again.stderr
+    assert "rebuilt" in again.stdout
+    with Session(engine) as session:
+        assert session.get(Order, "5021873340002").status == "paid"
+
+
+def test_fresh_never_replaces_another_shop(db_url: str) -> None:
+    samples = ROOT / "data" / "samples"
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        import_file(samples / "products.csv", session=session)
+    refused = _run_demo(db_url, "--fresh")
+    assert refused.returncode == 1 and "--reset" in refused.stderr
+    with Session(engine) as session:
+        assert session.get(Product, "3101") is not None and session.get(Product, "0201") is None
+
+
+def test_a_shop_with_its_own_imported_data_is_left_as_it_is(db_url: str) -> None:
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        import_file(ROOT / "data" / "samples" / "products.csv", session=session)
+    assert ensure_a_shop(engine) is None
+    with Session(engine) as session:
+        assert session.get(Product, "0201") is None and session.get(Product, "3101") is not None
+
+
+def test_an_empty_database_gets_the_demo_shop(db_url: str) -> None:
+    result = ensure_a_shop(make_engine(db_url))
+    assert result is not None and result.action == "loaded"

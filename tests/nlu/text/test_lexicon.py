@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -38,3 +39,31 @@ def test_check_mode_reports_stale_output(tmp_path: Path) -> None:
     assert lexicon.main(["--check", "--out", str(tmp_path)]) == 1
     assert lexicon.main(["--out", str(tmp_path)]) == 0
     assert lexicon.main(["--check", "--out", str(tmp_path)]) == 0
+
+
+def _other_shop(tmp_path: Path) -> Path:
+    shop = tmp_path / "catalogue.json"
+    products = [{"code": "3101", "name": "青禾 双面羊绒大衣", "colors": ["燕麦色", "藏青"]}]
+    shop.write_text(json.dumps({"products": products}, ensure_ascii=False), encoding="utf-8")
+    return shop
+
+
+def test_another_shops_catalogue_drops_curated_aliases_it_does_not_sell(tmp_path: Path) -> None:
+    built = lexicon.build(_other_shop(tmp_path), other_shop=True)
+    catalogue = json.loads(built[lexicon.CATALOGUE])
+    assert set(catalogue["products"]) == {"3101"}
+    assert catalogue["product_aliases"]["青禾双面羊绒大衣"] == "3101"
+    assert set(catalogue["product_aliases"].values()) == {"3101"}  # no alias of the demo's 0201
+    assert set(catalogue["colors"].values()) <= {"燕麦色", "藏青"}
+    words = {line.split()[0] for line in built[lexicon.USERDICT].splitlines()}
+    assert "3101" in words and "0201" not in words and "运费险" in words
+
+
+def test_regenerating_an_unchanged_lexicon_leaves_the_files_alone(tmp_path: Path) -> None:
+    shop = _other_shop(tmp_path)
+    out = tmp_path / "out"
+    assert lexicon.main(["--shop", str(shop), "--out", str(out)]) == 0
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    assert lexicon.main(["--shop", str(shop), "--out", str(out)]) == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
+    assert lexicon.main(["--check", "--shop", str(shop), "--out", str(out)]) == 0

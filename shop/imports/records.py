@@ -1,0 +1,87 @@
+"""Rows of a table parsed into records of one kind, and the small helpers the appliers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import tzinfo
+from typing import Any
+
+from shop.imports import cells as parsers
+from shop.imports.cells import BadCell
+from shop.imports.columns import Kind, header_of
+from shop.imports.report import ImportReport, Problem
+from shop.imports.tables import Table
+from shop.imports.vocabulary import load_import_vocabulary
+
+# Optional cells whose blank means "not given", leaving the stored value alone
+# (a blank 邮费 is not a free parcel); other parsers read blank as empty.
+_BLANK_IS_ABSENT = {parsers.money, parsers.integer, parsers.measure}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One row's values by column key (only the columns the file has); ``row`` as on screen."""
+
+    row: int
+    values: dict[str, Any]
+    headers: dict[str, str]  # column key -> the file's header, to name it in a report
+
+
+def problem(row: int, column: str, reason: str, value: Any = "", **extra: Any) -> Problem:
+    zh, en = load_import_vocabulary().reason(reason, column=column, value=value, **extra)
+    return Problem(row=row, column=column, zh=zh, en=en)
+
+
+def refuse(report: ImportReport, record: Record, key: str, reason: str, value: Any = "") -> None:
+    """Report ``record`` as not imported because of its ``key`` column."""
+    report.problems.append(problem(record.row, record.headers.get(key, key), reason, value))
+
+
+def parse_table(kind: Kind, table: Table, zone: tzinfo, report: ImportReport) -> list[Record]:
+    """The rows that parse, as records; each bad row is reported once (its first bad cell)."""
+    found = header_of(kind, table.headers)
+    missing = [c for c in kind.required() if c.key not in found]
+    if missing:
+        report.problems.extend(problem(1, c.header, "missing_column") for c in missing)
+        return []
+    columns = [c for c in kind.columns if c.key in found]
+    records = []
+    for row, cells in table.rows:
+        report.rows += 1
+        values: dict[str, Any] = {}
+        for column in columns:
+            header = found[column.key]
+            raw = cells.get(header)
+            blank = raw is None or str(raw).strip() == ""
+            if blank and column.required:
+                report.problems.append(problem(row, header, "missing"))
+                report.refused.append((row, values))
+                break
+            if blank and column.parse in _BLANK_IS_ABSENT:
+                continue
+            try:
+                values[column.key] = column.parse(raw, zone) if column.timed else column.parse(raw)
+            except BadCell as bad:
+                shown = "" if raw is None else str(raw).strip()
+                report.problems.append(problem(row, header, bad.reason, shown, **bad.values))
+                report.refused.append((row, values))
+                break
+        else:
+            records.append(Record(row=row, values=values, headers=found))
+    return records
+
+
+def diff_set(obj: object, field: str, value: Any, diffs: list[str]) -> None:
+    """Set ``obj.field`` to ``value``, noting "field old → new" when it changes."""
+    old = getattr(obj, field)
+    if old != value:
+        setattr(obj, field, value)
+        diffs.append(f"{field} {_shown(old)} → {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "∅"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ", timespec="minutes") if hasattr(value, "hour") else value.isoformat()
+    return str(value)

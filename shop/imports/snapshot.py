@@ -1,0 +1,62 @@
+"""Write the catalogue the assistant's words are made of: ``python -m shop.imports.snapshot OUT``.
+
+``make lexicon`` runs this in the app env, then the lexicon generator in the
+Rasa env reads OUT (the Rasa env cannot read the shop database: it imports no
+``shop``). OUT has the shape of the demo shop file's ``products`` (code, name,
+colours), taken from the shop database, or from the demo shop file while the
+database holds no products yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, inspect, select
+from sqlalchemy.orm import Session
+
+from shop.db.engine import make_engine
+from shop.db.settings import DEMO_SHOP_PATH
+from shop.demo import read_demo_shop
+from shop.models import Product
+
+
+def catalogue_products(engine: Engine) -> list[dict[str, Any]]:
+    """The database's products as ``{code, name, colors}``; [] when it holds none (or no tables)."""
+    if not inspect(engine).has_table(Product.__tablename__):
+        return []
+    with Session(engine) as session:
+        products = session.scalars(select(Product).order_by(Product.code))
+        return [{"code": p.code, "name": p.name, "colors": list(p.colors)} for p in products]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m shop.imports.snapshot", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("out", type=Path)
+    args = parser.parse_args(argv)
+    engine = make_engine()
+    products = catalogue_products(engine)
+    where = engine.url.render_as_string(hide_password=True)
+    if products:
+        print(f"catalogue: {len(products)} products from {where}")
+    else:
+        demo = read_demo_shop(DEMO_SHOP_PATH)["products"]
+        products = [
+            {"code": str(p["code"]), "name": p["name"], "colors": list(p.get("colors", []))} for p in demo
+        ]
+        print(f"catalogue: no products in {where} yet; the demo shop's {len(products)}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps({"products": products}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""make lexicon: the assistant's words come from the shop database's catalogue, not the demo file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from paths import PROJECT_ROOT
+from shop.db.engine import make_engine
+from shop.demo import ensure_demo_loaded
+from tests.shop.imports.conftest import import_samples
+
+RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+
+
+def _run(*args: str, db_url: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        list(args),
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": db_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result
+
+
+def _lexicon(db_url: str, tmp_path: Path, *extra: str) -> subprocess.CompletedProcess:
+    snapshot = tmp_path / "catalogue.json"
+    done = _run(sys.executable, "-m", "shop.imports.snapshot", str(snapshot), db_url=db_url)
+    assert done.returncode == 0, done.stderr
+    return _run(str(RASA_PY), "-m", "nlu.text.lexicon", "--shop", str(snapshot), *extra, db_url=db_url)
+
+
+def test_the_demo_shops_database_gives_the_committed_lexicon(sqlite_url: str, tmp_path: Path) -> None:
+    ensure_demo_loaded(make_engine(sqlite_url))
+    checked = _lexicon(sqlite_url, tmp_path, "--check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_an_imported_shop_gets_its_own_words_once(sqlite_url: str, tmp_path: Path) -> None:
+    with Session(make_engine(sqlite_url)) as session:
+        import_samples(session)
+    out = tmp_path / "lexicon"
+    first = _lexicon(sqlite_url, tmp_path, "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    catalogue = json.loads((out / "catalogue.json").read_text(encoding="utf-8"))
+    assert set(catalogue["products"]) == {"3101", "3102", "3103"}
+    assert catalogue["product_aliases"]["青禾高腰阔腿牛仔裤"] == "3102"
+    # Nothing changed in the shop: nothing is rewritten, so make train keeps its model.
+    again = _lexicon(sqlite_url, tmp_path, "--out", str(out))
+    assert "wrote" not in again.stdout and again.stdout.count("unchanged") == 2
