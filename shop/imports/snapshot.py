@@ -3,7 +3,7 @@
 ``make lexicon`` runs this in the app env, then the lexicon generator in the
 Rasa env reads OUT (the Rasa env cannot read the shop database: it imports no
 ``shop``). OUT has the shape of the demo shop file's ``products`` (code, name,
-colours), taken from the shop database, or from the demo shop file while the
+colours, platform item ids), taken from the shop database, or from the demo shop file while the
 database holds no products yet.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from shop.db.engine import make_engine
 from shop.db.settings import DEMO_SHOP_PATH
@@ -26,12 +26,18 @@ from shop.models import Product
 
 
 def catalogue_products(engine: Engine) -> list[dict[str, Any]]:
-    """The database's products as ``{code, name, colors}``; [] when it holds none (or no tables)."""
+    """The database's products as ``{code, name, colors, item_ids}``; [] when it holds none (or no tables)."""
     if not inspect(engine).has_table(Product.__tablename__):
         return []
     with Session(engine) as session:
-        products = session.scalars(select(Product).order_by(Product.code))
-        return [{"code": p.code, "name": p.name, "colors": list(p.colors)} for p in products]
+        products = session.scalars(
+            select(Product).order_by(Product.code).options(selectinload(Product.platform_items))
+        )
+        return [_entry(p.code, p.name, p.colors, [i.item_id for i in p.platform_items]) for p in products]
+
+
+def _entry(code: str, name: str, colors: Sequence[str], item_ids: Sequence[str]) -> dict[str, Any]:
+    return {"code": str(code), "name": name, "colors": list(colors), "item_ids": [str(i) for i in item_ids]}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -47,9 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"catalogue: {len(products)} products from {where}")
     else:
         demo = read_demo_shop(DEMO_SHOP_PATH)["products"]
-        products = [
-            {"code": str(p["code"]), "name": p["name"], "colors": list(p.get("colors", []))} for p in demo
-        ]
+        products = [_entry(p["code"], p["name"], p.get("colors", []), p.get("item_ids", [])) for p in demo]
         print(f"catalogue: no products in {where} yet; the demo shop's {len(products)}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

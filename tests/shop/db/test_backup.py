@@ -11,10 +11,9 @@ from sqlalchemy.orm import Session
 
 from paths import PROJECT_ROOT
 from shop.db.engine import make_engine
-from shop.store.catalogue import stock_for
 from shop.store.orders import orders_for_buyer
 from tests.db_fixtures import empty_all_tables
-from tests.shop.imports.conftest import import_samples, snapshot
+from tests.shop.imports.conftest import import_samples, snapshot, stock_of
 
 
 def _answers(session: Session) -> tuple:
@@ -23,7 +22,7 @@ def _answers(session: Session) -> tuple:
         (o.id, o.status, o.shipment.last_event.text if o.shipment and o.shipment.events else None)
         for o in orders_for_buyer("qh_xiaomei", session=session)
     ]
-    level = stock_for("3101", "燕麦色", "M", session=session)
+    level = stock_of("3101", "燕麦色", "M", session=session)
     return orders, (level.quantity, level.restock_on)
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from paths import PROJECT_ROOT
 from shop.imports import import_file
-from shop.models import Base
+from shop.models import Base, StockLevel
+from shop.store.catalogue import stock_levels
 
 SAMPLES = PROJECT_ROOT / "data" / "samples"
 SAMPLE_ORDER = ("products", "size_charts", "stock", "buyers", "orders", "tracking")
@@ -28,6 +29,11 @@ def snapshot(session: Session) -> dict[str, list[tuple]]:
 
 def import_samples(session: Session, folder: Path = SAMPLES, suffix: str = ".csv") -> list:
     return [import_file(folder / f"{kind}{suffix}", session=session) for kind in SAMPLE_ORDER]
+
+
+def stock_of(code: str, color: str, size: str, *, session: Session) -> StockLevel | None:
+    """The stock row of one colour and size, read the way the assistant reads stock."""
+    return next((s for s in stock_levels(code, session=session) if (s.color, s.size) == (color, size)), None)
 
 
 @pytest.fixture

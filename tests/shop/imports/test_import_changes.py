@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from shop.imports import import_file, import_records
 from shop.models import Order, OrderItem, Product, StockLevel, TrackingEvent
-from shop.store.catalogue import stock_for
-from tests.shop.imports.conftest import SAMPLES, snapshot
+from tests.shop.imports.conftest import SAMPLES, snapshot, stock_of
 
 
 def _newer(tmp_path: Path, kind: str, edit) -> Path:  # noqa: ANN001 - edit: str -> str
@@ -57,7 +56,7 @@ def test_newer_stock_export_updates_quantities(samples, session: Session, tmp_pa
     newer = _newer(tmp_path, "stock", lambda t: t.replace("3101,燕麦色,M,0,2026-12-20", "3101,燕麦色,M,6,"))
     report = import_file(newer, session=session)
     assert (report.updated, report.unchanged) == (1, 13)
-    level = stock_for("3101", "燕麦色", "M", session=session)
+    level = stock_of("3101", "燕麦色", "M", session=session)
     assert (level.quantity, level.restock_on) == (6, None)
     assert _count(session, StockLevel) == 14
 
@@ -84,7 +83,7 @@ def test_bad_rows_are_reported_and_the_rest_imports(samples, session: Session, t
     assert "应为数字" in by_row[9].zh and "九" in by_row[9].zh and "must be a number" in by_row[9].en
     assert "3199" in by_row[15].zh and "import the products first" in by_row[15].en
     assert "第9行「库存」" in by_row[9].line()
-    assert stock_for("3101", "藏青", "M", session=session).quantity == 8
+    assert stock_of("3101", "藏青", "M", session=session).quantity == 8
 
 
 def test_strict_imports_nothing_of_a_file_with_a_bad_row(samples, session: Session, tmp_path: Path) -> None:

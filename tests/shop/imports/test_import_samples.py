@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from shop.db.settings import shop_timezone
 from shop.models import Buyer, Order, Product
-from shop.store.catalogue import product_for_item_id, stock_for
-from tests.shop.imports.conftest import import_samples, snapshot
+from shop.store.catalogue import product_for_item_id
+from tests.shop.imports.conftest import import_samples, snapshot, stock_of
 
 SHANGHAI_8PM_UTC = datetime(2026, 12, 2, 12, 12, 40, tzinfo=UTC)  # 2026-12-02 20:12:40 in Shanghai
 
@@ -37,12 +37,12 @@ def test_size_chart_and_stock_with_restock_date(samples, session: Session) -> No
         ("L", "165/88A", 164, 172, 43),
     ]
     assert coat.size_chart[0].weight_min == 42 and coat.size_chart[0].bust_max == 88
-    sold_out = stock_for("3101", "燕麦色", "M", session=session)
+    sold_out = stock_of("3101", "燕麦色", "M", session=session)
     assert (sold_out.quantity, sold_out.restock_on) == (0, date(2026, 12, 20))
     today = datetime.now(shop_timezone()).date()
     assert sold_out.restock_days == max(0, (date(2026, 12, 20) - today).days)
-    assert stock_for("3101", "藏青", "M", session=session).quantity == 7
-    assert stock_for("3101", "藏青", "S", session=session).restock_days is None
+    assert stock_of("3101", "藏青", "M", session=session).quantity == 7
+    assert stock_of("3101", "藏青", "S", session=session).restock_days is None
 
 
 def test_orders_items_parcels_and_events(samples, session: Session) -> None:
