@@ -17,16 +17,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.delivery import MAX_TEXT, split_text
 from desk import queries, texts
+from desk.intents import INTENTS  # the picker after a reject (moved to desk/ for the web console)
 from shop.models import Conversation, Draft, InboundMessage
 from shop.store.linking import buyer_for_chat
 from shop.store.return_confirmation import FILE_ON_SEND
 
-# The intents an agent can pick after rejecting (docs/architecture.md).
-INTENTS = (
-    "greet", "goodbye", "thank", "affirm", "deny", "ask_size", "ask_order_status",
-    "request_return", "bargain", "ask_promotion", "ask_fabric_care", "ask_stock",
-    "ask_shipping_fee", "change_address", "ask_invoice", "complain", "request_human", "out_of_scope",
-)  # fmt: skip
 CONTEXT_MESSAGES = 3
 # The model's best guesses an agent sees, so an unsure or unplaced message is one tap from its intent.
 CANDIDATES = 3
