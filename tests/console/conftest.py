@@ -134,9 +134,9 @@ class Pages:
         self.contexts.append(context)
         return context.new_page()
 
-    def signed_in(self, username: str) -> Page:
+    def signed_in(self, username: str, password: str = PASSWORD) -> Page:
         page = self.new()
-        sign_in(page, username)
+        sign_in(page, username, password)
         return page
 
 

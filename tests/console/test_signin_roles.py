@@ -28,7 +28,7 @@ def test_signed_out_goes_to_the_sign_in_page_and_back(pages):
 
 def test_a_wrong_password_is_refused(pages):
     page = pages.new()
-    sign_in(page, "agent1", "not-the-password")
+    sign_in(page, "agent2", "not-the-password")
     expect(page.locator(".flash.error")).to_have_text("用户名或密码不正确。")
     expect(page).to_have_url(re.compile(r"/signin$"))
 
@@ -78,3 +78,47 @@ def test_sign_in_is_throttled_after_repeated_failures(console_server):
         refused = attempt(PASSWORD)
         assert refused.status_code == 429
         assert "登录失败次数过多" in refused.text
+
+
+def test_every_post_route_refuses_a_request_without_its_csrf_token(console_server):
+    """Signed in as each role, every POST the console has answers 403 without the token."""
+    from starlette.routing import Route
+
+    posts = [
+        r.path.replace("{draft_id:int}", "1").replace("{item_id:int}", "1").replace("{account_id:int}", "1")
+        for r in console_server.app.routes
+        if isinstance(r, Route) and "POST" in (r.methods or ())
+    ]
+    assert len(posts) >= 14
+    refused_for_token: set[str] = set()
+    for username in ("agent1", "super1", "trainer1", "owner1"):
+        with httpx.Client(base_url=console_server.base_url) as client:
+            page = client.get("/signin")
+            token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+            signed = client.post("/signin", data={"username": username, "password": PASSWORD, "csrf": token})
+            assert signed.status_code == 303
+            for path in posts:
+                if path == "/signin":
+                    continue
+                answer = client.post(
+                    path, data={"text": "亲，好的", "intent": "greet"}, follow_redirects=False
+                )
+                assert answer.status_code == 403, (username, path, answer.status_code)
+                if "表单已过期" in answer.text:  # refused for the token, not for the role
+                    refused_for_token.add(path)
+    # Each route was tried by a role allowed to use it: the token is what stopped it.
+    assert refused_for_token == set(posts) - {"/signin"}
+
+
+def test_the_owner_creates_an_account_that_can_sign_in_with_its_role(pages):
+    owner = pages.signed_in("owner1")
+    expect(owner).to_have_url(re.compile(r"/owner/accounts$"))
+    owner.fill(".new-account input[name=username]", "newtrainer")
+    owner.select_option(".new-account select[name=role]", "trainer")
+    owner.fill(".new-account input[name=password]", "a-new-password-1")
+    owner.click(".new-account button")
+    expect(owner.locator(".flash")).to_contain_text("已创建账号 newtrainer")
+    newcomer = pages.signed_in("newtrainer", "a-new-password-1")
+    newcomer.wait_for_url(re.compile(r"/trainer$"))
+    owner.goto("/owner/audit")
+    expect(owner.locator("table.audit")).to_contain_text("create_account")
