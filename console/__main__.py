@@ -1,4 +1,4 @@
-"""`python -m console` serves the web console; `create-owner` makes the first owner; `demo-accounts`.
+"""`python -m console` serves the web console; `create-owner` makes the first owner; `demo` fills the demo.
 
 python -m console                      # serve on CONSOLE_HOST:CONSOLE_PORT (127.0.0.1:8700)
 python -m console create-owner NAME    # asks for the password (or reads one line: --password-stdin)
@@ -15,14 +15,6 @@ from collections.abc import Sequence
 from console import accounts
 from console.settings import load_settings
 from shop.db.errors import InvalidInput
-
-# The demo shop's accounts (README "Web console"); never used outside the demo database.
-DEMO_ACCOUNTS = (
-    ("owner", "owner", "demo-owner-2026"),
-    ("agent", "agent", "demo-agent-2026"),
-    ("supervisor", "supervisor", "demo-super-2026"),
-    ("trainer", "trainer", "demo-trainer-2026"),
-)
 
 
 def _url() -> str | None:
@@ -75,21 +67,15 @@ def create_owner(username: str, password_stdin: bool) -> int:
     return 0
 
 
-def demo_accounts() -> int:
-    from sqlalchemy import select
-
+def demo() -> int:
+    from console.demo import ACCOUNTS, ensure_demo
     from shop.db.engine import session_scope
-    from shop.models.console import ConsoleAccount
+    from shop.models.base import utcnow
 
     _upgrade()
     with session_scope(_url()) as session:
-        for username, role, password in DEMO_ACCOUNTS:
-            exists = session.scalars(
-                select(ConsoleAccount).where(ConsoleAccount.username == username)
-            ).first()
-            if exists is None:
-                accounts.create(username, password, role, created_by="demo", session=session)
-    print("demo console accounts: " + ", ".join(f"{u} / {p}" for u, _, p in DEMO_ACCOUNTS))
+        ensure_demo(session=session, now=utcnow())
+    print("web console demo sign-ins: " + ", ".join(f"{u} / {p}" for u, _, p in ACCOUNTS))
     return 0
 
 
@@ -100,12 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     owner = sub.add_parser("create-owner", help="create an owner account (the first one)")
     owner.add_argument("username")
     owner.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    sub.add_parser("demo-accounts", help="create the demo's accounts (demo database only)")
+    sub.add_parser("demo", help="the demo's accounts and a few waiting drafts (demo database only)")
     args = parser.parse_args(argv)
     if args.command == "create-owner":
         return create_owner(args.username, args.password_stdin)
-    if args.command == "demo-accounts":
-        return demo_accounts()
+    if args.command == "demo":
+        return demo()
     return serve()
 
 
