@@ -56,7 +56,7 @@ def _person(row: ConsoleAccount) -> Person:
 
 def clean_username(raw: str) -> str:
     name = (raw or "").strip().lower()
-    if not (2 <= len(name) <= 64) or not all(c.isalnum() or c in "._-" for c in name):
+    if not (2 <= len(name) <= 64) or not all(c.isascii() and (c.isalnum() or c in "._-") for c in name):
         raise InvalidInput("username")
     return name
 

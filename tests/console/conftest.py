@@ -14,9 +14,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
+from argon2 import PasswordHasher
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from console import accounts
@@ -63,6 +65,11 @@ def _tiny_project(root: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
+    # argon2 at its production cost takes about a second per sign-in on a busy 2-core machine;
+    # the browser tests sign in dozens of times, so they use the same algorithm at a small cost
+    # (test_accounts.py checks the production hasher's parameters).
+    production = accounts._hasher
+    accounts._hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     base = tmp_path_factory.mktemp("console")
     url = f"sqlite:///{base / 'shop.db'}"
     upgrade(url)
@@ -93,6 +100,7 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
         server.should_exit = True
         thread.join(timeout=10)
         dispose_engine(url)
+        accounts._hasher = production
 
 
 @pytest.fixture(scope="session")
@@ -123,20 +131,29 @@ _FAILED = pytest.StashKey[bool]()
 class Pages:
     """Browser contexts of one test (one per person signed in); screenshots if the test fails."""
 
-    def __init__(self, browser: Browser, server: ConsoleServer) -> None:
+    def __init__(self, browser: Browser, server: ConsoleServer, sessions: dict[str, Any]) -> None:
         self.browser = browser
         self.server = server
         self.contexts: list[BrowserContext] = []
+        self.sessions = sessions  # username -> cookies of a sign-in made earlier in the session
 
-    def new(self) -> Page:
-        context = self.browser.new_context(base_url=self.server.base_url, locale="zh-CN")
+    def new(self, storage_state: Any = None) -> Page:
+        context = self.browser.new_context(
+            base_url=self.server.base_url, locale="zh-CN", storage_state=storage_state
+        )
         context.set_default_timeout(WAIT_MS)
         self.contexts.append(context)
         return context.new_page()
 
     def signed_in(self, username: str, password: str = PASSWORD) -> Page:
+        """A page signed in as `username`, on the home page of its role (one real sign-in per user)."""
+        if username in self.sessions:
+            page = self.new(self.sessions[username])
+            page.goto("/")
+            return page
         page = self.new()
         sign_in(page, username, password)
+        self.sessions[username] = page.context.storage_state()
         return page
 
 
@@ -148,9 +165,19 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
+@pytest.fixture(scope="session")
+def signed_sessions() -> dict[str, Any]:
+    return {}
+
+
 @pytest.fixture
-def pages(browser: Browser, console_server: ConsoleServer, request: pytest.FixtureRequest) -> Iterator[Pages]:
-    made = Pages(browser, console_server)
+def pages(
+    browser: Browser,
+    console_server: ConsoleServer,
+    signed_sessions: dict[str, Any],
+    request: pytest.FixtureRequest,
+) -> Iterator[Pages]:
+    made = Pages(browser, console_server, signed_sessions)
     try:
         yield made
     finally:
