@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from desk import queries
 from desk.drafts import OPEN, DraftState
-from shop.models import Conversation, Draft, InboundMessage, Order, OutboundMessage
+from shop.models import Conversation, Draft, InboundMessage, Order, OutboundMessage, Product
 from shop.store.linking import buyer_for_chat
 from shop.store.orders import orders_for_buyer
 
@@ -95,6 +95,12 @@ class ConversationView:
     orders: list[Order]
     proposed: str | None
     meta: dict[str, Any] = field(default_factory=dict)
+    product: Product | None = None  # the product the draft is about (facts.product_code)
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        facts = self.meta.get("facts")
+        return facts if isinstance(facts, dict) else {}
 
     @property
     def open(self) -> bool:
@@ -147,6 +153,8 @@ def conversation(draft_id: int, *, session: Session) -> ConversationView | None:
     assert conv is not None
     buyer = buyer_for_chat(conv.channel, conv.user_id, session=session)
     inbound = session.get(InboundMessage, draft.inbound_id) if draft.inbound_id else None
+    facts = (draft.meta or {}).get("facts") or {}
+    code = facts.get("product_code") if isinstance(facts, dict) else None
     return ConversationView(
         draft=draft,
         conversation=conv,
@@ -156,4 +164,5 @@ def conversation(draft_id: int, *, session: Session) -> ConversationView | None:
         orders=orders_for_buyer(buyer.account, session=session, limit=ORDERS) if buyer else [],
         proposed=queries.last_proposed_text(draft.id, session=session),
         meta=dict(draft.meta or {}),
+        product=session.get(Product, str(code)) if code else None,
     )

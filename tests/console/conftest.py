@@ -27,6 +27,7 @@ from console.settings import ConsoleSettings
 from paths import PROJECT_ROOT, VAR_DIR
 from shop.db.engine import dispose_engine, session_scope
 from shop.db.migrate import upgrade
+from shop.demo import load_demo
 from stack.servers import free_port
 from tests.console.chromium import FLAGS, ChromiumUnavailable, ensure_chromium
 from trainer.settings import Project
@@ -74,6 +75,7 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
     url = f"sqlite:///{base / 'shop.db'}"
     upgrade(url)
     with session_scope(url) as session:
+        load_demo(session)  # the demo shop: buyers with orders and parcels for the conversation page
         for username, role in PEOPLE.items():
             accounts.create(username, PASSWORD, role, session=session)
     project = _tiny_project(base / "project")

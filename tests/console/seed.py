@@ -13,6 +13,7 @@ from desk import store
 from shop.db.engine import session_scope
 from shop.models import AgentDecision, Draft, OutboundMessage
 from shop.models.console import ConsoleAudit
+from shop.store.linking import ensure_verified_link
 
 _chats = itertools.count(1)
 
@@ -36,6 +37,7 @@ def buyer_message(
     age: timedelta = timedelta(0),
     channel: str = "telegram",
     chat_id: str | None = None,
+    linked_to: str | None = None,
 ) -> Seeded:
     """A buyer message and its draft waiting for an agent, as the gateway stores them."""
     now = datetime.now(timezone.utc) - age
@@ -51,6 +53,8 @@ def buyer_message(
             now=now,
         )
         conv = store.ensure_conversation(channel, chat, chat, session=session, now=now)
+        if linked_to is not None:  # the chat verified as this demo buyer (/link)
+            ensure_verified_link(channel, chat, linked_to, session=session, now=now)
         store.mark_inbound(inbound.id, "done", session=session, now=now)
         draft = store.record_draft(
             conversation_id=conv.id,

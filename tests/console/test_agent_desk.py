@@ -179,3 +179,38 @@ def test_two_agents_racing_send_send_once(pages, console_server):
     assert any("已发送" in f for f in flashes) and any("已被处理" in f for f in flashes), flashes
     assert outbound_texts(url, seeded.draft_id) == [("亲，您好，有货的哦", "queued")]
     assert [d[0] for d in decisions(url, seeded.draft_id)] == ["send"]
+
+
+def test_the_conversation_shows_the_buyers_orders_parcels_and_the_product_in_question(pages, console_server):
+    seeded = buyer_message(
+        console_server.db_url,
+        "这件大衣我穿什么码",
+        meta={"rule": "size_between", "facts": {"product_code": "0201", "height": 162}},
+        linked_to="tb_linlin",
+    )
+    page = pages.signed_in("agent1")
+    page.goto(f"/agent/draft/{seeded.draft_id}")
+    expect(page.locator("#product")).to_contain_text("0201")
+    expect(page.locator(".facts-list")).to_contain_text("height: 162")
+    expect(page.locator(".history h2").first).to_contain_text("买家账号 tb_linlin")
+    orders = page.locator(".order")
+    assert orders.count() >= 2
+    expect(page.locator(".order", has_text="包裹：").first).to_be_visible()
+    linlins = orders.locator("strong").all_inner_texts()
+    # Another buyer's chat shows none of her orders.
+    other = buyer_message(console_server.db_url, "你好", linked_to="tb_ahua")
+    page.goto(f"/agent/draft/{other.draft_id}")
+    expect(page.locator(".history h2").first).to_contain_text("买家账号 tb_ahua")
+    assert not set(linlins) & set(page.locator(".order strong").all_inner_texts())
+
+
+def test_a_traditional_chinese_buyer_and_a_traditional_violation(pages, console_server):
+    seeded = buyer_message(console_server.db_url, "這件外套有XL嗎？什麼時候到貨")
+    page = pages.signed_in("agent1")
+    expect(page.locator(f"tr.queue-item[data-draft='{seeded.draft_id}'] .buyer-text")).to_have_text(
+        "這件外套有XL嗎？什麼時候到貨"
+    )
+    page.goto(f"/agent/draft/{seeded.draft_id}")
+    page.locator("#edit-text").fill("親，保證明天一定到貨！")
+    expect(page.locator("#policy-reasons li").first).to_be_visible()
+    expect(page.locator("#do-edit")).to_be_disabled()
