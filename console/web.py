@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse
 
 from console import accounts, csrf, texts
 from console.accounts import Person
+from console.jobs import Jobs
 from console.settings import ConsoleSettings
 from shop.db.engine import db_errors_as_shop_errors
 from shop.store.policy_context import ShopWideCache
@@ -51,6 +52,7 @@ class Console:
     database_url: str
     clock: Callable[[], datetime] = utc_now
     shop_wide: ShopWideCache = field(default_factory=ShopWideCache)
+    jobs: Jobs = field(default_factory=Jobs)  # the trainers' train / evaluate, one at a time
     jinja: Environment = field(
         default_factory=lambda: Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)

@@ -84,7 +84,24 @@ function shortcuts() {
   });
 }
 
+// A running training or evaluation: its progress line, then the page again once it is done.
+function jobProgress() {
+  const box = document.getElementById("job");
+  if (!box || box.dataset.running !== "1") return;
+  const poll = async () => {
+    try {
+      const response = await fetch(box.dataset.job);
+      const job = response.ok ? await response.json() : null;
+      if (job && job.done) { window.location.reload(); return; }
+      if (job) document.getElementById("job-progress").textContent = job.progress;
+    } catch (err) { /* the next poll tries again */ }
+    setTimeout(poll, 1000);
+  };
+  setTimeout(poll, 1000);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  jobProgress();
   liveQueue();
   policyCheck();
   shortcuts();
