@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from console import pages_agent, pages_auth, pages_model, pages_owner, pages_trainer
+from console import pages_agent, pages_auth, pages_followups, pages_model, pages_owner, pages_trainer
 from console.settings import ConsoleSettings, session_key
 from console.web import Console, SignInNeeded, console_of, redirect, sign_in_url, utc_now
 from shop.db.errors import ShopUnavailable
@@ -62,6 +62,7 @@ def build_app(
         routes=[
             *pages_auth.ROUTES,
             *pages_agent.ROUTES,
+            *pages_followups.ROUTES,
             *pages_trainer.ROUTES,
             *pages_model.ROUTES,
             *pages_owner.ROUTES,

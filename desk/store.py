@@ -438,6 +438,9 @@ def create_follow_up(
         created_at=now or utcnow(),
         done_at=None,  # explicit for the same reason as in record_draft
         done_by=None,
+        claimed_by=None,
+        claimed_at=None,
+        note=None,
     )
     session.add(task)
     session.flush()
@@ -457,14 +460,35 @@ def open_follow_ups(*, session: Session, limit: int = 100) -> list[FollowUpTask]
 
 
 @translate_db_errors
+def claim_follow_up(task_id: int, agent: str | int, *, session: Session, now: datetime | None = None) -> bool:
+    """An agent takes an open task (only one agent: False if claimed or done already)."""
+    stmt = (
+        update(FollowUpTask)
+        .where(
+            FollowUpTask.id == _row_id(task_id, "task_id"),
+            FollowUpTask.done_at.is_(None),
+            FollowUpTask.claimed_by.is_(None),
+        )
+        .values(claimed_by=require_key(agent, "agent"), claimed_at=now or utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return session.execute(stmt).rowcount == 1
+
+
+@translate_db_errors
 def complete_follow_up(
-    task_id: int, *, done_by: str | int | None = None, session: Session, now: datetime | None = None
+    task_id: int,
+    *,
+    done_by: str | int | None = None,
+    note: str | None = None,
+    session: Session,
+    now: datetime | None = None,
 ) -> bool:
-    """Mark a task done (only once: False if it was already done or does not exist)."""
+    """Mark a task done, with what was done (only once: False if it was already done or does not exist)."""
     stmt = (
         update(FollowUpTask)
         .where(FollowUpTask.id == _row_id(task_id, "task_id"), FollowUpTask.done_at.is_(None))
-        .values(done_at=now or utcnow(), done_by=_optional_key(done_by, "done_by"))
+        .values(done_at=now or utcnow(), done_by=_optional_key(done_by, "done_by"), note=clean_text(note))
         .execution_options(synchronize_session="fetch")
     )
     return session.execute(stmt).rowcount == 1

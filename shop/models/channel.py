@@ -165,5 +165,9 @@ class FollowUpTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_by: Mapped[str | None] = mapped_column(String(64))
+    # An agent says "mine" before working on it (the web console's follow-up list), and closes it with a note.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    note: Mapped[str | None] = mapped_column(Text)
 
     conversation: Mapped[Conversation | None] = relationship()

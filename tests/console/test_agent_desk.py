@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from desk import inbox
+from desk import inbox, store
 from shop.db.engine import session_scope
-from shop.models import Conversation, Draft
+from shop.models import Conversation, Draft, FollowUpTask
 from tests.console.seed import audit_rows, buyer_message, decisions, draft_state, outbound_texts
 
 
@@ -214,3 +214,30 @@ def test_a_traditional_chinese_buyer_and_a_traditional_violation(pages, console_
     page.locator("#edit-text").fill("親，保證明天一定到貨！")
     expect(page.locator("#policy-reasons li").first).to_be_visible()
     expect(page.locator("#do-edit")).to_be_disabled()
+
+
+def test_follow_up_tasks_are_claimed_once_and_closed_with_a_note(pages, console_server):
+    url = console_server.db_url
+    with session_scope(url) as session:
+        task_id = store.create_follow_up(
+            reason="tracking_stale", order_id="5021873340003", session=session
+        ).id
+    first, second = pages.signed_in("agent1"), pages.signed_in("agent2")
+    for page in (first, second):
+        page.goto("/agent/follow-ups")
+    first.locator(f"tr.follow-up[data-task='{task_id}'] button.claim").click()
+    expect(first.locator(f"tr.follow-up[data-task='{task_id}'] .claimed")).to_have_text("web:agent1")
+    second.locator(f"tr.follow-up[data-task='{task_id}'] button.claim").click()  # a stale page
+    expect(second.locator(".flash.error")).to_contain_text("已被其他客服认领")
+    row = first.locator(f"tr.follow-up[data-task='{task_id}']")
+    row.locator("input[name=note]").fill("已联系快递，明天送达")
+    row.locator(".close-task button").click()
+    expect(first.locator(".flash")).to_contain_text("任务已完成")
+    expect(first.locator(f"tr.follow-up[data-task='{task_id}']")).to_have_count(0)
+    with session_scope(url) as session:
+        task = session.get(FollowUpTask, task_id)
+        assert (task.claimed_by, task.done_by, task.note) == (
+            "web:agent1",
+            "web:agent1",
+            "已联系快递，明天送达",
+        )

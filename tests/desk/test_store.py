@@ -181,6 +181,15 @@ def test_follow_ups(session: Session, demo: object) -> None:
         cs.create_follow_up(reason="x", order_id="12", session=session)
 
 
+def test_a_follow_up_is_claimed_by_one_agent_and_closed_with_a_note(session: Session, demo: object) -> None:
+    task = cs.create_follow_up(reason="stale_tracking", order_id="5021873340006", session=session)
+    assert cs.claim_follow_up(task.id, "web:amy", session=session)
+    assert not cs.claim_follow_up(task.id, "web:bob", session=session)
+    assert cs.complete_follow_up(task.id, done_by="web:amy", note="已联系快递", session=session)
+    assert (task.claimed_by, task.note) == ("web:amy", "已联系快递")
+    assert not cs.claim_follow_up(task.id, "web:bob", session=session)  # done: nothing to claim
+
+
 def test_two_agents_send_once(engine: Engine) -> None:
     """Two sessions claim the same draft at the same moment: exactly one wins."""
     with Session(engine) as session, session.begin():

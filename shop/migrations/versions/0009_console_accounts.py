@@ -1,7 +1,8 @@
-"""The web console's accounts (roles, argon2 hashes) and its audit trail.
+"""The web console's accounts (roles, argon2 hashes), its audit trail, and follow-up claims.
 
 Issue 20: agents, supervisors, trainers and the owner sign in to the console;
-every action there is recorded with who and when.
+every action there is recorded with who and when; an agent claims a follow-up
+task and closes it with a note.
 
 Revision ID: 0009
 Revises: 0004
@@ -50,9 +51,17 @@ def upgrade() -> None:
     op.create_index(
         "ix_console_audit_action_target", "console_audit", ["action", "target", "at"], unique=False
     )
+    with op.batch_alter_table("follow_up_tasks") as batch:
+        batch.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
+        batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("note", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("follow_up_tasks") as batch:
+        batch.drop_column("note")
+        batch.drop_column("claimed_at")
+        batch.drop_column("claimed_by")
     op.drop_index("ix_console_audit_action_target", table_name="console_audit")
     op.drop_index("ix_console_audit_at", table_name="console_audit")
     op.drop_table("console_audit")
