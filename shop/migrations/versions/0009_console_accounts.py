@@ -51,6 +51,16 @@ def upgrade() -> None:
     op.create_index(
         "ix_console_audit_action_target", "console_audit", ["action", "target", "at"], unique=False
     )
+    # The gateway's outbox polls queued rows twice a second; the conversation page reads one chat.
+    op.create_index(
+        "ix_outbound_messages_status", "outbound_messages", ["status", "channel", "id"], unique=False
+    )
+    op.create_index(
+        "ix_outbound_messages_chat", "outbound_messages", ["channel", "chat_id", "id"], unique=False
+    )
+    op.create_index(
+        "ix_inbound_messages_chat", "inbound_messages", ["channel", "chat_id", "id"], unique=False
+    )
     with op.batch_alter_table("follow_up_tasks") as batch:
         batch.add_column(sa.Column("claimed_by", sa.String(length=64), nullable=True))
         batch.add_column(sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=True))
@@ -58,6 +68,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_inbound_messages_chat", table_name="inbound_messages")
+    op.drop_index("ix_outbound_messages_chat", table_name="outbound_messages")
+    op.drop_index("ix_outbound_messages_status", table_name="outbound_messages")
     with op.batch_alter_table("follow_up_tasks") as batch:
         batch.drop_column("note")
         batch.drop_column("claimed_at")
