@@ -17,6 +17,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from console import pages_agent, pages_auth, pages_followups, pages_model, pages_owner, pages_trainer
+from console.headers import SecurityHeaders
 from console.settings import ConsoleSettings, session_key
 from console.web import Console, SignInNeeded, console_of, redirect, sign_in_url, utc_now
 from shop.db.errors import ShopUnavailable
@@ -69,14 +70,15 @@ def build_app(
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 SessionMiddleware,
                 secret_key=session_key(settings),
                 session_cookie="console_session",
                 max_age=settings.session_hours * 3600,
-                same_site="strict",
+                same_site="lax",  # POSTs need the CSRF token anyway; lax keeps links from chat apps signed in
                 https_only=settings.cookie_secure,
-            )
+            ),
         ],
         exception_handlers={
             SignInNeeded: _sign_in_needed,

@@ -1,7 +1,7 @@
 """CSRF protection: a random token per session, required on every POST.
 
 Forms carry it as the hidden field `csrf`, the page's scripts as the header
-X-CSRF-Token. The token lives in the signed session cookie (SameSite=Strict as
+X-CSRF-Token. The token lives in the signed session cookie (SameSite=Lax as
 well), so another site can neither read nor forge it. `checked_form` is the only
 way a handler reads a POST, so no form can skip the check.
 """

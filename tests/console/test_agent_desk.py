@@ -145,7 +145,8 @@ def test_a_buyer_message_with_script_and_markdown_is_shown_as_text(pages, consol
     page = pages.signed_in("agent1")
     row = page.locator(f"tr.queue-item[data-draft='{seeded.draft_id}'] .buyer-text")
     expect(row).to_have_text(text)
-    page.goto(f"/agent/draft/{seeded.draft_id}")
+    response = page.goto(f"/agent/draft/{seeded.draft_id}")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
     expect(page.locator("#buyer-text")).to_have_text(text)
     expect(page.locator("pre.reply")).to_have_text("亲，<img src=x onerror=window.__pwned=2>")
     assert page.evaluate("window.__pwned") is None
