@@ -1,7 +1,7 @@
 """The console served for real (uvicorn in a thread) and driven by Debian's headless Chromium.
 
-One browser for the whole session, one console server and one SQLite database
-per session (each test makes its own chats, so they do not collide), a fresh
+One browser, one console server and one SQLite database for all the console
+tests (each test makes its own chats, so they do not collide), a fresh
 browser context (cookies) per test, a screenshot of the page when a test fails
 (var/test-screenshots/).
 """
@@ -64,7 +64,7 @@ def _tiny_project(root: Path) -> Project:
     return Project(root=root)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ConsoleServer]:
     # argon2 at its production cost takes about a second per sign-in on a busy 2-core machine;
     # the browser tests sign in dozens of times, so they use the same algorithm at a small cost
@@ -105,7 +105,9 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
         accounts._hasher = production
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop in this thread while it runs, which
+# would break every later test calling asyncio.run(); it stops when the console tests are done.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     try:
         chromium = ensure_chromium()
@@ -167,7 +169,7 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_load_state()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def signed_sessions() -> dict[str, Any]:
     return {}
 
