@@ -39,11 +39,12 @@ demo-db: install ## build a fresh demo shop database each time (SQLite by defaul
 	@$(APP) -m shop.demo $(if $(KEEP),,--fresh)
 	@$(APP) -m desk.demo_history
 
-demo: install demo-db train ## run the demo: servers + terminal simulator as buyer tb_linlin
-	@$(APP) -m bot.simulate --buyer tb_linlin
+demo: install demo-db train ## run the demo: servers + terminal simulator as buyer tb_linlin + web console (README)
+	@$(APP) -m console demo
+	@CONSOLE=$${CONSOLE:-1} $(APP) -m bot.simulate --buyer tb_linlin
 
-serve: install train ## run for real: action server + Rasa server + Telegram gateway
-	@$(APP) -m bot.serve
+serve: install train ## run for real: action server + Rasa server + Telegram gateway + web console
+	@CONSOLE=$${CONSOLE:-1} $(APP) -m bot.serve
 
 test: install lint test-nlu test-app validate test-conversations ## run every test
 	@echo "make test: all green"

@@ -10,6 +10,7 @@ desk handlers do not block, so one agent's slow send never holds up another's pr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -25,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buyers, desk, proactive, recovery
+from bot import buyers, desk, outbox, proactive, recovery
 from bot.chat_queue import ChatQueue
 from bot.delivery import Delivery
 from bot.gateway import Gateway, utc_now
@@ -65,11 +66,17 @@ async def start_gateway(app: Application) -> None:
         lambda chat_id: conversation.handle_next(gw, chat_id), retry_after_s=gw.settings.rasa_retry_base_s
     )
     await recovery.resume(gw)
+    # What the web console queued for buyers (it holds no bot token): delivered from here.
+    app.bot_data["outbox"] = asyncio.create_task(outbox.run(gw), name="outbox")
 
 
 async def stop_gateway(app: Application) -> None:
     """After stop(): stop workers and timers (their work stays stored)."""
     gw: Gateway = app.bot_data["gateway"]
+    task = app.bot_data.pop("outbox", None)
+    if task is not None:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
     await gw.close()
     if app.bot_data.get("owns_rasa_client"):
         await gw.rasa.aclose()

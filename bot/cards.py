@@ -20,16 +20,11 @@ from desk import parts as multipart
 from desk import queries, texts
 from desk.conversation import CANDIDATES
 from desk.drafts import OPEN
+from desk.intents import INTENTS  # the picker after a reject (moved to desk/ for the web console)
 from shop.models import Conversation, Draft, InboundMessage
 from shop.store.linking import buyer_for_chat
 from shop.store.return_confirmation import FILE_ON_SEND
 
-# The intents an agent can pick after rejecting (docs/architecture.md).
-INTENTS = (
-    "greet", "goodbye", "thank", "affirm", "deny", "ask_size", "ask_order_status",
-    "request_return", "bargain", "ask_promotion", "ask_fabric_care", "ask_stock",
-    "ask_shipping_fee", "change_address", "ask_invoice", "complain", "request_human", "out_of_scope",
-)  # fmt: skip
 CONTEXT_MESSAGES = 3
 FACTS_CHARS = 300
 # A card is one Telegram message (4,096 units) with its buttons once: long buyer

@@ -63,6 +63,11 @@ async def _update_card(
     await gw.delivery.edit_text(gw.bot, chat_id, message_id, cards.render(view, status), reply_markup=markup)
 
 
+async def card_status(gw: Gateway, draft_id: int, status: str) -> None:
+    """Show on the draft's card what became of it, without buttons (bot/outbox.py: a web agent sent it)."""
+    await _update_card(gw, draft_id, status)
+
+
 async def _answer(update: Update, text: str | None = None) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text=text)

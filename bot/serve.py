@@ -135,7 +135,7 @@ def wait_for_telegram(
 def run(settings: Settings) -> int:
     from bot.app import build_application
     from bot.simulate import rasa_reachable
-    from stack.servers import StartError, running_stack
+    from stack.servers import StartError, console_beside, running_stack
 
     if settings.agent_chat_id is None or not settings.agent_ids:
         print(
@@ -164,12 +164,13 @@ def run(settings: Settings) -> int:
         from shop.db.migrate import upgrade
 
         upgrade(settings.database_url)  # the desk's tables must exist before the first update
-        if rasa_reachable(settings):
-            return _run_bot(build_application(app_settings), settings)
-        print("starting the action server and a Rasa server (about half a minute) ...", file=sys.stderr)
-        with running_stack(settings) as stack:
-            app_settings = replace(settings, rasa_urls=(stack.rasa_url,), rasa_token=stack.rasa_token)
-            return _run_bot(build_application(app_settings), app_settings)
+        with console_beside(settings):
+            if rasa_reachable(settings):
+                return _run_bot(build_application(app_settings), settings)
+            print("starting the action server and a Rasa server (about half a minute) ...", file=sys.stderr)
+            with running_stack(settings) as stack:
+                app_settings = replace(settings, rasa_urls=(stack.rasa_url,), rasa_token=stack.rasa_token)
+                return _run_bot(build_application(app_settings), app_settings)
     except StartError as exc:
         print(f"serve: {exc}", file=sys.stderr)
         return 1

@@ -29,7 +29,7 @@ from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
 from desk.routing import load_routing
 from desk.texts import route_reason
 from shop.policy import CheckContext, check_text
-from stack.servers import StartError, running_stack
+from stack.servers import StartError, console_beside, running_stack
 from stack.settings import Settings, load_settings
 
 CHANNEL = "simulator"
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     try:
         check_context = prepare_buyer(args.buyer)
-        with rasa_urls(settings, quiet=args.json) as reachable:
+        with console_beside(settings), rasa_urls(settings, quiet=args.json) as reachable:
             session = Session(reachable, args.buyer, reachable.rasa_urls, check_context)
             if args.json:
                 run_json(session, sys.stdin, sys.stdout)

@@ -61,3 +61,14 @@ def action_env(
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
+
+
+def console_env(
+    project_root: str, *, database_url: str | None, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The web console's: the shop database and its own CONSOLE_* settings; no bot token, no Rasa secrets."""
+    env = _pick(os.environ if environ is None else environ, ("CONSOLE_", "VAR_DIR"))
+    env.update(_python(project_root))
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env

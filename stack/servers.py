@@ -36,7 +36,7 @@ import httpx
 
 from stack import rasa_api
 from stack.private_files import private_dir, write_private
-from stack.process_env import action_env, rasa_env
+from stack.process_env import action_env, console_env, rasa_env
 from stack.settings import Settings
 from stack.upstream import read_upstream, write_upstream
 
@@ -430,3 +430,49 @@ def running_stack(settings: Settings) -> Iterator[Stack]:
             endpoints_file(settings, rasa_port).unlink(missing_ok=True)
         if previous in (signal.SIG_DFL, None):
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def start_console(settings: Settings, processes: list[subprocess.Popen], *, host: str, port: int) -> str:
+    """The web console (`python -m console`, console/) on host:port; its URL once it answers."""
+    if port_in_use(port):
+        raise StartError(f"port {port} for the web console is in use: stop what uses it or set CONSOLE_PORT")
+    log_file = settings.log_dir / "console.log"
+    cmd = [str(settings.project_root / ".venv" / "bin" / "python"), "-m", "console"]
+    env = console_env(str(settings.project_root), database_url=settings.database_url)
+    env.update(CONSOLE_HOST=host, CONSOLE_PORT=str(port), VAR_DIR=str(settings.var_dir))
+    proc = _spawn(cmd, log_file, env, settings.project_root)
+    processes.append(proc)
+    url = f"http://{url_host(reach_host(host))}:{port}"
+    _wait_healthy(proc, f"{url}/signin", "web console", log_file, 60)
+    return url
+
+
+@contextmanager
+def running_console(settings: Settings, *, host: str, port: int) -> Iterator[str | None]:
+    """The web console beside the gateway or the simulator, stopped on exit.
+
+    It is a convenience there: if it cannot start, the reason is printed and the
+    rest runs on (None instead of its URL).
+    """
+    processes: list[subprocess.Popen] = []
+    try:
+        try:
+            url: str | None = start_console(settings, processes, host=host, port=port)
+        except StartError as exc:
+            print(f"the web console did not start: {exc}", file=sys.stderr)
+            url = None
+        yield url
+    finally:
+        stop(processes)
+
+
+@contextmanager
+def console_beside(settings: Settings) -> Iterator[str | None]:
+    """The web console while the gateway or the simulator runs, when CONSOLE=1 (make serve, make demo)."""
+    if not settings.console:
+        yield None
+        return
+    with running_console(settings, host=settings.console_host, port=settings.console_port) as url:
+        if url:
+            print(f"web console: {url}/  (README: 'Web console')", file=sys.stderr)
+        yield url

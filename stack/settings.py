@@ -65,6 +65,10 @@ class Settings:
     store_retry_base_s: float = 0.5
     store_retry_max_s: float = 10.0
     routing_file: Path = PROJECT_ROOT / "responses" / "routing.yml"
+    # The web console beside the gateway or simulator: `make serve` / `make demo` set CONSOLE=1.
+    console: bool = False
+    console_host: str = "127.0.0.1"
+    console_port: int = 8700
     project_root: Path = PROJECT_ROOT
     var_dir: Path = VAR_DIR
     extra: dict = field(default_factory=dict)
@@ -118,4 +122,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         store_retry_max_s=float(env.get("STORE_RETRY_MAX_SECONDS", "10")),
         routing_file=Path(env.get("ROUTING_FILE", str(PROJECT_ROOT / "responses" / "routing.yml"))),
         var_dir=Path(env.get("VAR_DIR", str(VAR_DIR))),
+        console=(env.get("CONSOLE") or "0") not in ("0", "false", "no"),
+        console_host=env.get("CONSOLE_HOST") or "127.0.0.1",
+        console_port=int(env.get("CONSOLE_PORT") or "8700"),
     )

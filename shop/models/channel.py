@@ -75,6 +75,8 @@ class InboundMessage(Base):
         CheckConstraint(one_of("kind", INBOUND_KINDS), name="kind"),
         CheckConstraint(one_of("status", INBOUND_STATUSES), name="status"),
         Index("ix_inbound_messages_status", "status", "received_at"),
+        # A chat's messages in order: the web console's conversation page, a chat's next message.
+        Index("ix_inbound_messages_chat", "channel", "chat_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -146,7 +148,12 @@ class OutboundMessage(Base):
     """A message sent (or being sent) to a chat, by the bot or on an agent's say-so."""
 
     __tablename__ = "outbound_messages"
-    __table_args__ = (CheckConstraint(one_of("status", OUTBOUND_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(one_of("status", OUTBOUND_STATUSES), name="status"),
+        # The gateway's outbox polls the queued rows; the console's conversation page reads a chat's.
+        Index("ix_outbound_messages_status", "status", "channel", "id"),
+        Index("ix_outbound_messages_chat", "channel", "chat_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(32))

@@ -1,0 +1,122 @@
+"""Delivers what another front end queued for a Telegram buyer (the web console, console/desk_work.py).
+
+The console holds no bot token: it claims the draft and stores the replies as
+`outbound_messages` rows with status "queued" in one transaction. This loop
+sends them through the same `Delivery` (spacing, retries, splitting), marks
+each "sent" (or "failed": the buyer blocked the bot, Telegram refused it) and
+updates the draft's card in the agents' group, so Telegram agents see that a
+web agent answered. A crash between sending and marking sends that row again
+on restart: at least once beats never (as bot/recovery.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from telegram.error import TelegramError
+
+from bot.delivery import BuyerBlocked, DeliveryFailed
+from bot.desk import card_status
+from bot.gateway import CHANNEL, Gateway
+from desk import store, texts
+from shop.db.errors import ShopUnavailable
+from shop.models import AgentDecision, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+POLL_S = 0.5
+BATCH = 50
+
+
+@dataclass(frozen=True)
+class Queued:
+    id: int
+    chat_id: str
+    text: str
+    draft_id: int | None
+    conversation_id: int | None
+    agent: str | None  # who decided to send it (the draft's last send/edit/override)
+
+
+def _queued(session: Session) -> list[Queued]:
+    rows = session.scalars(
+        select(OutboundMessage)
+        .where(OutboundMessage.channel == CHANNEL, OutboundMessage.status == "queued")
+        .order_by(OutboundMessage.id)
+        .limit(BATCH)
+    )
+    found = []
+    for row in rows:
+        conv = store.get_conversation(CHANNEL, row.chat_id, session=session)
+        agent = None
+        if row.draft_id is not None:
+            agent = session.scalars(
+                select(AgentDecision.agent_user_id)
+                .where(
+                    AgentDecision.draft_id == row.draft_id,
+                    AgentDecision.action.in_(("send", "edit", "override")),
+                )
+                .order_by(AgentDecision.id.desc())
+                .limit(1)
+            ).first()
+        found.append(Queued(row.id, row.chat_id, row.text, row.draft_id, conv.id if conv else None, agent))
+    return found
+
+
+async def deliver_queued(gw: Gateway) -> int:
+    """Sends every queued row (oldest first); how many were handled."""
+    if gw.bot is None:
+        return 0
+    rows = await gw.db(_queued)
+    for row in rows:
+        status, message_id = "failed", None
+        try:
+            sent = await gw.delivery.send_text(gw.bot, row.chat_id, row.text)
+            status, message_id = "sent", (sent[0].message_id if sent else None)
+        except BuyerBlocked:
+            log.info("chat %s blocked the bot: queued message %s not delivered", row.chat_id, row.id)
+            if row.conversation_id is not None:
+                await gw.db(
+                    lambda s, c=row.conversation_id: store.set_blocked(c, True, session=s, now=gw.clock())
+                )
+        except (DeliveryFailed, TelegramError):
+            log.exception("queued message %s to chat %s could not be delivered", row.id, row.chat_id)
+        await gw.db_until_done(
+            lambda s, r=row, st=status, m=message_id: store.mark_outbound(
+                r.id, st, external_message_id=m, session=s, now=gw.clock()
+            )
+        )
+        if status == "sent" and row.draft_id is not None:
+            await _mark_card(gw, row)
+    return len(rows)
+
+
+async def _mark_card(gw: Gateway, row: Queued) -> None:
+    try:
+        await card_status(gw, row.draft_id, texts.agent("done_sent", agent=row.agent or "?", at=_at(gw)))
+    except TelegramError:
+        log.warning("the card of draft %s could not be updated", row.draft_id)
+
+
+def _at(gw: Gateway) -> str:
+    return gw.clock().astimezone(ZoneInfo(gw.routing.timezone)).strftime("%m-%d %H:%M")
+
+
+async def run(gw: Gateway, poll_s: float = POLL_S) -> None:
+    """Delivers queued rows until cancelled (started with the gateway)."""
+    while True:
+        try:
+            handled = await deliver_queued(gw)
+        except ShopUnavailable as exc:
+            log.warning("outbox: database unavailable (%s), retrying", exc)
+            handled = 0
+        except Exception:
+            log.exception("outbox: delivery round failed")
+            handled = 0
+        if handled < BATCH:
+            await asyncio.sleep(poll_s)

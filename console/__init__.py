@@ -1,0 +1,1 @@
+"""The web console: a second front end on the agent desk (desk/) for agents, trainers and the owner."""
