@@ -41,8 +41,11 @@ ORDER_ID_RE = re.compile(r"(?<![\da-z])\d{13}(?!\d)", re.IGNORECASE)
 TRACKING_RE = re.compile(r"(?<![\da-z])(?:[a-z]{2,4}\d{8,15}|\d{14,20})(?![\da-z])", re.IGNORECASE)
 # A link as pasted from the Taobao/Tmall app or site (short m.tb.cn links included);
 # its item id is readable only when the link carries ``id=``.
+# Host labels are ASCII and bounded, and a match starts only where a label can: a long
+# run of letters or Chinese characters costs linear time, not quadratic backtracking.
 LINK_RE = re.compile(
-    r"(?:https?://)?(?:[\w-]+\.)*(?:taobao\.com|tmall\.com|tmall\.hk|tb\.cn)(?:[/?#][^\s\u4e00-\u9fff，。！？]*)?",
+    r"(?<![a-z0-9.-])(?:https?://)?(?:[a-z0-9-]{1,63}\.){0,5}(?:taobao\.com|tmall\.com|tmall\.hk|tb\.cn)"
+    r"(?:[/?#][^\s\u4e00-\u9fff，。！？]*)?",
     re.IGNORECASE,
 )
 ITEM_ID_RE = re.compile(r"[?&#]id=(\d{6,20})", re.IGNORECASE)
