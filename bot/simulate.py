@@ -6,7 +6,8 @@
 Uses the Rasa server at RASA_URL when one answers there; otherwise starts the
 action server and a Rasa server itself and stops them on exit. The `--json`
 records have exactly the keys text, intent, confidence, replies, auto_send,
-handoff, policy_violations (other tools and checks rely on them).
+handoff, policy_violations (other tools and checks rely on them), and `parts`
+(one such record per part) when a message of several questions was answered in parts.
 """
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ def combine_drafts(
         violations=violations,
         decision=decision,
         intent_ranking=drafts[primary].intent_ranking,
-        entities=[e for d in drafts for e in d.entities],
+        entities=[e for d in drafts for e in d.entities],  # offsets within each part's text
         parts=drafts,
     )
 

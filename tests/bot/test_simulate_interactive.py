@@ -93,3 +93,24 @@ def test_enter_on_an_unsure_confirmation_files_the_return(monkeypatch, capsys, d
     answers[:] = [""]
     simulate.agent_turn(draft, CheckContext(), buyer="tb_linlin")
     assert requests() == 1 and "好的亲，已经提交～" in capsys.readouterr().out
+
+
+def test_the_simulator_shows_each_part_of_a_message_answered_in_parts(capsys) -> None:
+    from desk.pipeline import build_draft, combine_drafts
+    from desk.rasa_client import RasaTurn
+    from desk.routing import parse_routing
+
+    routing = parse_routing({"intents": {"ask_stock": {"auto_send": True, "threshold": 0.5}}})
+    drafts = [
+        build_draft(
+            RasaTurn(text, intent, conf, messages=[{"text": reply}]), routing=routing, check_context=None
+        )
+        for text, intent, conf, reply in (
+            ("有L码吗", "ask_stock", 0.97, "亲，L码有货哦"),
+            ("能开发票吗", "ask_invoice", 0.91, "亲，可以开发票的～"),
+        )
+    ]
+    simulate.show_draft(combine_drafts(drafts, text="有L码吗 能开发票吗", check_context=None))
+    shown = capsys.readouterr().out
+    assert "ask_stock 0.97 · ask_invoice 0.91" in shown
+    assert "亲，L码有货哦\n另外，可以开发票的～" in shown
