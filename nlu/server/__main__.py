@@ -14,11 +14,17 @@ import sys
 TOKEN_ENV = "RASA_TOKEN"
 
 
+def rasa_argv(options: list[str], token: str) -> list[str]:
+    # One "--auth-token=..." word: a URL-safe token may start with "-", which as a
+    # separate word argparse takes for an option (the server then fails to start).
+    return ["rasa", "run", *options, f"--auth-token={token}"]
+
+
 def main() -> None:
     token = os.environ.get(TOKEN_ENV)
     if not token:
         sys.exit(f"{TOKEN_ENV} is not set: the Rasa server answers only requests carrying it")
-    sys.argv = ["rasa", "run", *sys.argv[1:], "--auth-token", token]
+    sys.argv = rasa_argv(sys.argv[1:], token)
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
