@@ -12,11 +12,17 @@ only) or none the model has seen would get an all-zero row: sklearn raises on a
 batch of such rows ("0 features"), and a single one would be classified by the
 intercepts alone (a bare "？" came out as affirm 0.49). Such a message is
 `out_of_scope` with confidence 0 instead, so it goes to an agent.
+
+`temperature` softens the probabilities (softmax of the decision scores divided
+by it; 1 = Rasa's). It never changes the top intent, only how confident the
+answers are: at 1 most answers sit at 0.99+, where a per-intent auto-send
+threshold cannot tell a rare confident mistake from the many right ones
+(docs/nlu-evaluation.md, "Session 8").
 """
 
 from __future__ import annotations
 
-from typing import List
+from typing import Any, Dict, List, Text
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,6 +32,8 @@ from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
+from scipy.special import softmax
 
 
 def sentence_features(message: Message) -> List[Features]:
@@ -73,16 +81,45 @@ def carries_text(message: Message) -> bool:
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
-    """`LogisticRegressionClassifier` (same options, same model files), faster features."""
+    """`LogisticRegressionClassifier` (same options, same model files), faster features,
+    and a `temperature` for its probabilities."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Rasa's options and `temperature` (1: Rasa's probabilities)."""
+        return {**LogisticRegressionClassifier.get_default_config(), "temperature": 1.0}
 
     def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
         return sentence_matrix(messages)
+
+    def _probabilities(self, X: sp.csr_matrix) -> np.ndarray:
+        """Rasa's `predict_proba`, tempered: softmax(scores / temperature)."""
+        temperature = float(self.config.get("temperature", 1.0))
+        if temperature == 1.0:
+            return self.clf.predict_proba(X)
+        scores = self.clf.decision_function(X)
+        if scores.ndim == 1:  # two intents: sklearn gives one score per message
+            scores = np.column_stack([-scores, scores])
+        return softmax(scores / temperature, axis=1)
+
+    def _rank(self, messages: List[Message]) -> None:
+        """Rasa's `process` with the tempered probabilities: the top intent and the ranking."""
+        probabilities = self._probabilities(self._create_X(messages))
+        for message, row in zip(messages, probabilities):
+            ranking = sorted(
+                ({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
+                key=lambda e: -e["confidence"],
+            )
+            message.set(INTENT, ranking[0], add_to_output=True)
+            if self.config[RANKING_LENGTH] > 0:
+                ranking = ranking[: self.config[RANKING_LENGTH]]
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Rasa's prediction for messages with text; `NO_TEXT_INTENT` for the others."""
         readable = [m for m in messages if carries_text(m)]
         if readable:
-            super().process(readable)
+            self._rank(readable)
         for message in messages:
             if not any(message is m for m in readable):
                 message.set(INTENT, dict(NO_TEXT_INTENT), add_to_output=True)

@@ -43,3 +43,43 @@ def test_a_message_without_features_is_an_empty_row() -> None:
     ours = sentence_matrix(messages)
     assert ours.shape == (2, 165)
     assert ours[1].nnz == 0
+
+
+def _fitted(temperature: float, messages: list[Message]):
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    from nlu.components.classifier import ShopLogisticRegressionClassifier
+
+    classifier = ShopLogisticRegressionClassifier(
+        {"temperature": temperature, "solver": "newton-cg"},
+        "classifier",
+        None,
+        None,  # type: ignore[arg-type]
+    )
+    X = sentence_matrix(messages)
+    labels = ["ask_size", "complain", "greet"] * (len(messages) // 3) + ["ask_size"] * (len(messages) % 3)
+    classifier.clf.fit(X, labels)
+    for message in messages:
+        message.set("text_tokens", [Token("起球", 3)])
+    return classifier
+
+
+def test_temperature_keeps_the_top_intent_and_softens_its_confidence() -> None:
+    from rasa.nlu.constants import TOKENS_NAMES
+
+    assert TOKENS_NAMES[TEXT] == "text_tokens"
+    rng = np.random.default_rng(3)
+    messages = [_message(rng, dense=True) for _ in range(30)]
+    rasa = _fitted(1.0, messages)
+    plain = [dict(m.get("intent")) for m in rasa.process(messages)]
+    # Temperature 1 is Rasa's own prediction, number for number.
+    expected = rasa.clf.predict_proba(sentence_matrix(messages)).max(axis=1)
+    assert [p["confidence"] for p in plain] == pytest.approx(list(expected))
+    soft = _fitted(1.5, messages)
+    soft.clf = rasa.clf
+    tempered = soft.process(messages)
+    assert [m.get("intent")["name"] for m in tempered] == [p["name"] for p in plain]
+    for message, before in zip(tempered, plain):
+        ranking = message.get("intent_ranking")
+        assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
+        assert message.get("intent")["confidence"] < before["confidence"]
