@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from desk.analytics.dashboard import dashboard
 from desk.analytics.period import Period
-from desk.analytics.report import percent
+from desk.analytics.report import percent, route_words
 from desk.analytics.thresholds import PROPOSED, proposals
 from desk.routing import load_routing
 from paths import PROJECT_ROOT
@@ -99,9 +99,13 @@ def test_applying_a_proposal_writes_the_test_routing_file_and_shows_in_the_histo
     with session_scope(owner_server.db_url) as session:
         period = Period.last_days(30, now=utcnow(), timezone=routing.timezone)
         found = proposals(session=session, period=period, routing=routing)
-    chosen = next(p for p in found if p.status == PROPOSED and p.changes)
+    # A threshold, or "never" (auto-send off): whichever the demo history and routing file give.
+    chosen = next(p for p in found if p.applicable and p.changes)
+    new_route = chosen.new_route
+    assert new_route is not None
     row = owner.locator(f"tr.proposal[data-intent='{chosen.intent}']")
-    expect(row.locator("td.proposed")).to_have_text(f"阈值 {chosen.threshold:.2f}")
+    proposed = f"阈值 {chosen.threshold:.2f}" if chosen.status == PROPOSED else "不自动发送"
+    expect(row.locator("td.proposed")).to_have_text(proposed)
     expect(row.locator("td.precision")).to_have_text(percent(chosen.precision))
     expect(row.locator("td.coverage")).to_have_text(percent(chosen.coverage))
     row.locator("details summary").click()
@@ -117,9 +121,9 @@ def test_applying_a_proposal_writes_the_test_routing_file_and_shows_in_the_histo
 
     assert shop_file.read_text(encoding="utf-8") == shop_before  # the repo's own file is untouched
     after = load_routing(owner_server.routing_file).route_for(chosen.intent)
-    assert after.auto_send and after.threshold == chosen.threshold
+    assert (after.auto_send, after.threshold) == (new_route.auto_send, new_route.threshold)
     history = owner.locator(f"table.history tr[data-intent='{chosen.intent}']").first
-    expect(history).to_contain_text(f"自动发送，阈值 {chosen.threshold:.2f}")
+    expect(history).to_contain_text(f"→ {route_words(new_route)}")
     expect(history).to_contain_text("web:owner1")
     with session_scope(owner_server.db_url) as session:
         change = session.scalars(
@@ -128,7 +132,7 @@ def test_applying_a_proposal_writes_the_test_routing_file_and_shows_in_the_histo
             .order_by(ThresholdChange.id.desc())
         ).first()
         assert change is not None and change.applied_by == "web:owner1"
-        assert change.new_threshold == chosen.threshold
+        assert (change.new_auto_send, change.new_threshold) == (new_route.auto_send, new_route.threshold)
     assert ("owner1", "apply_threshold") in audit_rows(owner_server.db_url, f"intent:{chosen.intent}")
     # Now it is what routing does: no Apply button for it any more.
     expect(owner.locator(f"tr.proposal[data-intent='{chosen.intent}'] form.apply")).to_have_count(0)
