@@ -16,7 +16,16 @@ from starlette.responses import Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from console import pages_agent, pages_auth, pages_followups, pages_model, pages_owner, pages_trainer
+from console import (
+    pages_agent,
+    pages_auth,
+    pages_dashboard,
+    pages_followups,
+    pages_model,
+    pages_owner,
+    pages_thresholds,
+    pages_trainer,
+)
 from console.headers import SecurityHeaders
 from console.settings import ConsoleSettings, session_key
 from console.web import Console, SignInNeeded, console_of, redirect, sign_in_url, utc_now
@@ -67,6 +76,8 @@ def build_app(
             *pages_trainer.ROUTES,
             *pages_model.ROUTES,
             *pages_owner.ROUTES,
+            *pages_dashboard.ROUTES,
+            *pages_thresholds.ROUTES,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[

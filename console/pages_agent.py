@@ -21,9 +21,9 @@ HEARTBEAT_S = 15.0
 
 
 def _queue_items(con: Console) -> Callable[[Session], list[desk_data.QueueItem]]:
-    return lambda s: desk_data.queue(
-        session=s, now=con.clock(), response_seconds=con.settings.response_seconds
-    )
+    # The shop's one response-time rule (routing.yml `response_minutes`), as the owner's numbers use it.
+    response_seconds = round(con.routing().response_minutes * 60)
+    return lambda s: desk_data.queue(session=s, now=con.clock(), response_seconds=response_seconds)
 
 
 async def queue_page(request: Request) -> Response:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from paths import VAR_DIR
+from paths import RESPONSES_DIR, VAR_DIR
 from stack.private_files import private_dir, write_private
 
 
@@ -22,8 +22,9 @@ class ConsoleSettings:
     cookie_secure: bool = False  # set CONSOLE_COOKIE_SECURE=1 behind an https proxy
     session_hours: int = 12
     database_url: str | None = field(default=None, repr=False)  # None: shop.db.settings
-    # The shop's first-response rule: a draft waiting longer is marked overdue in the queue.
-    response_seconds: int = 180
+    # The shop's routing file (ROUTING_FILE, as the gateway and desk.analytics read it): its
+    # response_minutes marks drafts overdue in the queue; the owner applies thresholds to it.
+    routing_file: Path = RESPONSES_DIR / "routing.yml"
     # Sign-in throttle: this many failures within the window lock the username; the address
     # gets more (a shop's agents often share one office address).
     signin_failures: int = 5
@@ -42,7 +43,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> ConsoleSettings:
         secret_key=env.get("CONSOLE_SECRET") or None,
         cookie_secure=(env.get("CONSOLE_COOKIE_SECURE") or "0") not in ("0", "", "false"),
         database_url=env.get("DATABASE_URL") or None,
-        response_seconds=int(env.get("CONSOLE_RESPONSE_SECONDS") or "180"),
+        routing_file=Path(env.get("ROUTING_FILE") or RESPONSES_DIR / "routing.yml"),
         var_dir=Path(env.get("VAR_DIR") or VAR_DIR),
     )
 

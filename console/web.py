@@ -25,6 +25,7 @@ from console import accounts, csrf, texts
 from console.accounts import Person
 from console.jobs import Jobs
 from console.settings import ConsoleSettings
+from desk.routing import RoutingConfig, load_routing
 from shop.db.engine import db_errors_as_shop_errors
 from shop.store.policy_context import ShopWideCache
 from trainer.settings import Project
@@ -53,11 +54,19 @@ class Console:
     clock: Callable[[], datetime] = utc_now
     shop_wide: ShopWideCache = field(default_factory=ShopWideCache)
     jobs: Jobs = field(default_factory=Jobs)  # the trainers' train / evaluate, one at a time
+    _routing: tuple[int, RoutingConfig] | None = field(default=None, repr=False)
     jinja: Environment = field(
         default_factory=lambda: Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)
         )
     )
+
+    def routing(self) -> RoutingConfig:
+        """The shop's routing file, read again whenever it changed (the owner applies thresholds to it)."""
+        changed = self.settings.routing_file.stat().st_mtime_ns
+        if self._routing is None or self._routing[0] != changed:
+            self._routing = (changed, load_routing(self.settings.routing_file))
+        return self._routing[1]
 
     def transaction(self, work: Callable[..., T], *args: Any) -> T:
         with db_errors_as_shop_errors():

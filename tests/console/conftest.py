@@ -12,6 +12,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from console import accounts
 from console.app import build_app
 from console.settings import ConsoleSettings
+from desk.demo_history import seed_history
+from desk.routing import load_routing
 from paths import PROJECT_ROOT, VAR_DIR
 from shop.db.engine import dispose_engine, session_scope
 from shop.db.migrate import upgrade
@@ -51,6 +54,7 @@ class ConsoleServer:
     db_url: str
     project: Project
     app: object
+    routing_file: Path  # the server's own copy of responses/routing.yml (the owner applies thresholds to it)
 
 
 def _tiny_project(root: Path) -> Project:
@@ -76,13 +80,74 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
     upgrade(url)
     with session_scope(url) as session:
         load_demo(session)  # the demo shop: buyers with orders and parcels for the conversation page
+    routing_file = _routing_copy(base)
+    with session_scope(url) as session:
         for username, role in PEOPLE.items():
             accounts.create(username, PASSWORD, role, session=session)
     project = _tiny_project(base / "project")
-    settings = ConsoleSettings(
-        database_url=url, secret_key="test-" * 10, var_dir=base / "var", queue_poll_s=0.2
+    try:
+        with _serving(_app(url, base, routing_file, project)) as (base_url, app):
+            yield ConsoleServer(base_url, url, project, app, routing_file)
+    finally:
+        dispose_engine(url)
+        accounts._hasher = production
+
+
+@pytest.fixture(scope="package")
+def owner_server(
+    console_server: ConsoleServer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleServer]:
+    """A console on a database of its own with the demo's days of history, for the owner's pages.
+
+    Its own database: the history fills the trainers' inbox and the follow-up list, which
+    the other pages' tests read on the session's database.
+    """
+    base = tmp_path_factory.mktemp("console-owner")
+    url = f"sqlite:///{base / 'shop.db'}"
+    upgrade(url)
+    routing_file = _routing_copy(base)
+    with session_scope(url) as session:
+        load_demo(session)
+    with session_scope(url) as session:
+        # A few days of decided drafts (all final: nothing joins the queue), as `make demo` seeds them.
+        seed_history(session, routing=load_routing(routing_file))
+        for username, role in PEOPLE.items():
+            accounts.create(username, PASSWORD, role, session=session)
+    try:
+        with _serving(_app(url, base, routing_file, console_server.project)) as (base_url, app):
+            yield ConsoleServer(base_url, url, console_server.project, app, routing_file)
+    finally:
+        dispose_engine(url)
+
+
+def _routing_copy(base: Path) -> Path:
+    """A copy of the shop's routing file: applying a threshold in a test never writes the repo's.
+
+    Its response rule is 2 minutes, not the shop's 3: the console must follow the file it is given.
+    """
+    routing_file = base / "routing.yml"
+    shop_routing = (PROJECT_ROOT / "responses" / "routing.yml").read_text(encoding="utf-8")
+    assert "\nresponse_minutes: 3\n" in shop_routing
+    routing_file.write_text(
+        shop_routing.replace("\nresponse_minutes: 3\n", "\nresponse_minutes: 2\n"), "utf-8"
     )
-    app = build_app(settings, project=project)
+    return routing_file
+
+
+def _app(url: str, base: Path, routing_file: Path, project: Project) -> Any:
+    settings = ConsoleSettings(
+        database_url=url,
+        secret_key="test-" * 10,
+        var_dir=base / "var",
+        queue_poll_s=0.2,
+        routing_file=routing_file,
+    )
+    return build_app(settings, project=project)
+
+
+@contextmanager
+def _serving(app: Any) -> Iterator[tuple[str, Any]]:
+    """`app` served by uvicorn in a thread on a free port, until the block ends."""
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
@@ -97,12 +162,10 @@ def console_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console
             pytest.fail("the console server did not start", pytrace=False)
         time.sleep(0.05)
     try:
-        yield ConsoleServer(f"http://127.0.0.1:{port}", url, project, app)
+        yield f"http://127.0.0.1:{port}", app
     finally:
         server.should_exit = True
         thread.join(timeout=10)
-        dispose_engine(url)
-        accounts._hasher = production
 
 
 # Package scope: Playwright's sync API keeps an event loop in this thread while it runs, which
@@ -185,12 +248,34 @@ def pages(
     try:
         yield made
     finally:
-        if request.node.stash.get(_FAILED, False):
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            for n, context in enumerate(made.contexts):
-                for m, page in enumerate(context.pages):
-                    page.screenshot(
-                        path=str(SCREENSHOTS / f"{request.node.name}-{n}-{m}.png"), full_page=True
-                    )
-        for context in made.contexts:
-            context.close()
+        _close(made, request)
+
+
+def _close(made: Pages, request: pytest.FixtureRequest) -> None:
+    if request.node.stash.get(_FAILED, False):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for n, context in enumerate(made.contexts):
+            for m, page in enumerate(context.pages):
+                page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-{n}-{m}.png"), full_page=True)
+    for context in made.contexts:
+        context.close()
+
+
+@pytest.fixture(scope="package")
+def owner_sessions() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+def owner_pages(
+    browser: Browser,
+    owner_server: ConsoleServer,
+    owner_sessions: dict[str, Any],
+    request: pytest.FixtureRequest,
+) -> Iterator[Pages]:
+    """Pages on the owner's console (its own database, with history); screenshots if the test fails."""
+    made = Pages(browser, owner_server, owner_sessions)
+    try:
+        yield made
+    finally:
+        _close(made, request)

@@ -28,7 +28,10 @@ def tiny_console(console_server: ConsoleServer, tmp_path) -> Iterator[ConsoleSer
     """A second console on the session's database whose trainer/ project is a tiny one."""
     project = Project(root=make_tiny_project(tmp_path / "tiny"), drain_s=5.0)
     settings = ConsoleSettings(
-        database_url=console_server.db_url, secret_key="test-" * 10, var_dir=tmp_path / "var"
+        database_url=console_server.db_url,
+        secret_key="test-" * 10,
+        var_dir=tmp_path / "var",
+        routing_file=console_server.routing_file,
     )
     app = build_app(settings, project=project)
     port = free_port()
@@ -41,7 +44,9 @@ def tiny_console(console_server: ConsoleServer, tmp_path) -> Iterator[ConsoleSer
         assert thread.is_alive()
         time.sleep(0.05)
     try:
-        yield ConsoleServer(f"http://127.0.0.1:{port}", console_server.db_url, project, app)
+        yield ConsoleServer(
+            f"http://127.0.0.1:{port}", console_server.db_url, project, app, console_server.routing_file
+        )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
