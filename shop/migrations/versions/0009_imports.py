@@ -4,8 +4,8 @@
 stays true on the following days (``restock_days`` stays for fixed day counts).
 ``imported_files``: export files the folder watcher imported, by content hash.
 
-Revision ID: 0008
-Revises: 0010
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-06
 """
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0010"
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
