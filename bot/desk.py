@@ -438,7 +438,11 @@ async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if args is None:
         await _reply(update, texts.agent("followup_claim_usage"))
         return
-    task_id = args[0]
+    await _claim(update, gw, args[0], agent)
+
+
+async def _claim(update: Update, gw: Gateway, task_id: int, agent: str) -> None:
+    """Claims the task for the agent and tells the group who has it now."""
     result = await gw.db(lambda s: follow_ups.claim(task_id, agent, session=s, now=gw.clock()))
     if result.outcome == follow_ups.Outcome.CLAIMED:
         await _reply(update, texts.agent("followup_claimed", agent=_who(update), id=task_id))
@@ -458,13 +462,8 @@ async def on_claim_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not gw.is_agent(query.from_user.id):
         await query.answer(text=texts.agent("followup_not_agent"), show_alert=True)
         return
-    task_id, agent = int((query.data or "").split(":")[1]), str(query.from_user.id)
-    result = await gw.db(lambda s: follow_ups.claim(task_id, agent, session=s, now=gw.clock()))
     await query.answer()
-    if result.outcome == follow_ups.Outcome.CLAIMED:
-        await _reply(update, texts.agent("followup_claimed", agent=_who(update), id=task_id))
-    else:
-        await _reply(update, texts.agent(f"followup_{result.outcome.value}", id=task_id, agent=result.by))
+    await _claim(update, gw, int((query.data or "").split(":")[1]), str(query.from_user.id))
 
 
 async def on_close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -18,10 +18,25 @@ from paths import RESPONSES_DIR
 GATEWAY_FILE = RESPONSES_DIR / "gateway.yml"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _load(path: Path) -> dict[str, Any]:
     with open(path, encoding="utf-8") as fh:
         return yaml.safe_load(fh) or {}
+
+
+def text_in(path: Path, key: str, /, **fields: Any) -> str:
+    """The text at dotted `key` of a wording file under responses/, with `fields` filled in.
+
+    The gateway's, the console's and the owner's wording files are read the same way.
+    """
+    node: Any = _load(path)
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise KeyError(f"{key} is missing from {path.name}")
+        node = node[part]
+    if not isinstance(node, str):
+        raise KeyError(f"{key} in {path.name} is not a text")
+    return node.format(**fields) if fields else node
 
 
 def all_texts(path: Path = GATEWAY_FILE) -> dict[str, Any]:
@@ -31,14 +46,7 @@ def all_texts(path: Path = GATEWAY_FILE) -> dict[str, Any]:
 
 def text(key: str, /, **fields: Any) -> str:
     """The text at dotted `key` (e.g. "buyer.holding"), with `fields` filled in."""
-    node: Any = _load(GATEWAY_FILE)
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            raise KeyError(f"{key} is missing from {GATEWAY_FILE.name}")
-        node = node[part]
-    if not isinstance(node, str):
-        raise KeyError(f"{key} in {GATEWAY_FILE.name} is not a text")
-    return node.format(**fields) if fields else node
+    return text_in(GATEWAY_FILE, key, **fields)
 
 
 def buyer(key: str, /, **fields: Any) -> str:
