@@ -264,14 +264,30 @@ def agent_turn(draft: RoutedDraft, check_context: CheckContext, *, buyer: str | 
         if choice == "r":
             print(agent_texts.REJECTED)
             return
-        if choice == "e":
-            text = input(agent_texts.EDIT_PROMPT).strip()
-            problems = check_text(text, context=check_context)
-            if not problems:
-                print(f"{agent_texts.SENT_LABEL} {text}")
-                return
-            for problem in problems:
-                print(f"  ⚠ {problem.reason}")
+        if choice == "e" and _edit_and_send(check_context):
+            return
+
+
+def _edit_and_send(check_context: CheckContext) -> bool:
+    """The agent's own reply: sent once it passes the policy check; True when sent.
+
+    A refused edit is said to be unsent and asked for again, so a later Enter can
+    never send the original draft in its place unnoticed; an empty line gives up.
+    """
+    prompt = agent_texts.EDIT_PROMPT
+    while True:
+        text = input(prompt).strip()
+        if not text:
+            print(agent_texts.EDIT_DISCARDED)
+            return False
+        problems = check_text(text, context=check_context)
+        if not problems:
+            print(f"{agent_texts.SENT_LABEL} {text}")
+            return True
+        for problem in problems:
+            print(f"  ⚠ {problem.reason}")
+        print(agent_texts.EDIT_REFUSED)
+        prompt = agent_texts.EDIT_AGAIN_PROMPT
 
 
 def run_interactive(session: Session) -> None:

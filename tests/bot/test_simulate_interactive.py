@@ -95,6 +95,24 @@ def test_enter_on_an_unsure_confirmation_files_the_return(monkeypatch, capsys, d
     assert requests() == 1 and "好的亲，已经提交～" in capsys.readouterr().out
 
 
+def test_an_edit_the_policy_refuses_is_never_replaced_by_the_original_draft(monkeypatch, capsys) -> None:
+    """Issue 19: after a refused edit, Enter sent the original draft and nothing said the edit was lost."""
+    draft = SimpleNamespace(replies=["亲，这款大衣有货哦～"], violations=[], meta={})
+    answers = ["e", "保证明天一定到货！", "", "r"]  # edit, refused; Enter gives the edit up; reject
+    monkeypatch.setattr("builtins.input", lambda prompt="": answers.pop(0))
+    simulate.agent_turn(draft, CheckContext())
+    out = capsys.readouterr().out
+    assert texts.text("simulator.edit_refused") in out and texts.text("simulator.edit_discarded") in out
+    assert texts.text("simulator.sent_label") not in out and texts.text("simulator.rejected") in out
+    assert answers == []
+
+    answers[:] = ["e", "保證明天一定到貨！", "亲，这款大衣有货，下单后48小时内发货～"]  # refused, then fixed
+    simulate.agent_turn(draft, CheckContext())
+    out = capsys.readouterr().out
+    assert f"{texts.text('simulator.sent_label')} 亲，这款大衣有货，下单后48小时内发货～" in out
+    assert "亲，这款大衣有货哦～" not in out
+
+
 def test_the_simulator_shows_each_part_of_a_message_answered_in_parts(capsys) -> None:
     from desk.pipeline import build_draft, combine_drafts
     from desk.rasa_client import RasaTurn
