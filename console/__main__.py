@@ -69,12 +69,13 @@ def create_owner(username: str, password_stdin: bool) -> int:
 
 def demo() -> int:
     from console.demo import ACCOUNTS, ensure_demo
+    from console.settings import load_settings
     from shop.db.engine import session_scope
     from shop.models.base import utcnow
 
     _upgrade()
     with session_scope(_url()) as session:
-        ensure_demo(session=session, now=utcnow())
+        ensure_demo(routing_file=load_settings().routing_file, session=session, now=utcnow())
     print("web console demo sign-ins: " + ", ".join(f"{u} / {p}" for u, _, p in ACCOUNTS))
     return 0
 

@@ -8,12 +8,16 @@ conversation page shows their linked orders. Idempotent.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
+import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from console import accounts
-from desk import inbox, store
+from desk import inbox, store, texts
+from desk.routing import decide, load_routing
+from paths import DEMO_SHOP_FILE
 from shop.models import InboundMessage
 from shop.models.console import ConsoleAccount
 from shop.store.linking import ensure_verified_link
@@ -26,36 +30,8 @@ ACCOUNTS = (
     ("supervisor", "supervisor", "demo-super-2026"),
     ("trainer", "trainer", "demo-trainer-2026"),
 )
-# (buyer, minutes ago, message, draft, intent, confidence, why an agent sees it)
-WAITING = (
-    (
-        "tb_linlin",
-        9,
-        "我上周买的那件还没发货吗",
-        "亲，您的订单已经在安排发货了，请耐心等待哦～",
-        "ask_order_status",
-        0.93,
-        "该意图不自动发送",
-    ),
-    (
-        "tb_ahua",
-        2,
-        "160cm 50kg 穿什么码",
-        "亲，建议您选 M 码哦～",
-        "ask_size",
-        0.71,
-        "置信度 0.71 低于阈值 0.99",
-    ),
-    (
-        "tb_linlin",
-        1,
-        "衣服洗了一次就起球了",
-        "亲，非常抱歉给您带来不好的体验，我们马上为您处理～",
-        "complain",
-        0.88,
-        "该意图不自动发送",
-    ),
-)
+# The waiting drafts and the inbox message, with their wording (data, not code).
+WAITING_FILE = DEMO_SHOP_FILE.parent / "console_waiting.yaml"
 
 
 def _seeded(session: Session) -> bool:
@@ -63,42 +39,44 @@ def _seeded(session: Session) -> bool:
     return session.scalars(stmt).first() is not None
 
 
-def ensure_demo(*, session: Session, now: datetime) -> None:
+def ensure_demo(*, routing_file: Path, session: Session, now: datetime) -> None:
     for username, role, password in ACCOUNTS:
         if session.scalars(select(ConsoleAccount).where(ConsoleAccount.username == username)).first() is None:
             accounts.create(username, password, role, created_by="demo", session=session, now=now)
     if _seeded(session):
         return
-    for n, (buyer, minutes, text, reply, intent, confidence, reason) in enumerate(WAITING):
-        at = now - timedelta(minutes=minutes)
+    data = yaml.safe_load(WAITING_FILE.read_text(encoding="utf-8"))
+    routing = load_routing(routing_file)
+    for n, item in enumerate(data["waiting"]):
+        at = now - timedelta(minutes=item["minutes_ago"])
+        buyer, intent, confidence = item["buyer"], item["intent"], float(item["confidence"])
         ensure_verified_link(CHANNEL, buyer, buyer, session=session, now=at)
         inbound, _ = store.record_inbound(
             channel=CHANNEL,
             update_key=f"console-demo-{n}",
             chat_id=buyer,
             user_id=buyer,
-            text=text,
+            text=item["text"],
             session=session,
             now=at,
         )
         store.mark_inbound(inbound.id, "done", session=session, now=at)
         conv = store.ensure_conversation(CHANNEL, buyer, buyer, session=session, now=at)
+        # Why it waits, as the gateway would say it for this intent and confidence today.
+        decision = decide(
+            routing, intent=intent, confidence=confidence, has_reply=True, policy_ok=True,
+            handoff=False, human_mode=False, agents_on_duty=False, now=at,
+        )  # fmt: skip
         store.record_draft(
             conversation_id=conv.id,
             inbound_id=inbound.id,
-            texts=[reply],
+            texts=[item["reply"]],
             intent=intent,
             confidence=confidence,
             meta={"intent_ranking": [{"name": intent, "confidence": confidence}]},
-            route_reason=reason,
+            route_reason=texts.route_reason(decision),
             session=session,
             now=at,
         )
-    inbox.add_item(
-        text="这个颜色会不会显黑",
-        reason="low_confidence",
-        model_intent="ask_size",
-        confidence=0.42,
-        session=session,
-        now=now,
-    )
+    for item in data["inbox"]:
+        inbox.add_item(**item, session=session, now=now)
