@@ -430,15 +430,25 @@ async def on_followups(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def on_claim(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/claim N: the agent takes task N (of two agents at once, one gets it)."""
     gw = gateway(context)
+    command = await _task_command(update, gw, "followup_claim_usage")
+    if command is not None:
+        agent, (task_id, _) = command
+        await _claim(update, gw, task_id, agent)
+
+
+async def _task_command(
+    update: Update, gw: Gateway, usage_key: str
+) -> tuple[str, tuple[int, str | None]] | None:
+    """The agent and (task id, note) of /claim or /close; None once refused or shown the usage."""
     agent = await _agent_or_refuse(update, gw)
     if agent is None:
-        return
+        return None
     message = update.effective_message
     args = _task_args(message.text if message else None)
     if args is None:
-        await _reply(update, texts.agent("followup_claim_usage"))
-        return
-    await _claim(update, gw, args[0], agent)
+        await _reply(update, texts.agent(usage_key))
+        return None
+    return agent, args
 
 
 async def _claim(update: Update, gw: Gateway, task_id: int, agent: str) -> None:
@@ -469,15 +479,10 @@ async def on_claim_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 async def on_close(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/close N note: task N is done; who, when and the note are kept."""
     gw = gateway(context)
-    agent = await _agent_or_refuse(update, gw)
-    if agent is None:
+    command = await _task_command(update, gw, "followup_close_usage")
+    if command is None:
         return
-    message = update.effective_message
-    args = _task_args(message.text if message else None)
-    if args is None:
-        await _reply(update, texts.agent("followup_close_usage"))
-        return
-    task_id, note = args
+    agent, (task_id, note) = command
     result = await gw.db(lambda s: follow_ups.close(task_id, agent, note, session=s, now=gw.clock()))
     if result.outcome == follow_ups.Outcome.CLOSED:
         await _reply(
