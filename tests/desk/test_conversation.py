@@ -62,6 +62,7 @@ class RecordingFront:
         self.outage_notified: set[str] = set()
         self.sent: list[str] = []
         self.cards: list[int] = []
+        self.drafts: list[tuple[int, object]] = []
         self.timers: list[asyncio.Task[None]] = []
         self.now = MONDAY_10
 
@@ -81,6 +82,9 @@ class RecordingFront:
     async def send_to_buyer(self, chat_id: str, conversation_id: int, text: str, *, draft_id=None) -> bool:  # noqa: ANN001
         self.sent.append(text)
         return True
+
+    def drafted(self, draft_id: int, draft) -> None:  # noqa: ANN001
+        self.drafts.append((draft_id, draft))
 
     async def post_card(self, draft_id: int) -> bool:
         self.cards.append(draft_id)
