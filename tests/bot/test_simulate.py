@@ -354,3 +354,20 @@ def test_the_simulator_shows_each_part_of_a_message_answered_in_parts(capsys) ->
     shown = capsys.readouterr().out
     assert "ask_stock 0.97 · ask_invoice 0.91" in shown
     assert "亲，L码有货哦\n另外，可以开发票的～" in shown
+
+
+def test_your_own_reply_in_human_mode_keeps_the_chat_with_you(
+    run_interactive, fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    fake_rasa.script["我要转人工"] = Turn(
+        "request_human", 0.97, ["好的亲"], meta={"handoff": True, "handoff_reason": "request_human"}
+    )
+    fake_rasa.script["你好"] = Turn("greet", 0.99, ["亲，您好呀～"])
+    mine = "亲，我是客服小美，请问有什么可以帮您？"
+    out = run_interactive(["我要转人工", "你好", "e", mine])
+    assert f"{texts.text('simulator.sent_label')} {mine}" in out
+    with Session(engine) as session:
+        (mode,) = session.scalars(select(Conversation.mode).where(Conversation.channel == "simulator"))
+        decisions = session.execute(select(AgentDecision.action, AgentDecision.text)).all()
+    assert mode == "human" and [tuple(d) for d in decisions] == [("send", mine)]
+    assert _inbox(engine) == []  # an agent's own words in human mode teach the model nothing

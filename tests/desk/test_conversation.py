@@ -144,3 +144,35 @@ async def test_a_front_end_without_telegram_drives_the_conversation(
         for task in front.timers:
             task.cancel()
         await front.rasa.aclose()
+
+
+async def test_the_front_end_sees_each_draft_as_the_desk_stored_it(
+    engine: Engine, fake_rasa: FakeRasa
+) -> None:
+    """`Front.drafted`: a draft held because an earlier one waits is reported held, as its row says."""
+    fake_rasa.script["衣服破了"] = Turn("complain", 0.95, ["非常抱歉～"])
+    fake_rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    front = RecordingFront(engine, fake_rasa.url)
+    try:
+        for key, text in enumerate(["衣服破了", "你好"], 1):
+            await front.db(
+                lambda s, k=key, t=text: store.record_inbound(
+                    channel="console",
+                    update_key=k,
+                    chat_id="c1",
+                    user_id="u1",
+                    text=t,
+                    session=s,
+                    now=front.now,
+                )
+            )
+            assert await conversation.handle_next(front, "c1")
+        (complaint_id, complaint), (hello_id, hello) = front.drafts
+        assert not complaint.auto_send and hello.decision.code == "earlier_waiting"
+        assert not hello.auto_send and front.sent == [] and front.cards == [complaint_id, hello_id]
+        with Session(engine) as session:
+            assert store.get_draft(hello_id, session=session).auto_send is False
+    finally:
+        for task in front.timers:
+            task.cancel()
+        await front.rasa.aclose()
