@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from telegram import Bot
 
     from bot.chat_queue import ChatQueue
+    from desk.pipeline import RoutedDraft
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +166,9 @@ class Gateway:
 
         await self.db_until_done(record)
         return True
+
+    def drafted(self, draft_id: int, draft: RoutedDraft) -> None:
+        """Nothing to do: Telegram shows a draft only as the agents' card (`post_card`)."""
 
     async def notify_agents(self, text: str) -> None:
         """A notice in the agents' group (none when AGENT_CHAT_ID is not set)."""

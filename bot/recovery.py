@@ -50,7 +50,7 @@ def _sent_count(session: Session, draft_id: int) -> int:
 def _scan(session: Session) -> tuple[list[str], list[Unfinished]]:
     chats = queries.chats_with_unfinished(CHANNEL, session=session)
     drafts = []
-    for draft in queries.unfinished_drafts(session=session):
+    for draft in queries.unfinished_drafts(CHANNEL, session=session):
         conv = queries.conversation_by_id(draft.conversation_id, session=session)
         assert conv is not None
         drafts.append(

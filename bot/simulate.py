@@ -3,11 +3,19 @@
     python -m bot.simulate [--buyer tb_linlin]          # interactive
     python -m bot.simulate --json < messages.txt        # one JSON line per message
 
+A front end of the desk beside Telegram (bot/simulator_front.py): every message is
+stored and handled by desk/conversation.py as a Telegram buyer's is (linked, drafted,
+routed, put in human mode, given follow-up tasks, added to the trainer inbox), and what
+you do as the agent (send, edit, reject with the right intent) goes through
+desk/agent_actions.py, so a reject or a heavy edit reaches the trainer inbox too.
+
 Uses the Rasa server at RASA_URL when one answers there; otherwise starts the
 action server and a Rasa server itself and stops them on exit. The `--json`
 records have exactly the keys text, intent, confidence, replies, auto_send,
 handoff, policy_violations (other tools and checks rely on them), and `parts`
 (one such record per part) when a message of several questions was answered in parts.
+In --json nobody answers as the agent: a draft left for one is given up before the
+next message, so each record is that message's own routing.
 """
 
 from __future__ import annotations
@@ -15,65 +23,51 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import secrets
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
-from datetime import datetime, timezone
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from desk import agent_texts, follow_ups, human_mode
-from desk.linking import link_reply, reads_as_link
-from desk.pipeline import RoutedDraft, draft_reply
-from desk.rasa_client import RasaClient, RasaMessageFailed, RasaUnavailable
-from desk.routing import load_routing
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from bot.simulator_front import CHANNEL, SimulatorFront, Turn
+from desk import agent_actions, agent_texts, queries, store
+from desk.intents import INTENTS
+from desk.pipeline import RoutedDraft
+from desk.rasa_client import RasaClient
 from desk.texts import route_reason
-from shop.policy import CheckContext, check_text
+from shop.db.errors import ShopError
 from stack.servers import StartError, console_beside, running_stack
 from stack.settings import Settings, load_settings
 
-CHANNEL = "simulator"
+# Who acts in `agent_decisions` (Telegram records the agent's user id, the console web:<name>).
+AGENT = "simulator"
 
 
 class SimulatorError(Exception):
     """A problem the user can fix; the message says how."""
 
 
-def prepare_buyer(buyer: str) -> CheckContext:
-    """Makes sure a shop exists (an imported one, else the demo shop) and `buyer`'s chat is verified."""
-    from sqlalchemy.orm import Session
-
+def prepare_buyer(buyer: str) -> Engine:
+    """Makes sure a shop exists (an imported one, else the demo shop) and `buyer`'s chats are verified."""
     from shop.db.engine import make_engine
-    from shop.db.errors import ShopError, UnknownBuyer
+    from shop.db.errors import UnknownBuyer
     from shop.demo import ensure_a_shop
     from shop.store.linking import ensure_verified_link
-    from shop.store.policy_context import context_for_buyer
 
     try:
         engine = make_engine()
         ensure_a_shop(engine)
         with Session(engine) as session, session.begin():
             ensure_verified_link(CHANNEL, buyer, buyer, session=session)
-            return context_for_buyer(buyer, session=session)
+        return engine
     except UnknownBuyer as exc:
         raise SimulatorError(f"unknown buyer '{buyer}': {exc}") from exc
     except ShopError as exc:
         raise SimulatorError(f"the shop database is not usable ({exc}): run 'make demo-db'") from exc
-
-
-def open_follow_ups(buyer: str, meta: dict) -> None:
-    """The simulator stands in for the desk: it opens the agent tasks a draft promises."""
-    if not follow_ups.requested_in(meta):
-        return
-    from sqlalchemy.orm import Session
-
-    from desk import store
-    from shop.db.engine import make_engine
-
-    with Session(make_engine()) as session, session.begin():
-        conversation = store.ensure_conversation(CHANNEL, buyer, buyer, session=session)
-        follow_ups.record_requested(meta, conversation_id=conversation.id, session=session)
 
 
 def rasa_reachable(settings: Settings) -> bool:
@@ -99,81 +93,11 @@ def rasa_urls(settings: Settings, *, quiet: bool) -> Iterator[Settings]:
         yield replace(settings, rasa_urls=(stack.rasa_url,), rasa_token=stack.rasa_token)
 
 
-class Session:
-    """One simulated chat: a buyer, a conversation id, the routing rules."""
-
-    def __init__(self, settings: Settings, buyer: str, urls: tuple[str, ...], check_context: CheckContext):
-        self.buyer = buyer
-        self.client = RasaClient(urls, timeout_s=settings.rasa_timeout_s, token=settings.rasa_token)
-        self.routing = load_routing(settings.routing_file)
-        self.check_context = check_context
-        self._token = secrets.token_hex(4)
-        self._number = 0
-        # Human mode as the gateway keeps it (desk/human_mode.py): since when, and the agent's last act.
-        self.human_since: datetime | None = None
-        self.agent_acted: datetime | None = None
-
-    def new_conversation(self) -> None:
-        self._number += 1
-        self.human_since = self.agent_acted = None
-
-    @property
-    def conversation_id(self) -> str:
-        return f"sim-{self.buyer}-{self._token}-{self._number}"
-
-    def in_human_mode(self, now: datetime) -> bool:
-        """In human mode now? It ends once the agent (you) was quiet for the quiet time."""
-        if self.human_since is None:
-            return False
-        if human_mode.quiet_over(
-            self.routing, max(self.human_since, self.agent_acted or self.human_since), now
-        ):
-            self.human_since = self.agent_acted = None
-        return self.human_since is not None
-
-    def link(self, text: str) -> str | None:
-        """The gateway's answer when `text` is the linking format (as in Telegram), else None."""
-        if not reads_as_link(text, asked=False):
-            return None
-        from sqlalchemy.orm import Session as DbSession
-
-        from shop.db.engine import make_engine
-        from shop.models import utcnow
-
-        with DbSession(make_engine()) as session, session.begin():
-            reply = link_reply(
-                session, CHANNEL, self.buyer, text, now=utcnow(), timezone=self.routing.timezone
-            )
-        return reply.text
-
-    async def handle(self, text: str) -> RoutedDraft | None:
-        now = datetime.now(timezone.utc)
-        human = self.in_human_mode(now)
-        try:
-            draft = await draft_reply(
-                self.client,
-                self.conversation_id,
-                text,
-                channel=CHANNEL,
-                user_id=self.buyer,
-                routing=self.routing,
-                check_context=self.check_context,
-                human_mode=human,
-                now=now,
-            )
-        except (RasaUnavailable, RasaMessageFailed, ValueError) as exc:
-            print(f"simulate: Rasa did not answer ({exc})", file=sys.stderr)
-            return None
-        if not human and human_mode.asks_for_human(draft):
-            self.human_since = now
-            draft = human_mode.announce(
-                draft, routing=self.routing, check_context=self.check_context, now=now
-            )
-        await asyncio.to_thread(open_follow_ups, self.buyer, draft.meta)
-        return draft
+# --- --json ------------------------------------------------------------------------------
 
 
 def unavailable_record(text: str) -> dict:
+    """Rasa drafted nothing (down, or failing on this message): an agent has the message."""
     return {
         "text": text,
         "intent": None,
@@ -185,37 +109,45 @@ def unavailable_record(text: str) -> dict:
     }
 
 
-def link_record(text: str, reply: str) -> dict:
-    """A linking message is answered by the gateway itself, never by Rasa."""
+def desk_record(text: str, replies: list[str]) -> dict:
+    """A message the desk answers itself, never Rasa: linking, /start, /unlink."""
     return {
         "text": text,
         "intent": None,
         "confidence": 1.0,
-        "replies": [reply],
+        "replies": replies,
         "auto_send": True,
         "handoff": False,
         "policy_violations": [],
     }
 
 
-def run_json(session: Session, lines: TextIO, out: TextIO) -> None:
-    """One JSON object per input line; an empty line starts a new conversation."""
+def record_of(turn: Turn) -> dict:
+    if turn.draft is not None:
+        return turn.draft.as_json()
+    if turn.card is not None:
+        return unavailable_record(turn.text)
+    return desk_record(turn.text, turn.sent)
+
+
+def run_json(front: SimulatorFront, lines: TextIO, out: TextIO) -> None:
+    """One JSON object per input line, in order; an empty line starts a new conversation."""
     with asyncio.Runner() as runner:
-        for raw in lines:
-            text = raw.rstrip("\r\n")
-            if not text.strip():
-                session.new_conversation()
-                continue
-            linked = session.link(text)
-            if linked is not None:
-                out.write(json.dumps(link_record(text, linked), ensure_ascii=False) + "\n")
+        try:
+            for raw in lines:
+                text = raw.rstrip("\r\n")
+                if not text.strip():
+                    runner.run(front.new_conversation())
+                    continue
+                turn = runner.run(front.say(text))
+                runner.run(front.give_up_waiting())  # no agent here: the next message is routed on its own
+                out.write(json.dumps(record_of(turn), ensure_ascii=False) + "\n")
                 out.flush()
-                continue
-            draft = runner.run(session.handle(text))
-            record = draft.as_json() if draft else unavailable_record(text)
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-            out.flush()
-        runner.run(session.client.aclose())
+        finally:
+            runner.run(front.aclose())
+
+
+# --- interactive: you are the agent --------------------------------------------------------
 
 
 def show_draft(draft: RoutedDraft) -> None:
@@ -229,47 +161,102 @@ def show_draft(draft: RoutedDraft) -> None:
     print(f"  {agent_texts.route_line(draft.auto_send, route_reason(draft.decision))}")
 
 
-def file_on_send(draft: RoutedDraft, buyer: str) -> bool | None:
-    """Files the return an unsure "yes" left to the agent (as the desk's Send does).
-
-    None when the draft asks for no filing, else whether it could be filed.
-    """
-    from sqlalchemy.orm import Session
-
-    from shop.db.engine import make_engine
-    from shop.models import utcnow
-    from shop.store.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
-
-    pending = valid_pending((draft.meta.get("facts") or {}).get(FILE_ON_SEND))
-    if pending is None:
-        return None
-    with Session(make_engine()) as session, session.begin():
-        return file_pending(pending, buyer, now=utcnow(), session=session) is not None
+def show_turn(front: SimulatorFront, runner: asyncio.Runner, turn: Turn) -> None:
+    """What the desk did with the buyer's message, as the agents would see it."""
+    if turn.draft is not None:
+        show_draft(turn.draft)
+    elif turn.card is not None:  # an agent must answer and there is no draft (Rasa down, ...)
+        card = turn.card
+        reason = runner.run(front.db(lambda s: store.get_draft(card, session=s).route_reason))
+        print(f"  {agent_texts.DRAFT_LABEL} {agent_texts.NO_DRAFT}")
+        print(f"  {agent_texts.route_line(False, reason or '')}")
+    for text in turn.sent:
+        print(f"{agent_texts.AUTO_SENT_LABEL} {text}")
+    for notice in turn.notices:
+        print(agent_texts.agent_notice(notice))
 
 
-def agent_turn(draft: RoutedDraft, check_context: CheckContext, *, buyer: str | None = None) -> None:
-    """You as the agent: Enter sends (and files a return the draft confirms), e edits, r rejects."""
+@dataclass
+class Outcome:
+    """What became of the agent's choice: what reached the buyer, or the simulator text saying why not."""
+
+    sent: list[str] = field(default_factory=list)
+    problem: str | None = None  # a `simulator.*` text key
+    reasons: list[str] = field(default_factory=list)  # the policy check's, for a refused text
+
+
+async def send_as_is(front: SimulatorFront, draft_id: int) -> Outcome:
+    """Enter: the draft as it is (a return the draft confirms is filed, as the desk's Send does)."""
+    try:
+        claimed = await front.db(
+            lambda s: agent_actions.claim_for_send(
+                draft_id, AGENT, channel=CHANNEL, session=s, now=front.clock()
+            )
+        )
+    except agent_actions.NotFiled:
+        return Outcome(problem="return_not_filed")
+    if isinstance(claimed, str):
+        return Outcome(problem=claimed)  # cannot_send_as_is or already_handled
+    for reply in claimed.replies:
+        await front.send_to_buyer(claimed.chat_id, claimed.conversation_id, reply, draft_id=draft_id)
+    return Outcome(sent=claimed.replies)
+
+
+async def send_text(front: SimulatorFront, draft_id: int, text: str) -> Outcome:
+    """e: your own text, sent once it passes the policy check; a refused one is kept as your proposal."""
+
+    def work(session: Session) -> Outcome | tuple[str, int]:
+        now = front.clock()
+        reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=front.shop_wide, session=session)
+        if reasons:
+            agent_actions.propose(draft_id, AGENT, text, session=session, now=now)
+            return Outcome(reasons=reasons)
+        if not agent_actions.send_own_text(draft_id, AGENT, text, session=session, now=now):
+            return Outcome(problem="already_handled")
+        draft = store.get_draft(draft_id, session=session)
+        conv = queries.conversation_by_id(draft.conversation_id, session=session)
+        return conv.chat_id, conv.id
+
+    result = await front.db(work)
+    if isinstance(result, Outcome):
+        return result
+    chat_id, conversation_id = result
+    await front.send_to_buyer(chat_id, conversation_id, text, draft_id=draft_id)
+    return Outcome(sent=[text])
+
+
+def agent_turn(front: SimulatorFront, runner: asyncio.Runner, draft_id: int) -> None:
+    """You as the agent: Enter sends, e edits, r rejects (then the right intent, for the trainers)."""
     while True:
         choice = input(agent_texts.AGENT_PROMPT).strip().lower()
-        if choice == "" and draft.replies and not draft.violations:
-            if buyer is not None and file_on_send(draft, buyer) is False:
-                print(agent_texts.RETURN_NOT_FILED)
-                continue
-            for reply in draft.replies:
-                print(f"{agent_texts.SENT_LABEL} {reply}")
-            return
         if choice == "":
-            print(agent_texts.CANNOT_SEND_AS_IS)
+            outcome = runner.run(send_as_is(front, draft_id))
+            if outcome.problem in ("cannot_send_as_is", "return_not_filed"):
+                print(agent_texts.text_of(outcome.problem))
+                continue
+        elif choice == "r":
+            if runner.run(
+                front.db(lambda s: agent_actions.reject(draft_id, AGENT, session=s, now=front.clock()))
+            ):
+                print(agent_texts.REJECTED)
+                _pick_intent(front, runner, draft_id)
+                return
+            outcome = Outcome(problem="already_handled")
+        elif choice == "e":
+            outcome = _edit(front, runner, draft_id)
+            if outcome is None:
+                continue
+        else:
             continue
-        if choice == "r":
-            print(agent_texts.REJECTED)
-            return
-        if choice == "e" and _edit_and_send(check_context):
-            return
+        if outcome.problem:  # a web agent answered it meanwhile (the console beside `make demo`)
+            print(agent_texts.text_of(outcome.problem))
+        for text in outcome.sent:
+            print(f"{agent_texts.SENT_LABEL} {text}")
+        return
 
 
-def _edit_and_send(check_context: CheckContext) -> bool:
-    """The agent's own reply: sent once it passes the policy check; True when sent.
+def _edit(front: SimulatorFront, runner: asyncio.Runner, draft_id: int) -> Outcome | None:
+    """Your own reply, asked for again while the policy check refuses it; None: you gave up.
 
     A refused edit is said to be unsent and asked for again, so a later Enter can
     never send the original draft in its place unnoticed; an empty line gives up.
@@ -279,45 +266,62 @@ def _edit_and_send(check_context: CheckContext) -> bool:
         text = input(prompt).strip()
         if not text:
             print(agent_texts.EDIT_DISCARDED)
-            return False
-        problems = check_text(text, context=check_context)
-        if not problems:
-            print(f"{agent_texts.SENT_LABEL} {text}")
-            return True
-        for problem in problems:
-            print(f"  ⚠ {problem.reason}")
+            return None
+        outcome = runner.run(send_text(front, draft_id, text))
+        if not outcome.reasons:
+            return outcome
+        for reason in outcome.reasons:
+            print(f"  ⚠ {reason}")
         print(agent_texts.EDIT_REFUSED)
         prompt = agent_texts.EDIT_AGAIN_PROMPT
 
 
-def run_interactive(session: Session) -> None:
-    print(agent_texts.welcome(session.buyer))
+def _intent_named(answer: str) -> str | None:
+    """An intent by its number in the list shown or by its name; None for anything else."""
+    answer = unicodedata.normalize("NFKC", answer).strip().lower()  # full-width digits from Chinese keyboards
+    if answer.isdecimal() and 0 < int(answer) <= len(INTENTS):
+        return INTENTS[int(answer) - 1]
+    return answer if answer in INTENTS else None
+
+
+def _pick_intent(front: SimulatorFront, runner: asyncio.Runner, draft_id: int) -> None:
+    """The intent the message should have had, as the card's intent buttons record it (teach)."""
+    print(agent_texts.intent_choices(INTENTS))
+    while True:
+        answer = input(agent_texts.INTENT_PROMPT).strip()
+        if not answer:
+            return
+        intent = _intent_named(answer)
+        if intent is None:
+            print(agent_texts.UNKNOWN_INTENT)
+            continue
+        runner.run(
+            front.db(
+                lambda s, i=intent: agent_actions.teach(draft_id, AGENT, i, session=s, now=front.clock())
+            )
+        )
+        print(agent_texts.taught(intent))
+        return
+
+
+def run_interactive(front: SimulatorFront) -> None:
+    print(agent_texts.welcome(front.buyer))
     with asyncio.Runner() as runner:
         try:  # Ctrl-D ends the session at any prompt, the agent's too
             while True:
                 text = input(agent_texts.BUYER_PROMPT)
                 if not text.strip():
-                    session.new_conversation()
+                    runner.run(front.new_conversation())
                     print(agent_texts.NEW_CONVERSATION)
                     continue
-                linked = session.link(text)
-                if linked is not None:
-                    print(f"{agent_texts.AUTO_SENT_LABEL} {linked}")
-                    continue
-                draft = runner.run(session.handle(text))
-                if draft is None:
-                    print(agent_texts.RASA_DOWN)
-                    continue
-                show_draft(draft)
-                if draft.auto_send:
-                    for reply in draft.replies:
-                        print(f"{agent_texts.AUTO_SENT_LABEL} {reply}")
-                else:
-                    agent_turn(draft, session.check_context, buyer=session.buyer)
-                    session.agent_acted = datetime.now(timezone.utc)
+                turn = runner.run(front.say(text))
+                show_turn(front, runner, turn)
+                if turn.card is not None and not (turn.draft is not None and turn.draft.auto_send):
+                    agent_turn(front, runner, turn.card)
         except EOFError:
             print()
-        runner.run(session.client.aclose())
+        finally:
+            runner.run(front.aclose())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,15 +331,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings()
     try:
-        check_context = prepare_buyer(args.buyer)
+        engine = prepare_buyer(args.buyer)
         with console_beside(settings), rasa_urls(settings, quiet=args.json) as reachable:
-            session = Session(reachable, args.buyer, reachable.rasa_urls, check_context)
+            front = SimulatorFront(reachable, engine, args.buyer)
             if args.json:
-                run_json(session, sys.stdin, sys.stdout)
+                run_json(front, sys.stdin, sys.stdout)
             else:
-                run_interactive(session)
+                run_interactive(front)
     except (SimulatorError, StartError) as exc:
         print(f"simulate: {exc}", file=sys.stderr)
+        return 2
+    except ShopError as exc:
+        print(f"simulate: the shop database stopped answering ({exc})", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 
 from desk import inbox, queries, store
 from desk.drafts import OPEN, DraftState
+from shop.policy import check_text
 from shop.store.linking import buyer_for_chat
+from shop.store.policy_context import ShopWideCache, context_for
 from shop.store.return_confirmation import FILE_ON_SEND, file_pending, valid_pending
 
 HEAVY_EDIT = 0.5  # an edit changing more than half the draft teaches the model something
@@ -150,3 +152,29 @@ def send_edited(
         assert draft is not None
         inbox.add_from_draft(draft, "edited", session=session, now=now)
     return True
+
+
+def policy_reasons(draft_id: int, text: str, *, shop_wide: ShopWideCache, session: Session) -> list[str]:
+    """Why the policy check blocks an agent's text for this draft's buyer (none: it may go out)."""
+    draft = store.get_draft(draft_id, session=session)
+    conv = queries.conversation_by_id(draft.conversation_id, session=session) if draft else None
+    if conv is None:
+        return []
+    buyer = buyer_for_chat(conv.channel, conv.user_id, session=session)
+    context = context_for(buyer, session=session, shop_wide=shop_wide)
+    return [v.reason for v in check_text(text, context=context)]
+
+
+def send_own_text(draft_id: int, agent: str, text: str, *, session: Session, now: datetime) -> bool:
+    """The agent's own text instead of the draft: in a chat in human mode recorded as sent, whatever
+    the draft's state; otherwise claimed as an edit (`send_edited`). False: already handled."""
+    draft = store.get_draft(draft_id, session=session)
+    conv = queries.conversation_by_id(draft.conversation_id, session=session) if draft else None
+    if draft is None or conv is None:
+        return False
+    if conv.mode == "human":
+        send_in_human_mode(draft_id, agent, text, session=session, now=now)
+        return True
+    return send_edited(
+        draft_id, agent, text, "".join(draft.texts or []), action="edit", session=session, now=now
+    )

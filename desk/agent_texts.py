@@ -33,3 +33,21 @@ def parts_header(parts: list[dict]) -> str:
 
 def route_line(auto_send: bool, reason: str) -> str:
     return text("simulator.route_auto" if auto_send else "simulator.route_agent", reason=reason)
+
+
+def text_of(key: str) -> str:
+    """A `simulator.*` text by its key (why an agent's choice did not go out)."""
+    return text(f"simulator.{key}")
+
+
+def agent_notice(notice: str) -> str:
+    return text("simulator.agent_notice", text=notice)
+
+
+def intent_choices(intents: tuple[str, ...]) -> str:
+    """The intents to pick from after a reject, numbered from 1."""
+    return text("simulator.intent_choices", intents=" · ".join(f"{n} {i}" for n, i in enumerate(intents, 1)))
+
+
+def taught(intent: str) -> str:
+    return text("simulator.taught", intent=intent)

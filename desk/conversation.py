@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -43,7 +43,8 @@ CANDIDATES = 3
 
 
 class Front(Protocol):
-    """What the state machine needs from an agent front end (bot.gateway.Gateway is one)."""
+    """What the state machine needs from an agent front end: bot.gateway.Gateway (Telegram) and
+    bot.simulator_front.SimulatorFront (the terminal simulator) are the two."""
 
     channel: str
     settings: Settings
@@ -73,8 +74,14 @@ class Front(Protocol):
         """Sends and records a text; False if the buyer blocked the bot."""
         ...
 
+    def drafted(self, draft_id: int, draft: RoutedDraft) -> None:
+        """The message's draft is stored, routed as `draft.decision` (the gateway shows drafts
+        only as cards: it does nothing here; the simulator reports each one)."""
+        ...
+
     async def post_card(self, draft_id: int) -> bool:
-        """Shows the draft to the agents; False when there is nowhere to show it."""
+        """Shows the draft to the agents; False: no holding timer (nowhere to show it, or the
+        front end's agent answers before the chat's next message, as in the simulator)."""
         ...
 
     async def notify_agents(self, text: str) -> None:
@@ -305,8 +312,11 @@ async def _draft(front: Front, job: Job) -> None:
         draft = human_mode.announce(
             draft, routing=front.routing, check_context=job.check_context, now=front.clock()
         )
-    draft_id, auto = await front.db(_save_draft, front, job, draft, asked_for_human)
-    if not auto:
+    draft_id, decision = await front.db(_save_draft, front, job, draft, asked_for_human)
+    if decision != draft.decision:  # held: an earlier draft of the chat still waits for an agent
+        draft = replace(draft, decision=decision)
+    front.drafted(draft_id, draft)
+    if not decision.auto_send:
         await post_card(front, draft_id)
         return
     for reply in draft.replies:
@@ -344,7 +354,7 @@ def _low_confidence(routing: RoutingConfig, draft: RoutedDraft) -> bool:
 
 def _save_draft(
     session: Session, front: Front, job: Job, draft: RoutedDraft, asked_for_human: bool = False
-) -> tuple[int, bool]:
+) -> tuple[int, RouteDecision]:
     now = front.clock()
     if asked_for_human:
         human_mode.enter(job.conversation_id, session=session, now=now)
@@ -381,7 +391,7 @@ def _save_draft(
             row, reason, ranking=draft.intent_ranking, text=job.text, session=session, now=now
         )
     _done(session, job.inbound_id, now)
-    return row.id, decision.auto_send
+    return row.id, decision
 
 
 # --- cards and the holding timer -------------------------------------------------

@@ -92,9 +92,18 @@ def waiting_drafts(conversation_id: int, *, before_id: int | None = None, sessio
 
 
 @translate_db_errors
-def unfinished_drafts(*, session: Session, limit: int = 500) -> list[Draft]:
-    """Drafts still pending or overdue, oldest first (re-armed at start-up)."""
-    stmt = select(Draft).where(Draft.state.in_(OPEN)).order_by(Draft.id).limit(limit)
+def unfinished_drafts(channel: str, *, session: Session, limit: int = 500) -> list[Draft]:
+    """The channel's drafts still pending or overdue, oldest first (re-armed at start-up).
+
+    Only one channel's: another front end's chats (the simulator's) are not the gateway's to
+    post as cards or to send to."""
+    stmt = (
+        select(Draft)
+        .join(Conversation, Conversation.id == Draft.conversation_id)
+        .where(Draft.state.in_(OPEN), Conversation.channel == channel)
+        .order_by(Draft.id)
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 

@@ -450,3 +450,27 @@ async def test_update_ids_telegram_reuses_are_new_messages(harness: Harness) -> 
     harness.api.push(harness.buyer_update("谢谢"), update_id=2)
     await harness.wait_for(lambda: len(harness.to_buyer()) == 2, what="both answered")
     assert harness.to_buyer() == [GREETING, "不客气哦亲～"]
+
+
+async def test_a_restart_leaves_the_drafts_of_other_front_ends_alone(harness: Harness) -> None:
+    """A simulator chat's draft left waiting (the simulator stopped) is not the gateway's to
+    post as a card or to send through Telegram at start-up."""
+
+    def simulator_left_drafts(session):
+        conv = store.ensure_conversation("simulator", "sim-run-1", "tb_linlin", session=session)
+        for key, auto in (("sim-run-1", False), ("sim-run-2", True)):
+            inbound, _ = store.record_inbound(
+                channel="simulator", update_key=key, chat_id="sim-run-1", user_id="tb_linlin", text="你好",
+                session=session,
+            )  # fmt: skip
+            store.mark_inbound(inbound.id, "done", session=session)
+            store.record_draft(
+                conversation_id=conv.id, inbound_id=inbound.id, texts=[GREETING], intent="greet",
+                confidence=0.99, auto_send=auto, session=session,
+            )  # fmt: skip
+
+    harness.db(simulator_left_drafts)
+    await harness.start()
+    await harness.idle()
+    assert harness.cards() == [] and harness.api.calls_of("sendMessage") == []
+    assert harness.db(lambda s: list(s.scalars(select(Draft.state)))) == ["pending", "pending"]

@@ -68,3 +68,37 @@ def test_a_trainer_adds_a_phrasing(pages, console_server):
     page.click(".add-phrasing button")
     expect(page.locator(".flash")).to_contain_text("已添加说法到 ask_fabric_care")
     assert ("羊毛大衣可以机洗吗会不会缩", "ask_fabric_care") in _examples(project)
+
+
+def test_a_message_the_simulator_was_unsure_of_is_in_the_trainers_inbox(pages, console_server, monkeypatch):
+    """Issue 20: the inbox is fed from every channel, the simulator's included."""
+    import io
+    import json
+    import sys
+    import threading
+
+    from bot import simulate
+    from tests.fakes.rasa import FakeRasa, Turn
+
+    rasa = FakeRasa().start()
+    rasa.script["这件羊毛的会扎人吗"] = Turn("ask_fabric_care", 0.35, ["亲，这款手感很柔软哦～"])
+    monkeypatch.setenv("DATABASE_URL", console_server.db_url)
+    monkeypatch.setenv("RASA_URL", rasa.url)
+    monkeypatch.setenv("CONSOLE", "0")
+    monkeypatch.delenv("RASA_TOKEN", raising=False)
+    monkeypatch.setattr(sys, "stdin", io.StringIO("这件羊毛的会扎人吗\n"))
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    codes: list[int] = []
+    # A thread of its own: Playwright's sync API keeps an event loop running in this one.
+    runner = threading.Thread(target=lambda: codes.append(simulate.main(["--json", "--buyer", "tb_linlin"])))
+    try:
+        runner.start()
+        runner.join(timeout=60)
+    finally:
+        rasa.stop()
+    assert codes == [0] and json.loads(out.getvalue())["intent"] == "ask_fabric_care"
+    page = pages.signed_in("trainer1")
+    row = page.locator("tr.inbox-item", has_text="这件羊毛的会扎人吗")
+    expect(row).to_contain_text("没把握")
+    expect(row).to_contain_text("ask_fabric_care")

@@ -62,6 +62,7 @@ class RecordingFront:
         self.outage_notified: set[str] = set()
         self.sent: list[str] = []
         self.cards: list[int] = []
+        self.drafts: list[tuple[int, object]] = []
         self.timers: list[asyncio.Task[None]] = []
         self.now = MONDAY_10
 
@@ -81,6 +82,9 @@ class RecordingFront:
     async def send_to_buyer(self, chat_id: str, conversation_id: int, text: str, *, draft_id=None) -> bool:  # noqa: ANN001
         self.sent.append(text)
         return True
+
+    def drafted(self, draft_id: int, draft) -> None:  # noqa: ANN001
+        self.drafts.append((draft_id, draft))
 
     async def post_card(self, draft_id: int) -> bool:
         self.cards.append(draft_id)
@@ -136,6 +140,38 @@ async def test_a_front_end_without_telegram_drives_the_conversation(
         await says("你好", 4)  # human mode: drafted for the agents' card, nothing sent
         assert len(front.sent) == 3 and len(front.cards) == 2
         assert fake_rasa.texts() == ["你好", "我要转人工", "你好"]
+    finally:
+        for task in front.timers:
+            task.cancel()
+        await front.rasa.aclose()
+
+
+async def test_the_front_end_sees_each_draft_as_the_desk_stored_it(
+    engine: Engine, fake_rasa: FakeRasa
+) -> None:
+    """`Front.drafted`: a draft held because an earlier one waits is reported held, as its row says."""
+    fake_rasa.script["衣服破了"] = Turn("complain", 0.95, ["非常抱歉～"])
+    fake_rasa.script["你好"] = Turn("greet", 0.99, [GREETING])
+    front = RecordingFront(engine, fake_rasa.url)
+    try:
+        for key, text in enumerate(["衣服破了", "你好"], 1):
+            await front.db(
+                lambda s, k=key, t=text: store.record_inbound(
+                    channel="console",
+                    update_key=k,
+                    chat_id="c1",
+                    user_id="u1",
+                    text=t,
+                    session=s,
+                    now=front.now,
+                )
+            )
+            assert await conversation.handle_next(front, "c1")
+        (complaint_id, complaint), (hello_id, hello) = front.drafts
+        assert not complaint.auto_send and hello.decision.code == "earlier_waiting"
+        assert not hello.auto_send and front.sent == [] and front.cards == [complaint_id, hello_id]
+        with Session(engine) as session:
+            assert store.get_draft(hello_id, session=session).auto_send is False
     finally:
         for task in front.timers:
             task.cancel()

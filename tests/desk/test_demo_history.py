@@ -44,7 +44,7 @@ def test_every_owner_number_shows_something(demo: DemoLoadResult, engine: Engine
         inbox = session.scalar(select(func.count()).select_from(TrainerInboxItem))
         tasks = session.scalars(select(FollowUpTask)).all()
         # Nothing for a gateway started on the demo to resume or send.
-        assert queries.unfinished_drafts(session=session) == []
+        assert queries.unfinished_drafts(CHANNEL, session=session) == []
         assert queries.chats_with_unfinished(CHANNEL, session=session) == []
         latest = session.scalar(select(func.max(OutboundMessage.sent_at)))
     assert all(count > 0 for _, count in board.volume.per_day)
