@@ -102,7 +102,7 @@ def evaluated(console_server: ConsoleServer, tmp_path: Path) -> Iterator[Console
         yield ConsoleServer(base_url, console_server.db_url, project, app, console_server.routing_file)
 
 
-def _picture_loads(page: Page, selector: str) -> None:
+def picture_loads(page: Page, selector: str) -> None:
     """The picture is a PNG the server gave (200, image/png) and the browser drew (natural width > 0)."""
     image = page.locator(selector)
     assert (image.get_attribute("alt") or "").strip()
@@ -122,7 +122,7 @@ def test_the_evaluation_shows_deltas_pictures_and_the_labelled_files_numbers(
     expect(held.locator("tr.down", has_text="ask_stock")).to_contain_text("-5.0")
     expect(page.locator("#verdict")).to_contain_text("不能上线")
     for which in ("candidate", "live", "change"):
-        _picture_loads(page, f"#confusion-{which}")
+        picture_loads(page, f"#confusion-{which}")
     expect(page.locator("#labelled-file")).to_contain_text("labels.tsv（26 条")
     summary = page.locator("#labelled-file-summary")
     expect(summary.locator("tr", has_text="至少 20 条")).to_contain_text("+5.0")
