@@ -21,6 +21,8 @@ PICTURES = {
     "candidate": "confusion_candidate.png",
     "live": "confusion_live.png",
     "change": "confusion_change.png",
+    "file_candidate": "confusion_file_candidate.png",  # on the labelled file
+    "file_change": "confusion_file_change.png",
 }
 
 
@@ -50,7 +52,12 @@ def picture_file(project: Project, comparison: dict[str, Any] | None, which: str
     name = PICTURES.get(which)
     if name is None or comparison is None:
         return None
-    made = comparison.get("confusion_change_png") if which == "change" else which in comparison["models"]
+    if which == "change":
+        made = bool(comparison.get("confusion_change_png"))
+    elif which.startswith("file_"):
+        made = which in (comparison.get("labelled_file") or {}).get("confusion_pngs", {})
+    else:
+        made = which in comparison["models"]
     path = project.trainer_dir / name
     return path if made and path.is_file() else None
 
@@ -98,7 +105,10 @@ def evaluation_view(comparison: dict[str, Any], project: Project) -> dict[str, A
         "has_live": has_live,
         "heldout_n": comparison.get("n"),
         "heldout": _heldout_rows(comparison),
-        "pictures": [w for w in PICTURES if picture_file(project, comparison, w) is not None],
+        "pictures": [w for w in ("candidate", "live", "change") if picture_file(project, comparison, w)],
+        "file_pictures": [
+            w for w in ("file_candidate", "file_change") if picture_file(project, comparison, w)
+        ],
         "file": _file(comparison),
         "labelled": [
             {**r, "right": r["candidate"] == r["labelled"]} for r in comparison.get("labelled") or []

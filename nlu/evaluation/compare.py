@@ -8,7 +8,8 @@ labelled since. With `--tsv` (a labelled file: the real-buyer set or a shop's ow
 export) both models are scored on it too, as numbers and intent names only: the
 file's texts are never written (the real-buyer set is for research use).
 Writes one JSON file and the confusion pictures (each model's, and the cells
-that changed); the app env decides what it means. Progress lines go to stdout.
+that changed; on the labelled file the candidate's and the cells that changed);
+the app env decides what it means. Progress lines go to stdout.
 
     python -m nlu.evaluation.compare --heldout tests/nlu_heldout/heldout.yml \
         --candidate models/a.tar.gz [--live models/b.tar.gz] [--texts labels.json] \
@@ -77,7 +78,11 @@ def evaluate_model(
         "texts": predictions[len(heldout) : end_texts],
     }
     if labelled:
-        result["labelled_file"] = file_numbers(labelled[0], labelled[1], predictions[end_texts:])
+        result["labelled_file"] = scores = file_numbers(labelled[0], labelled[1], predictions[end_texts:])
+        if name == "candidate":
+            write_confusion_png(
+                scores["confusion"], png_dir / "confusion_file_candidate.png", f"{labelled[0].name}, {name}"
+            )
     return result
 
 
@@ -112,6 +117,13 @@ def compare(
         change = png_dir / "confusion_change.png"
         write_change_png(models["candidate"]["confusion"], models["live"]["confusion"], change, "held-out")
         result["confusion_change_png"] = str(change)
+    if labelled:
+        about_file["confusion_pngs"] = {"file_candidate": str(png_dir / "confusion_file_candidate.png")}
+        if live is not None:
+            file_change = png_dir / "confusion_file_change.png"
+            numbers = [models[m]["labelled_file"]["confusion"] for m in ("candidate", "live")]
+            write_change_png(*numbers, file_change, labelled[0].name)
+            about_file["confusion_pngs"]["file_change"] = str(file_change)
     if about_file:
         result["labelled_file"] = about_file
     return result

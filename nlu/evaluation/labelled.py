@@ -85,6 +85,7 @@ def file_numbers(path: Path, examples: list[Example], predictions: list[dict[str
         "macro_f1_large": whole["macro_f1_large"],
         "accuracy": whole["intent"]["accuracy"],
         "per_intent": whole["intent"]["per_intent"],
+        "confusion": whole["confusion"],  # counts per (gold, served) intent pair
     }
 
 

@@ -70,6 +70,9 @@ def _comparison(trainer_dir: Path, *, with_file: bool) -> dict:
             "file": "/shop/export/labels.tsv",
             "messages": 26,
             "real_buyers": False,
+            "confusion_pngs": {
+                w: str(trainer_dir / f"confusion_{w}.png") for w in ("file_candidate", "file_change")
+            },
         }
         candidate["labelled_file"] = _file_scores(0.9, 0.75, 0.8, 0.75)
         live["labelled_file"] = _file_scores(0.8, 0.7, 0.7, 0.6)
@@ -79,7 +82,7 @@ def _comparison(trainer_dir: Path, *, with_file: bool) -> dict:
 def _write_evaluation(project: Project, *, with_file: bool) -> None:
     trainer_dir = project.trainer_dir
     trainer_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("candidate", "live", "change"):
+    for name in ("candidate", "live", "change", "file_candidate", "file_change"):
         figure = Figure(figsize=(3, 3))
         figure.add_subplot().imshow([[1, 0], [0, 1]])
         figure.savefig(trainer_dir / f"confusion_{name}.png")
@@ -121,7 +124,7 @@ def test_the_evaluation_shows_deltas_pictures_and_the_labelled_files_numbers(
     expect(held.locator("tr", has_text="全部意图")).to_contain_text("+5.0")
     expect(held.locator("tr.down", has_text="ask_stock")).to_contain_text("-5.0")
     expect(page.locator("#verdict")).to_contain_text("不能上线")
-    for which in ("candidate", "live", "change"):
+    for which in ("candidate", "live", "change", "file_candidate", "file_change"):
         picture_loads(page, f"#confusion-{which}")
     expect(page.locator("#labelled-file")).to_contain_text("labels.tsv（26 条")
     summary = page.locator("#labelled-file-summary")
@@ -140,6 +143,10 @@ def test_without_a_labelled_file_the_page_says_so_in_one_line(browser, evaluated
     page.goto("/trainer/model")
     expect(page.locator("#labelled-file")).to_contain_text("没有真实买家标注文件")
     expect(page.locator("#labelled-file-summary")).to_have_count(0)
+    expect(page.locator("#confusion-file_candidate")).to_have_count(
+        0
+    )  # a picture left from before: not shown
+    assert page.request.get("/trainer/model/confusion/file_candidate.png").status == 404
     for context in pages.contexts:
         context.close()
 

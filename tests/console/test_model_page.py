@@ -80,6 +80,7 @@ def test_a_trainer_trains_evaluates_and_promotes_and_an_agent_cannot(browser, ti
     expect(page.locator("#job-status")).to_contain_text("完成", timeout=TRAINING_MS)
     expect(page.locator("#evaluation")).not_to_be_empty()
     picture_loads(page, "#confusion-candidate")
+    picture_loads(page, "#confusion-file_candidate")  # the candidate on the labelled file
     expect(page.locator("#labelled-file")).to_contain_text("tiny_labelled.tsv（12 条")
     expect(page.locator("#labelled-file-summary")).to_contain_text("准确率")
     expect(page.locator("#labelled-file-intents")).to_contain_text("ask_shipping_fee")

@@ -42,7 +42,8 @@ def test_train_evaluate_promote_refuse_force_rollback(tiny_with_model, capsys, m
     saved = json.loads((project.trainer_dir / "last_evaluation.json").read_text(encoding="utf-8"))
     assert set(saved["models"]) == {"candidate", "live"} and saved["candidate"] == second
     assert saved["models"]["live"]["labelled_file"]["messages"] == 12
-    for picture in ("candidate", "live", "change"):  # the cells that changed, beside each model's
+    # Each model's, the cells that changed, and on the labelled file the candidate's and the changes.
+    for picture in ("candidate", "live", "change", "file_candidate", "file_change"):
         assert (project.trainer_dir / f"confusion_{picture}.png").read_bytes().startswith(b"\x89PNG")
     monkeypatch.delenv("EVALUATION_TSV")
     assert cli("promote", "--why", "more bargaining phrasings") == 0
