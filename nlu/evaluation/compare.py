@@ -59,7 +59,7 @@ def evaluate_model(
     labelled: Optional[Labelled] = None,
 ) -> Dict[str, Any]:
     on_file = labelled[1] if labelled else []
-    progress(f"{name}: classifying {len(heldout) + len(texts) + len(on_file)} messages")
+    progress(f"{name}: classifying {len(heldout) + len(texts) + len(on_file)} messages / 分类中")
     predictions = _classify(model, [e["text"] for e in heldout] + texts + [e["text"] for e in on_file])
     gold = [served_intent(e["intent"]) for e in heldout]
     predicted = [p["intent"] for p in predictions[: len(heldout)]]
