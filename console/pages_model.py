@@ -2,19 +2,25 @@
 
 Everything is trainer/ unchanged: `train` and `evaluate` as `./trainer.sh` runs
 them, `promote` with its regression gate (a forced promote needs a reason and a
-name listed in TRAINERS), `rollback`, and the promotion history.
+name listed in TRAINERS), `rollback`, and the promotion history. The last
+evaluation is shown as tables and its confusion pictures (console/evaluation_view.py),
+served by a route of their own to trainers and the owner.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from console import audit, csrf
+from console.evaluation_view import evaluation_view, picture_file
 from console.jobs import Job
-from console.web import console_of, flash, flash_lines, person_for, redirect
+from console.web import console_of, flash, flash_lines, person_for, redirect, signed_in
 from trainer import audit as trainer_audit
 from trainer import promote as trainer_promote
 from trainer import state as trainer_state
@@ -26,14 +32,14 @@ async def model_page(request: Request) -> Response:
     con = console_of(request)
     project = con.project
 
-    def read() -> tuple[trainer_state.State, list[dict], str | None]:
-        from trainer.evaluation import load_last, render
+    def read() -> tuple[trainer_state.State, list[dict], dict | None]:
+        from trainer.evaluation import load_last
 
         last = load_last(project)
         return (
             trainer_state.load(project.trainer_dir),
             list(reversed(trainer_audit.entries(project.trainer_dir)))[:20],
-            render(last) if last else None,
+            evaluation_view(last, project) if last else None,
         )
 
     state, history, evaluation = await run_in_threadpool(read)
@@ -69,10 +75,32 @@ def _evaluate(con):  # type: ignore[no-untyped-def]
     def work(job: Job, out) -> str:  # type: ignore[no-untyped-def]
         from trainer.evaluation import evaluate, render
 
+        def step(line: str) -> None:
+            job.progress = line
+            job.lines.append(line)
+
         job.progress = "evaluating candidate and live model / 评估中"
-        return render(evaluate(con.project))
+        return render(evaluate(con.project, on_progress=step))
 
     return work
+
+
+async def confusion_picture(request: Request) -> Response:
+    """A confusion picture of the last evaluation (trainers and the owner; a fixed name, never a path)."""
+    person = await signed_in(request)
+    if not (person.may("trainer") or person.may("owner")):
+        raise HTTPException(403, "role")
+    project = console_of(request).project
+
+    def find() -> Path | None:
+        from trainer.evaluation import load_last
+
+        return picture_file(project, load_last(project), request.path_params["which"])
+
+    path = await run_in_threadpool(find)
+    if path is None:
+        raise HTTPException(404)
+    return FileResponse(path, media_type="image/png", headers={"cache-control": "no-store"})
 
 
 async def _start_job(request: Request, kind: str) -> Response:
@@ -149,6 +177,7 @@ async def rollback(request: Request) -> Response:
 ROUTES = [
     Route("/trainer/model", model_page, methods=["GET"]),
     Route("/trainer/model/job", job_state, methods=["GET"]),
+    Route("/trainer/model/confusion/{which}.png", confusion_picture, methods=["GET"]),
     Route("/trainer/model/train", train, methods=["POST"]),
     Route("/trainer/model/evaluate", evaluate, methods=["POST"]),
     Route("/trainer/model/promote", promote, methods=["POST"]),

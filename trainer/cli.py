@@ -162,8 +162,8 @@ def run(args: argparse.Namespace, project: Project) -> int:
     elif args.command == "evaluate":
         from trainer.evaluation import evaluate, render
 
-        print("evaluating candidate and live model (about a minute) / 评估中…", file=sys.stderr)
-        print(render(evaluate(project)))
+        print("evaluating candidate and live model (a minute or two) / 评估中…", file=sys.stderr)
+        print(render(evaluate(project, on_progress=lambda line: print(f"  {line}", file=sys.stderr))))
     elif args.command == "promote":
         switch, overridden = promote.promote(
             project, force=args.force, by=who, why=args.why, trainers=known_trainers()

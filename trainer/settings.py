@@ -4,6 +4,8 @@
 root; the tests use it to run the whole cycle on a tiny copy of a project.
 `TRAINERS` (names, comma-separated) and `TRAINER_IDS` (Telegram ids, the same
 setting the gateway's /teach uses) say who may force a promotion.
+`EVALUATION_TSV` points `evaluate` at a shop's own labelled export (text<TAB>intent)
+instead of the real-buyer set `make evaluate` reads when it exists.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Project:
 
     root: Path
     drain_s: float = 30.0  # >= the gateway's Rasa client timeout (RASA_TIMEOUT)
+    labelled_tsv: Path | None = None  # EVALUATION_TSV; None: the real-buyer set, if present
 
     @property
     def nlu_dir(self) -> Path:
@@ -40,6 +43,12 @@ class Project:
     def real_buyers(self) -> Path:
         """Real buyer messages beside the project (evaluation only; may be absent)."""
         return realbuyers.default_dir(self.root)
+
+    @property
+    def evaluation_tsv(self) -> Path:
+        """The labelled file `evaluate` scores both models on (it may not exist): the one set,
+        else the real-buyer development set, as `make evaluate` finds it."""
+        return self.labelled_tsv or self.real_buyers / "dev.tsv"
 
     @property
     def var_dir(self) -> Path:
@@ -64,7 +73,12 @@ def load_project(root: str | Path | None = None, env: Mapping[str, str] | None =
     """The project given, else `TRAINER_PROJECT`, else this checkout."""
     env = os.environ if env is None else env
     chosen = root or env.get("TRAINER_PROJECT") or PROJECT_ROOT
-    return Project(root=Path(chosen).resolve(), drain_s=float(env.get("RASA_TIMEOUT", "30")))
+    tsv = (env.get("EVALUATION_TSV") or "").strip()
+    return Project(
+        root=Path(chosen).resolve(),
+        drain_s=float(env.get("RASA_TIMEOUT", "30")),
+        labelled_tsv=Path(tsv).resolve() if tsv else None,
+    )
 
 
 def database_url(project: Project, env: Mapping[str, str] | None = None) -> str:

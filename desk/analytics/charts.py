@@ -1,11 +1,11 @@
 """The owner's pictures, drawn on the server with matplotlib (Agg: no display).
 
-The pictures carry numbers, dates, hours and intent ids only; their Chinese
+The pictures carry numbers, dates, hours and intent ids; their Chinese
 titles and legends (responses/owner.yml `charts`) travel beside them in
-:class:`Chart` for the page to show as text. So no CJK font is needed where
-they are drawn (this machine and most servers have none: matplotlib would
-draw empty boxes), and a screen reader gets the title too. SVG keeps text as
-paths, so the browser needs no font either.
+:class:`Chart` for the page to show as text (a screen reader gets the title too).
+Any Chinese that does reach a picture (a shop's own names) is drawn with the CJK
+font of `chart_font` when one is installed; without one the picture still renders.
+SVG keeps text as paths, so the browser needs no font either.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
+from chart_font import cjk_font  # noqa: E402
 from desk.analytics.outcomes import EDITED, OUTCOMES, REJECTED, UNCHANGED, IntentDecisions  # noqa: E402
 from desk.analytics.response_time import FirstResponse  # noqa: E402
 from desk.analytics.texts import label, text  # noqa: E402
@@ -48,6 +49,7 @@ def render(figure: Figure, fmt: str = "svg") -> bytes:
     if fmt not in ("svg", "png"):
         raise ValueError("fmt is svg or png")
     out = io.BytesIO()
+    cjk_font()
     try:
         with matplotlib.rc_context(_SVG):
             figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, dpi=100)
@@ -57,6 +59,7 @@ def render(figure: Figure, fmt: str = "svg") -> bytes:
 
 
 def _figure(width: float = 8, height: float = 3) -> tuple[Figure, plt.Axes]:
+    cjk_font()  # before the texts are made: they keep the font family they were made with
     figure, axes = plt.subplots(figsize=(width, height), layout="constrained")
     axes.spines[["top", "right"]].set_visible(False)
     return figure, axes

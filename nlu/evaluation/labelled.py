@@ -59,6 +59,36 @@ def _part(
     return out
 
 
+def _rows(examples: list[Example]) -> tuple[dict[str, int], list[str]]:
+    """Gold rows per intent, and the intents with at least MIN_ROWS of them."""
+    counts: dict[str, int] = {}
+    for example in examples:
+        counts[example["intent"]] = counts.get(example["intent"], 0) + 1
+    return counts, sorted(i for i, n in counts.items() if n >= MIN_ROWS)
+
+
+def file_numbers(path: Path, examples: list[Example], predictions: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole file's scores as numbers and intent names only, never a text of the file.
+
+    For the trainers' candidate-vs-live comparison, which may run on the real-buyer
+    set (research use: its texts stay out of every file the project writes).
+    """
+    counts, large = _rows(examples)
+    whole = _part(examples, predictions, large, None, errors=False)
+    return {
+        "file": str(path),
+        "messages": len(examples),
+        "rows_per_intent": dict(sorted(counts.items())),
+        "min_rows": MIN_ROWS,
+        "large_intents": large,
+        "macro_f1_all": whole["macro_f1_all"],
+        "macro_f1_large": whole["macro_f1_large"],
+        "accuracy": whole["intent"]["accuracy"],
+        "per_intent": whole["intent"]["per_intent"],
+        "confusion": whole["confusion"],  # counts per (gold, served) intent pair
+    }
+
+
 def score_labelled(
     path: Path,
     examples: list[Example],
@@ -68,10 +98,7 @@ def score_labelled(
     show_all_errors: bool,
 ) -> dict[str, Any]:
     """Whole-file and per-half scores; auto-send tables when `thresholds` is given."""
-    counts: dict[str, int] = {}
-    for example in examples:
-        counts[example["intent"]] = counts.get(example["intent"], 0) + 1
-    large = sorted(i for i, n in counts.items() if n >= MIN_ROWS)
+    counts, large = _rows(examples)
     out: dict[str, Any] = {
         "file": str(path),
         "messages": len(examples),

@@ -7,31 +7,119 @@ from typing import Any
 
 from nlu.evaluation.metrics import confusion_text, top_confusions
 
+# Axis words: Chinese beside the English when a CJK font can draw it (chart_font), else English only.
+AXES = {
+    "predicted": ("predicted (served)", "预测意图 predicted (served)"),
+    "gold": ("gold", "正确意图 gold"),
+    "change": ("candidate − live: green better, red worse", "候选 − 线上：绿色变好，红色变差"),
+}
 
-def write_confusion_png(table: dict[str, Any], path: Path, title: str) -> None:
-    """A heat map of the confusion matrix (rows gold, columns predicted)."""
+
+def _words(key: str) -> str:
+    from chart_font import cjk_font
+
+    english, chinese = AXES[key]
+    return chinese if cjk_font() else english
+
+
+def _heat_map(labels: list[str], matrix: list[list[int]], path: Path, title: str, colours: Any) -> None:
+    """A labelled grid of counts (rows gold, columns predicted), cell colours from `colours(i, j, value)`."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display on servers and CI
     import matplotlib.pyplot as plt
 
-    labels, matrix = table["labels"], table["matrix"]
+    _words("gold")  # the CJK font (if any) before any text is made
     fig, ax = plt.subplots(figsize=(10, 9))
-    ax.imshow(matrix, cmap="Blues")
-    ax.set_xticks(range(len(labels)), labels, rotation=90)
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_xlabel("predicted (served)")
-    ax.set_ylabel("gold")
-    ax.set_title(f"intent confusion: {title}")
-    peak = max((v for row in matrix for v in row), default=0)
+    ax.imshow(
+        [[colours(i, j, v) for j, v in enumerate(row)] for i, row in enumerate(matrix)], **colours.style
+    )
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, rotation=90)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels)
+    ax.set_xlabel(_words("predicted"))
+    ax.set_ylabel(_words("gold"))
+    ax.set_title(title)
     for i, row in enumerate(matrix):
         for j, value in enumerate(row):
             if value:
-                colour = "white" if value > peak / 2 else "black"
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=7, color=colour)
+                ax.text(
+                    j,
+                    i,
+                    colours.label(value),
+                    ha="center",
+                    va="center",
+                    fontsize=7,
+                    color=colours.ink(i, j, value),
+                )
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
+
+
+class _Counts:
+    """Blues by count, as `make evaluate` always drew them."""
+
+    style = {"cmap": "Blues"}
+
+    def __init__(self, matrix: list[list[int]]) -> None:
+        self.peak = max((v for row in matrix for v in row), default=0)
+
+    def __call__(self, i: int, j: int, value: int) -> float:
+        return value
+
+    def label(self, value: int) -> str:
+        return str(value)
+
+    def ink(self, i: int, j: int, value: int) -> str:
+        return "white" if value > self.peak / 2 else "black"
+
+
+class _Changes:
+    """Green where the candidate is better (more right on the diagonal, fewer confusions off it), red worse."""
+
+    def __init__(self, matrix: list[list[int]]) -> None:
+        peak = max((abs(v) for row in matrix for v in row), default=0) or 1
+        self.style = {"cmap": "RdYlGn", "vmin": -peak, "vmax": peak}
+
+    def __call__(self, i: int, j: int, value: int) -> float:
+        if not value:
+            return float("nan")  # drawn blank: only the changed cells catch the eye
+        return value if i == j else -value
+
+    def label(self, value: int) -> str:
+        return f"{value:+d}"
+
+    def ink(self, i: int, j: int, value: int) -> str:
+        return "black"
+
+
+def write_confusion_png(table: dict[str, Any], path: Path, title: str) -> None:
+    """A heat map of the confusion matrix (rows gold, columns predicted)."""
+    _heat_map(table["labels"], table["matrix"], path, f"intent confusion: {title}", _Counts(table["matrix"]))
+
+
+def change_table(candidate: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+    """Candidate minus live, cell by cell, over both tables' labels."""
+    labels = sorted(set(candidate["labels"]) | set(live["labels"]))
+
+    def cell(table: dict[str, Any], gold: str, predicted: str) -> int:
+        index = {label: n for n, label in enumerate(table["labels"])}
+        if gold not in index or predicted not in index:
+            return 0
+        return table["matrix"][index[gold]][index[predicted]]
+
+    matrix = [[cell(candidate, g, p) - cell(live, g, p) for p in labels] for g in labels]
+    return {"labels": labels, "matrix": matrix}
+
+
+def write_change_png(candidate: dict[str, Any], live: dict[str, Any], path: Path, title: str) -> None:
+    """The confusion cells that changed from the live model to the candidate (unchanged cells blank)."""
+    table = change_table(candidate, live)
+    _heat_map(
+        table["labels"], table["matrix"], path, f"{title}: {_words('change')}", _Changes(table["matrix"])
+    )
 
 
 def _pct(value: float) -> str:

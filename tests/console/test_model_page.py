@@ -1,4 +1,8 @@
-"""A trainer trains, evaluates and promotes from the console (trainer/ on a tiny project); an agent cannot."""
+"""A trainer trains, evaluates and promotes from the console (trainer/ on a tiny project); an agent cannot.
+
+The evaluation also scores a labelled file (tests/trainer/tiny_labelled.tsv, written for these
+tests, as a shop's own export would be): the page shows its numbers, never its texts.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from console.app import build_app
 from console.settings import ConsoleSettings
 from stack.servers import free_port
 from tests.console.conftest import ConsoleServer, Pages
-from tests.trainer.tiny import make_tiny_project
+from tests.console.test_evaluation_page import picture_loads
+from tests.trainer.tiny import LABELLED, make_tiny_project
 from trainer import state as st
 from trainer.settings import Project
 
@@ -26,7 +31,7 @@ TRAINING_MS = 600_000  # the tiny project trains in tens of seconds; a loaded ma
 @pytest.fixture
 def tiny_console(console_server: ConsoleServer, tmp_path) -> Iterator[ConsoleServer]:
     """A second console on the session's database whose trainer/ project is a tiny one."""
-    project = Project(root=make_tiny_project(tmp_path / "tiny"), drain_s=5.0)
+    project = Project(root=make_tiny_project(tmp_path / "tiny"), drain_s=5.0, labelled_tsv=LABELLED)
     settings = ConsoleSettings(
         database_url=console_server.db_url,
         secret_key="test-" * 10,
@@ -74,6 +79,17 @@ def test_a_trainer_trains_evaluates_and_promotes_and_an_agent_cannot(browser, ti
     page.click("#do-evaluate")
     expect(page.locator("#job-status")).to_contain_text("完成", timeout=TRAINING_MS)
     expect(page.locator("#evaluation")).not_to_be_empty()
+    picture_loads(page, "#confusion-candidate")
+    picture_loads(page, "#confusion-file_candidate")  # the candidate on the labelled file
+    expect(page.locator("#labelled-file")).to_contain_text("tiny_labelled.tsv（12 条")
+    expect(page.locator("#labelled-file-summary")).to_contain_text("准确率")
+    expect(page.locator("#labelled-file-intents")).to_contain_text("ask_shipping_fee")
+    texts = [line.split("\t")[0] for line in LABELLED.read_text(encoding="utf-8").splitlines()[1:]]
+    saved = (project.trainer_dir / "last_evaluation.json").read_text(encoding="utf-8")
+    html = page.content()
+    assert not [t for t in texts if t in html or t in saved]  # numbers and intent names only
+    job = page.request.get("/trainer/model/job").json()
+    assert any(line.startswith("candidate: classifying") for line in job["lines"])  # its progress was shown
 
     page.fill(".promote input[name=why]", "first model")
     page.click("#do-promote")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.trainer.tiny import EXAMPLES, FILES, nlu_yaml
+from tests.trainer.tiny import EXAMPLES, FILES, LABELLED, nlu_yaml
 from trainer import state as st
 from trainer.cli import main
 
@@ -33,12 +33,19 @@ def test_train_evaluate_promote_refuse_force_rollback(tiny_with_model, capsys, m
     assert second != first and (project.root / second).exists()
     log = (project.trainer_dir / "train.log").read_text(encoding="utf-8")
     assert "Restored component" in log  # Rasa's cache was used
+    # A shop's own labelled export (EVALUATION_TSV): both models scored on it too, numbers only.
+    monkeypatch.setenv("EVALUATION_TSV", str(LABELLED))
     assert cli("evaluate") == 0
     out = capsys.readouterr().out
     assert "macro-F1" in out and "may be promoted" in out
+    assert f"labelled file / 标注文件: {LABELLED} (12 messages)" in out and "  ask_stock (3)" in out
     saved = json.loads((project.trainer_dir / "last_evaluation.json").read_text(encoding="utf-8"))
     assert set(saved["models"]) == {"candidate", "live"} and saved["candidate"] == second
-    assert (project.trainer_dir / "confusion_candidate.png").stat().st_size > 1000
+    assert saved["models"]["live"]["labelled_file"]["messages"] == 12
+    # Each model's, the cells that changed, and on the labelled file the candidate's and the changes.
+    for picture in ("candidate", "live", "change", "file_candidate", "file_change"):
+        assert (project.trainer_dir / f"confusion_{picture}.png").read_bytes().startswith(b"\x89PNG")
+    monkeypatch.delenv("EVALUATION_TSV")
     assert cli("promote", "--why", "more bargaining phrasings") == 0
     state = st.load(project.trainer_dir)
     assert (state.live, state.history) == (second, [first])

@@ -24,6 +24,9 @@ HELDOUT = {
     "ask_stock": ["还有库存吗", "补货吗", "有没有货"],
     "ask_shipping_fee": ["包不包邮", "运费是多少", "邮费怎么算"],
 }
+# A labelled file for the tiny intents, as a shop's own export (text<TAB>label), written for these
+# tests: `evaluate` scores both models on it (EVALUATION_TSV / Project.labelled_tsv).
+LABELLED = Path(__file__).parent / "tiny_labelled.tsv"
 # What our Rasa servers load besides the model: the channel (and the fixes it installs), the tracker store.
 SERVER_MODULES = [
     "server/__init__.py",
