@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -41,8 +42,26 @@ def dashboard(
         volume=message_volume(session=session, period=period),
         automation=automation(outcomes),
         decisions=decisions_by_intent(outcomes),
-        first_response=first_response(
-            session=session, period=period, rule=timedelta(minutes=routing.response_minutes), now=now
-        ),
+        first_response=first_response(session=session, period=period, rule=_rule(routing), now=now),
         handoffs=handoff_reasons(outcomes),
     )
+
+
+FROM_OUTCOMES = {"automation": automation, "decisions": decisions_by_intent, "handoffs": handoff_reasons}
+
+
+def figure(
+    name: str, *, session: Session, period: Period, routing: RoutingConfig, now: datetime | None = None
+) -> Any:  # noqa: ANN401 - the type of Dashboard's field ``name``
+    """One field of :func:`dashboard` computed alone, reading only the rows it needs."""
+    if name == "volume":
+        return message_volume(session=session, period=period)
+    if name == "first_response":
+        return first_response(session=session, period=period, rule=_rule(routing), now=now)
+    if name not in FROM_OUTCOMES:
+        raise ValueError(f"no dashboard figure {name!r}")
+    return FROM_OUTCOMES[name](draft_outcomes(session=session, period=period))
+
+
+def _rule(routing: RoutingConfig) -> timedelta:
+    return timedelta(minutes=routing.response_minutes)
