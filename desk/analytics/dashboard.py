@@ -17,8 +17,8 @@ from desk.analytics.outcomes import (
     draft_outcomes,
 )
 from desk.analytics.period import Period
-from desk.analytics.response_time import FirstResponse, first_response
-from desk.analytics.volume import MessageVolume, message_volume
+from desk.analytics.response_time import FirstResponse, buyer_arrivals, first_response
+from desk.analytics.volume import MessageVolume, message_volume, volume_of
 from desk.routing import RoutingConfig
 
 
@@ -37,12 +37,16 @@ def dashboard(
 ) -> Dashboard:
     """The dashboard of ``period``; the response-time rule is the routing file's ``response_minutes``."""
     outcomes = draft_outcomes(session=session, period=period)
+    # One read of the buyer messages serves the volume and the waits (which look a day further back).
+    arrivals = buyer_arrivals(session=session, period=period)
     return Dashboard(
         period=period,
-        volume=message_volume(session=session, period=period),
+        volume=volume_of((at for _, _, at in arrivals if at in period), period),
         automation=automation(outcomes),
         decisions=decisions_by_intent(outcomes),
-        first_response=first_response(session=session, period=period, rule=_rule(routing), now=now),
+        first_response=first_response(
+            session=session, period=period, rule=_rule(routing), now=now, arrivals=arrivals
+        ),
         handoffs=handoff_reasons(outcomes),
     )
 
