@@ -58,6 +58,7 @@ class Console:
     _routing: tuple[int, RoutingConfig] | None = field(default=None, repr=False)
     # The owner's dashboard views, kept while the browser fetches each view's chart images
     # (console/pages_dashboard.py): the pictures draw the page's numbers, never compute them again.
+    # Only the event loop touches it (handlers, not their worker threads): no lock needed.
     dashboard_views: TTLCache = field(default_factory=lambda: TTLCache(maxsize=16, ttl=120), repr=False)
     jinja: Environment = field(
         default_factory=lambda: Environment(
