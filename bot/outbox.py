@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from telegram.error import TelegramError
 
@@ -25,7 +25,7 @@ from bot.desk import card_status
 from bot.gateway import CHANNEL, Gateway
 from desk import store, texts
 from shop.db.errors import ShopUnavailable
-from shop.models import AgentDecision, OutboundMessage
+from shop.models import AgentDecision, Conversation, OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -43,29 +43,41 @@ class Queued:
     agent: str | None  # who decided to send it (the draft's last send/edit/override)
 
 
+# Decisions that send a draft: the last one names the agent on the card.
+SENDING = ("send", "edit", "override")
+
+
 def _queued(session: Session) -> list[Queued]:
-    rows = session.scalars(
-        select(OutboundMessage)
+    """The oldest queued rows, each with its chat's conversation and its sender: one statement per batch."""
+    sender = (
+        select(AgentDecision.agent_user_id)
+        .where(AgentDecision.draft_id == OutboundMessage.draft_id, AgentDecision.action.in_(SENDING))
+        .order_by(AgentDecision.id.desc())
+        .limit(1)
+        .correlate(OutboundMessage)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(  # Queued's fields, in order
+            OutboundMessage.id,
+            OutboundMessage.chat_id,
+            OutboundMessage.text,
+            OutboundMessage.draft_id,
+            Conversation.id,
+            sender,
+        )
+        .outerjoin(
+            Conversation,
+            and_(
+                Conversation.channel == OutboundMessage.channel,
+                Conversation.chat_id == OutboundMessage.chat_id,
+            ),
+        )
         .where(OutboundMessage.channel == CHANNEL, OutboundMessage.status == "queued")
         .order_by(OutboundMessage.id)
         .limit(BATCH)
     )
-    found = []
-    for row in rows:
-        conv = store.get_conversation(CHANNEL, row.chat_id, session=session)
-        agent = None
-        if row.draft_id is not None:
-            agent = session.scalars(
-                select(AgentDecision.agent_user_id)
-                .where(
-                    AgentDecision.draft_id == row.draft_id,
-                    AgentDecision.action.in_(("send", "edit", "override")),
-                )
-                .order_by(AgentDecision.id.desc())
-                .limit(1)
-            ).first()
-        found.append(Queued(row.id, row.chat_id, row.text, row.draft_id, conv.id if conv else None, agent))
-    return found
+    return [Queued(*row) for row in rows]
 
 
 async def deliver_queued(gw: Gateway) -> int:

@@ -3,10 +3,15 @@
 Every figure is `desk.analytics.dashboard` on the shop database, against the
 routing file's response-time rule; the charts are its matplotlib SVGs, served
 by a route of their own (the page's Content-Security-Policy allows only 'self').
+A page view computes the dashboard once: the page keeps it for a couple of
+minutes under a random view id that its chart addresses carry, so the pictures
+draw the page's very numbers. A chart opened without a live view (a kept
+address) computes its own figure alone.
 """
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from starlette.exceptions import HTTPException
@@ -17,15 +22,16 @@ from starlette.routing import Route
 from console.periods import Chosen, chosen_period, query_of
 from console.web import Console, console_of, person_for
 from desk.analytics import charts, report
-from desk.analytics.dashboard import Dashboard, dashboard
+from desk.analytics.dashboard import Dashboard, dashboard, figure
 from desk.analytics.texts import label, text
 
 DEFAULT_DAYS = 7
+# Each picture: the dashboard figure it draws (a field of Dashboard) and how.
 CHARTS = {
-    "per_day": lambda board: charts.messages_per_day(board.volume),
-    "by_hour": lambda board: charts.messages_by_hour(board.volume),
-    "decisions": lambda board: charts.decisions_by_intent(board.decisions),
-    "first_response": lambda board: charts.first_response_times(board.first_response),
+    "per_day": ("volume", charts.messages_per_day),
+    "by_hour": ("volume", charts.messages_by_hour),
+    "decisions": ("decisions", charts.decisions_by_intent),
+    "first_response": ("first_response", charts.first_response_times),
 }
 
 # The words around each picture (the pictures carry no Chinese): title key, legend codes
@@ -44,14 +50,10 @@ LEGENDS = {
 }
 
 
-async def _board(request: Request, con: Console) -> tuple[Chosen, Dashboard]:
-    routing = con.routing()
-    now = con.clock()
-    chosen = chosen_period(
-        request.query_params, now=now, timezone=routing.timezone, default_days=DEFAULT_DAYS
+def _chosen(request: Request, con: Console) -> Chosen:
+    return chosen_period(
+        request.query_params, now=con.clock(), timezone=con.routing().timezone, default_days=DEFAULT_DAYS
     )
-    board = await con.db(lambda s: dashboard(session=s, period=chosen.period, routing=routing, now=now))
-    return chosen, board
 
 
 def _period_title(board: Dashboard) -> str:
@@ -68,7 +70,10 @@ def _period_title(board: Dashboard) -> str:
 async def dashboard_page(request: Request) -> Response:
     person = await person_for(request, "owner")
     con = console_of(request)
-    chosen, board = await _board(request, con)
+    chosen, routing, now = _chosen(request, con), con.routing(), con.clock()
+    board = await con.db(lambda s: dashboard(session=s, period=chosen.period, routing=routing, now=now))
+    view = secrets.token_urlsafe(16)
+    con.dashboard_views[view] = board
     volume = board.volume
     busiest = sorted(range(24), key=lambda h: (-volume.by_hour_of_day[h], h))[:3] if volume.total else []
     return con.render(
@@ -81,10 +86,10 @@ async def dashboard_page(request: Request) -> Response:
         duration=report.duration,
         handoff_label=report.handoff_label,
         chosen=chosen,
-        query=query_of(chosen),
+        query=f"{query_of(chosen)}&view={view}",  # the charts' addresses: this view's numbers
         board=board,
         busiest=busiest,
-        response_minutes=f"{con.routing().response_minutes:g}",
+        response_minutes=f"{routing.response_minutes:g}",
         period_title=_period_title(board),
         titles=TITLES,
         legends=LEGENDS,
@@ -94,11 +99,18 @@ async def dashboard_page(request: Request) -> Response:
 async def chart_image(request: Request) -> Response:
     await person_for(request, "owner")
     con = console_of(request)
-    draw = CHARTS.get(request.path_params["name"])
-    if draw is None:
+    if request.path_params["name"] not in CHARTS:
         raise HTTPException(404)
-    _, board = await _board(request, con)
-    chart = draw(board)
+    field, draw = CHARTS[request.path_params["name"]]
+    board = con.dashboard_views.get(request.query_params.get("view", ""))
+    if board is not None:
+        numbers = getattr(board, field)
+    else:
+        chosen, routing, now = _chosen(request, con), con.routing(), con.clock()
+        numbers = await con.db(
+            lambda s: figure(field, session=s, period=chosen.period, routing=routing, now=now)
+        )
+    chart = draw(numbers)
     return Response(chart.image, media_type=chart.content_type, headers={"cache-control": "no-store"})
 
 

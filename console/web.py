@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
+from cachetools import TTLCache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -55,6 +56,10 @@ class Console:
     shop_wide: ShopWideCache = field(default_factory=ShopWideCache)
     jobs: Jobs = field(default_factory=Jobs)  # the trainers' train / evaluate, one at a time
     _routing: tuple[int, RoutingConfig] | None = field(default=None, repr=False)
+    # The owner's dashboard views, kept while the browser fetches each view's chart images
+    # (console/pages_dashboard.py): the pictures draw the page's numbers, never compute them again.
+    # Only the event loop touches it (handlers, not their worker threads): no lock needed.
+    dashboard_views: TTLCache = field(default_factory=lambda: TTLCache(maxsize=16, ttl=120), repr=False)
     jinja: Environment = field(
         default_factory=lambda: Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,8 @@ from desk.analytics.outcomes import (
     draft_outcomes,
 )
 from desk.analytics.period import Period
-from desk.analytics.response_time import FirstResponse, first_response
-from desk.analytics.volume import MessageVolume, message_volume
+from desk.analytics.response_time import FirstResponse, buyer_arrivals, first_response
+from desk.analytics.volume import MessageVolume, message_volume, volume_of
 from desk.routing import RoutingConfig
 
 
@@ -36,13 +37,35 @@ def dashboard(
 ) -> Dashboard:
     """The dashboard of ``period``; the response-time rule is the routing file's ``response_minutes``."""
     outcomes = draft_outcomes(session=session, period=period)
+    # One read of the buyer messages serves the volume and the waits (which look a day further back).
+    arrivals = buyer_arrivals(session=session, period=period)
     return Dashboard(
         period=period,
-        volume=message_volume(session=session, period=period),
+        volume=volume_of((at for _, _, at in arrivals if at in period), period),
         automation=automation(outcomes),
         decisions=decisions_by_intent(outcomes),
         first_response=first_response(
-            session=session, period=period, rule=timedelta(minutes=routing.response_minutes), now=now
+            session=session, period=period, rule=_rule(routing), now=now, arrivals=arrivals
         ),
         handoffs=handoff_reasons(outcomes),
     )
+
+
+FROM_OUTCOMES = {"automation": automation, "decisions": decisions_by_intent, "handoffs": handoff_reasons}
+
+
+def figure(
+    name: str, *, session: Session, period: Period, routing: RoutingConfig, now: datetime | None = None
+) -> Any:  # noqa: ANN401 - the type of Dashboard's field ``name``
+    """One field of :func:`dashboard` computed alone, reading only the rows it needs."""
+    if name == "volume":
+        return message_volume(session=session, period=period)
+    if name == "first_response":
+        return first_response(session=session, period=period, rule=_rule(routing), now=now)
+    if name not in FROM_OUTCOMES:
+        raise ValueError(f"no dashboard figure {name!r}")
+    return FROM_OUTCOMES[name](draft_outcomes(session=session, period=period))
+
+
+def _rule(routing: RoutingConfig) -> timedelta:
+    return timedelta(minutes=routing.response_minutes)

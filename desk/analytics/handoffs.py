@@ -60,10 +60,15 @@ class HandoffReason:
 def handoff_reasons(outcomes: list[DraftOutcome]) -> list[HandoffReason]:
     """Drafts that went to an agent, counted by reason, most frequent first."""
     counts: Counter[tuple[str, str | None]] = Counter()
+    codes: dict[str | None, str] = {}  # a period holds few distinct reasons: match each wording once
     for o in outcomes:
-        if o.auto_sent or route_code(o.route_reason) == "auto":
+        if o.auto_sent:
             continue
-        code = route_code(o.route_reason)
+        if o.route_reason not in codes:
+            codes[o.route_reason] = route_code(o.route_reason)
+        code = codes[o.route_reason]
+        if code == "auto":
+            continue
         counts[(code, o.handoff_reason if code == "handoff" else None)] += 1
     return [
         HandoffReason(code, detail, count)

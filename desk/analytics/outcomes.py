@@ -71,7 +71,8 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
             Draft.texts,
             Draft.auto_send,
             Draft.state,
-            Draft.meta,
+            # Only this key of the draft's meta: decoding whole metas (intent rankings) costs more than the rest.
+            Draft.meta["handoff_reason"].as_string(),
             Draft.route_reason,
         )
         .where(Draft.created_at >= period.start, Draft.created_at < period.end)
@@ -93,7 +94,7 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
         elif action in ("send", "edit", "override", "reject"):
             decisions[draft_id].append((action, text))
     out = []
-    for draft_id, intent, confidence, texts, auto_send, state, meta, route_reason in drafts:
+    for draft_id, intent, confidence, texts, auto_send, state, handoff_reason, route_reason in drafts:
         has_reply = any(t for t in texts or [])
         mine = decisions.get(draft_id, [])
         auto_sent = bool(auto_send) and state == DraftState.SENT and not mine
@@ -107,7 +108,7 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
                 state=state,
                 outcome=None if auto_sent else _outcome(state, mine),
                 corrected_intent=taught.get(draft_id),
-                handoff_reason=(meta or {}).get("handoff_reason") if isinstance(meta, dict) else None,
+                handoff_reason=handoff_reason,
                 route_reason=route_reason,
             )
         )

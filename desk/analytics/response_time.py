@@ -76,18 +76,33 @@ class FirstResponse:
         return self.within_rule / judged if judged else None
 
 
-def first_response(
-    *, session: Session, period: Period, rule: timedelta, now: datetime | None = None
-) -> FirstResponse:
-    """First-response times of the waits that started in ``period``, judged against ``rule``."""
-    now = now or utcnow()
-    events: dict[tuple[str, str], list[tuple[datetime, int]]] = defaultdict(list)
+def buyer_arrivals(*, session: Session, period: Period) -> list[tuple[str, str, datetime]]:
+    """(channel, chat, received at) of the buyer messages from LOOKBACK before ``period`` to its end."""
     inbound = select(InboundMessage.channel, InboundMessage.chat_id, InboundMessage.received_at).where(
         InboundMessage.received_at >= period.start - LOOKBACK,
         InboundMessage.received_at < period.end,
         InboundMessage.status.not_in(NOT_FROM_BUYERS),
     )
-    for channel, chat, at in session.execute(inbound):
+    return [(channel, chat, at) for channel, chat, at in session.execute(inbound)]
+
+
+def first_response(
+    *,
+    session: Session,
+    period: Period,
+    rule: timedelta,
+    now: datetime | None = None,
+    arrivals: list[tuple[str, str, datetime]] | None = None,
+) -> FirstResponse:
+    """First-response times of the waits that started in ``period``, judged against ``rule``.
+
+    ``arrivals``: the period's :func:`buyer_arrivals`, when the caller has read them already.
+    """
+    now = now or utcnow()
+    if arrivals is None:
+        arrivals = buyer_arrivals(session=session, period=period)
+    events: dict[tuple[str, str], list[tuple[datetime, int]]] = defaultdict(list)
+    for channel, chat, at in arrivals:
         events[(channel, chat)].append((at, 0))
     # Answers after the period's end still end its waits (a message at 23:59 answered at 00:01).
     outbound = select(

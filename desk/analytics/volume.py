@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -45,7 +46,12 @@ class MessageVolume:
 def message_volume(*, session: Session, period: Period) -> MessageVolume:
     """Buyer messages received in ``period``, bucketed on the shop's clock."""
     stmt = buyer_messages(period).with_only_columns(InboundMessage.received_at)
-    moments = [period.local(t) for t in session.scalars(stmt)]
+    return volume_of(session.scalars(stmt), period)
+
+
+def volume_of(received: Iterable[datetime], period: Period) -> MessageVolume:
+    """The volume of buyer messages received at these moments (each inside ``period``)."""
+    moments = [period.local(t) for t in received]
     hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in moments)
     days = Counter(t.date() for t in moments)
     return MessageVolume(

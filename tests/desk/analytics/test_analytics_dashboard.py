@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from desk.analytics.dashboard import dashboard
+from desk.analytics.dashboard import dashboard, figure
 from desk.analytics.handoffs import HandoffReason, route_code
 from desk.analytics.period import Period
 from desk.analytics.response_time import percentile
@@ -104,6 +104,17 @@ def test_an_empty_period_has_no_rates(session: Session, shop_routing) -> None:
     board = dashboard(session=session, period=PERIOD, routing=shop_routing, now=LATER)
     assert board.volume.total == 0 and board.automation.rate is None and board.decisions == []
     assert board.first_response.p50 is None and board.first_response.share_within_rule is None
+
+
+def test_each_figure_computed_alone_equals_the_dashboards(session: Session, shop_routing) -> None:
+    """A chart opened without its page computes its figure alone: the same numbers as the whole board."""
+    two_days(session)
+    board = dashboard(session=session, period=PERIOD, routing=shop_routing, now=LATER)
+    for field in ("volume", "automation", "decisions", "first_response", "handoffs"):
+        alone = figure(field, session=session, period=PERIOD, routing=shop_routing, now=LATER)
+        assert alone == getattr(board, field), field
+    with pytest.raises(ValueError, match="no dashboard figure"):
+        figure("period", session=session, period=PERIOD, routing=shop_routing)
 
 
 def test_route_codes_are_found_again_from_the_stored_wording() -> None:

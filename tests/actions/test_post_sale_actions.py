@@ -17,7 +17,7 @@ from actions.orders import ActionOrderStatus
 from actions.returns import ActionReturn
 from shop.models import FollowUpTask, ReturnRequest
 from shop.store.linking import ensure_verified_link
-from tests.post_sale.action_helpers import make_tracker, run
+from tests.actions.post_sale_helpers import make_tracker, run
 
 
 @pytest.fixture

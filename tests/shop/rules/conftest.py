@@ -1,4 +1,4 @@
-"""Fixtures for the post-sale tests: the demo shop's orders as plain snapshots.
+"""Fixtures for the post-sale rules' tests (order status, order choice, returns, address): the demo orders as snapshots.
 
 The pure rules are tested against the very facts of data/demo_shop/shop.yaml
 (read here, no database), at a fixed ``NOW``.

@@ -1,0 +1,89 @@
+"""A dashboard page view computes the period's numbers once: its chart images draw the page's numbers.
+
+Over HTTP (no browser needed): the page, then every chart image it shows, as a
+browser fetches them. The statements the console's engine runs are counted
+with SQLAlchemy's ``before_cursor_execute`` event.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import httpx
+from sqlalchemy import event
+
+from tests.console.conftest import PASSWORD, ConsoleServer
+
+# The tables the dashboard's figures are read from (drafts, agents' decisions, messages both ways).
+HISTORY = re.compile(r"\b(drafts|agent_decisions|inbound_messages|outbound_messages)\b")
+
+
+@contextmanager
+def _owner(server: ConsoleServer) -> Iterator[httpx.Client]:
+    """An HTTP client signed in as the owner (as a browser: the form's CSRF token, then the form)."""
+    with httpx.Client(base_url=server.base_url, timeout=60) as client:
+        form = client.get("/signin")
+        token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+        assert token
+        data = {"username": "owner1", "password": PASSWORD, "csrf": token.group(1)}
+        assert client.post("/signin", data=data).status_code in (302, 303)
+        yield client
+
+
+@contextmanager
+def _history_reads(server: ConsoleServer) -> Iterator[list[str]]:
+    """SQL statements of the console's engine that read the history tables, while the block runs."""
+    seen: list[str] = []
+    engine = server.app.state.console.engine
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        if HISTORY.search(statement):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _period() -> str:
+    first, last = date.today() - timedelta(days=6), date.today() + timedelta(days=1)
+    return f"from={first.isoformat()}&to={last.isoformat()}"
+
+
+def _chart_urls(page: httpx.Response) -> list[str]:
+    return [html.unescape(src) for src in re.findall(r'<img src="(/owner/charts/[^"]+)"', page.text)]
+
+
+def test_a_page_view_reads_the_history_once_however_many_charts_it_shows(owner_server):
+    with _owner(owner_server) as owner:
+        with _history_reads(owner_server) as page_reads:
+            page = owner.get(f"/owner/dashboard?{_period()}")
+        assert page.status_code == 200
+        charts = _chart_urls(page)
+        assert len(charts) == 4  # the demo history has numbers for every picture
+        with _history_reads(owner_server) as chart_reads:
+            for url in charts:
+                answer = owner.get(url)
+                assert answer.status_code == 200 and answer.headers["content-type"] == "image/svg+xml"
+    assert page_reads  # the page itself reads the period's rows...
+    assert chart_reads == []  # ...and its pictures draw those numbers without reading them again
+
+
+def test_a_chart_opened_on_its_own_draws_the_same_picture_as_the_pages_view(owner_server):
+    """A picture's address kept from an earlier view (or a view long gone) still shows its period."""
+    with _owner(owner_server) as owner:
+        page = owner.get(f"/owner/dashboard?{_period()}")
+        for url in _chart_urls(page):
+            from_view = owner.get(url)
+            name = re.match(r"/owner/charts/(\w+)\.svg", url).group(1)
+            alone = owner.get(f"/owner/charts/{name}.svg?{_period()}")
+            gone = owner.get(f"/owner/charts/{name}.svg?{_period()}&view=no-such-view")
+            assert alone.status_code == gone.status_code == 200, name
+            assert alone.content == from_view.content == gone.content, name
+        assert owner.get(f"/owner/charts/no_such_chart.svg?{_period()}").status_code == 404
