@@ -79,6 +79,14 @@ def diff_set(obj: object, field: str, value: Any, diffs: list[str]) -> None:
         diffs.append(f"{field} {_shown(old)} → {_shown(value)}")
 
 
+def diff_put(row: dict[str, Any], changed: dict[str, Any], field: str, value: Any, diffs: list[str]) -> None:
+    """:func:`diff_set` for a row read as a dict: a change also goes into ``changed`` (to be written)."""
+    old = row.get(field)
+    if old != value:
+        row[field] = changed[field] = value
+        diffs.append(f"{field} {_shown(old)} → {_shown(value)}")
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return "∅"
