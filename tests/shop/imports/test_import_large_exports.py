@@ -115,3 +115,22 @@ def test_a_buyers_file_naming_a_new_buyer_twice_creates_one(samples, session: Se
     assert (report.created, report.updated, report.unchanged) == (1, 2, 1)
     buyers = {b.account: (b.name, b.phone_last4) for b in session.scalars(select(Buyer))}
     assert buyers["qh_new"] == ("新客", "0001") and buyers["qh_dawei"] == ("伟哥", "1357")
+
+
+def test_dry_run_and_strict_order_imports_write_nothing(samples, session: Session) -> None:
+    import_records("orders", _export(), session=session)
+    before = snapshot(session)
+    newer = _export(n10={"delivered": True}, n1004={"lines": 1})
+    dry = import_records("orders", newer, session=session, dry_run=True)
+    assert dry.dry_run and not dry.applied and (dry.created, dry.updated) == (0, 2)
+    assert "shipped → delivered" in dry.changes[0] and "- 3103 白色 M" in dry.changes[1]
+    assert snapshot(session) == before
+    last = newer[-1]
+    newer += [
+        {**last, "订单编号": _order_id(ORDERS), "颜色分类/尺码": "无此款"},  # a bad line
+        {**last, "订单编号": _order_id(ORDERS + 1)},  # a good new order
+    ]
+    strict = import_records("orders", newer, session=session, strict=True)
+    assert not strict.applied and [p.column for p in strict.problems] == ["颜色分类/尺码"]
+    assert (strict.created, strict.updated) == (1, 2)  # what it would have done
+    assert snapshot(session) == before
