@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -14,6 +13,7 @@ import pytest
 import redis
 import yaml
 
+from debian_packages import apt_install
 from paths import PROJECT_ROOT
 from stack.servers import StartError, endpoints_yaml, free_port, running_stack
 from stack.settings import load_settings
@@ -85,11 +85,11 @@ class RedisServer:
 
 def _redis_server_binary() -> str:
     found = shutil.which("redis-server")
-    if found is None and os.geteuid() == 0 and shutil.which("apt-get"):  # as shop/db/devpg.py does
-        subprocess.run(["apt-get", "install", "-y", "-q", "redis-server"], check=False, capture_output=True)
+    if found is None:  # installed like PostgreSQL and Chromium; never skipped
+        apt_install("redis-server", why="redis-server is not installed")
         found = shutil.which("redis-server")
     if found is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.fail("apt-get installed redis-server but no redis-server binary was found")
     return found
 
 
