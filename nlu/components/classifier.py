@@ -34,11 +34,13 @@ from typing import Any, Dict, List, Text
 import numpy as np
 import scipy.sparse as sp
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import softmax
 
@@ -95,6 +97,21 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
     def get_default_config() -> Dict[Text, Any]:
         """Rasa's options and `temperature` (1: Rasa's probabilities)."""
         return {**LogisticRegressionClassifier.get_default_config(), "temperature": 1.0, "intent_weights": {}}
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Rasa's training, after checking `intent_weights` against the data's intents."""
+        weights = self.config.get("intent_weights") or {}
+        unknown = sorted(set(weights) - set(training_data.intents))
+        if unknown:
+            raise ValueError(
+                f"intent_weights names intents the training data does not have: {', '.join(unknown)}"
+            )
+        not_positive = sorted(name for name, factor in weights.items() if not float(factor) > 0)
+        if not_positive:
+            raise ValueError(
+                f"intent_weights must be above 0 (0 makes an intent unreachable): {', '.join(not_positive)}"
+            )
+        return super().train(training_data)
 
     def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
         return sentence_matrix(messages)

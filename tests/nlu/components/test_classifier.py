@@ -107,3 +107,29 @@ def test_an_intent_weight_below_one_yields_that_intents_borderline_messages_to_t
         assert [r["name"] for r in others_after] == [r["name"] for r in others_before]
         ratio = others_after[0]["confidence"] / others_after[1]["confidence"]
         assert ratio == pytest.approx(others_before[0]["confidence"] / others_before[1]["confidence"])
+
+
+def _training_data(intents: list[str]):
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    rng = np.random.default_rng(11)
+    messages = []
+    for k in range(12):
+        message = _message(rng, dense=True)
+        message.set("intent", intents[k % len(intents)])
+        messages.append(message)
+    return TrainingData(training_examples=messages)
+
+
+@pytest.mark.parametrize(
+    ("weights", "named"),
+    [({"out_of_scpoe": 0.5}, "out_of_scpoe"), ({"complain": 0}, "complain"), ({"greet": -1}, "greet")],
+)
+def test_a_weight_for_an_unknown_intent_or_not_above_zero_stops_training_naming_it(weights, named) -> None:
+    """A typo in config.yml must not silently do nothing; 0 would make an intent unreachable."""
+    from nlu.components.classifier import ShopLogisticRegressionClassifier
+
+    config = {"temperature": 1.5, "solver": "newton-cg", "intent_weights": weights}
+    classifier = ShopLogisticRegressionClassifier(config, "classifier", None, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=named):
+        classifier.train(_training_data(["ask_size", "complain", "greet"]))
