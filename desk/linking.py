@@ -6,8 +6,10 @@ they are with an order id and the last four digits of its phone number
 account and per order, lock linking for an hour). A second chat account
 linking to a buyer who already has one is told to the desk. The format
 the bot asks for (with its words, desk/link_words.yml) always counts as `/link`; a bare
-"13 digits + 4 digits" message only when the chat is not linked and the bot's
-last draft asked for exactly that.
+"order id + 4 digits" message only when the chat is not linked and the bot's
+last draft asked for exactly that. An order id here has the shape any shop's may
+have (`shop.db.inputs`: 13-24 digits, a Taobao/Tmall one 18-19); whether it is one
+of this shop's orders is the database's answer, never the pattern's.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from sqlalchemy.orm import Session
 
 from desk import texts
 from shop.db.errors import InvalidInput, LinkingLocked
+from shop.db.inputs import ORDER_ID_PATTERN
 from shop.policy.textfold import normalise
 from shop.store.linking import link_chat, revoke_link
 
-_LINK_ARGS = re.compile(r"^\s*(\d{13})\s*[,，/\s]\s*(\d{4})\s*$")
+_LINK_ARGS = re.compile(rf"^\s*({ORDER_ID_PATTERN})\s*[,，/\s]\s*(\d{{4}})\s*$")
 # The drafts' rule (or fact) that means "please link first" (actions/, docs/architecture.md).
 LINK_RULES = frozenset({"link_needed"})
 # The words of the format the bot asks for (order label, id, phone label, last 4 digits).
@@ -44,7 +47,7 @@ def _labelled_link() -> re.Pattern[str]:
 
     joiner = rf"(?::|{either('joiners')})?"
     return re.compile(
-        rf"^\s*{either('order_labels')}\s*{joiner}\s*(\d{{13}})\s*[,/;\s\u3001]?\s*"
+        rf"^\s*{either('order_labels')}\s*{joiner}\s*({ORDER_ID_PATTERN})\s*[,/;\s\u3001]?\s*"
         rf"{either('phone_labels')}\s*{joiner}\s*(\d{{4}})\s*[.!~\u3002]?\s*$"
     )
 

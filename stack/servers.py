@@ -37,6 +37,7 @@ import httpx
 from stack import rasa_api
 from stack.private_files import private_dir, write_private
 from stack.process_env import action_env, console_env, rasa_env
+from stack.redis_url import BadRedisUrl, RedisLockStore, parse_redis_url
 from stack.settings import Settings
 from stack.upstream import read_upstream, write_upstream
 
@@ -133,10 +134,20 @@ def endpoints_yaml(
         ]
     else:
         lines += ["  dialect: sqlite", f'  db: "{settings.var_dir / "rasa_tracker.db"}"']
-    if settings.redis_url:
-        url = httpx.URL(settings.redis_url)
-        lines += ["lock_store:", "  type: redis", f'  url: "{url.host}"', f"  port: {url.port or 6379}"]
+    lock_store = redis_lock_store(settings)
+    if lock_store is not None:
+        lines += lock_store.endpoint_lines()
     return "\n".join(lines) + "\n"
+
+
+def redis_lock_store(settings: Settings) -> RedisLockStore | None:
+    """The Redis lock store REDIS_URL names (None: not set); a URL that cannot be read stops the start."""
+    if not settings.redis_url:
+        return None
+    try:
+        return parse_redis_url(settings.redis_url)
+    except BadRedisUrl as exc:
+        raise StartError(str(exc)) from None
 
 
 @dataclass
@@ -389,6 +400,7 @@ def _stop_switched(settings: Settings, own_url: str) -> None:
 @contextmanager
 def running_stack(settings: Settings) -> Iterator[Stack]:
     """Starts the action server and one Rasa server; stops both on exit."""
+    redis_lock_store(settings)  # a bad REDIS_URL is said before anything starts
     model = find_model(settings)
     processes: list[subprocess.Popen] = []
     rasa_url = ""

@@ -6,11 +6,8 @@ at test time but a Debian package.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-
 from chart_font import DEBIAN_PACKAGE, find_cjk_font
+from debian_packages import PackageUnavailable, apt_install
 
 
 class FontUnavailable(RuntimeError):
@@ -22,18 +19,10 @@ def ensure_cjk_font() -> str:
     found = find_cjk_font()
     if found is not None:
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise FontUnavailable(
-            f"no CJK font and cannot install one (need root and apt-get): apt-get install {DEBIAN_PACKAGE}"
-        )
-    quiet = ["env", "DEBIAN_FRONTEND=noninteractive"]
-    for cmd in (
-        ["apt-get", "update"],
-        ["apt-get", "install", "-y", "--no-install-recommends", DEBIAN_PACKAGE],
-    ):
-        done = subprocess.run([*quiet, *cmd], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise FontUnavailable(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+    try:
+        apt_install(DEBIAN_PACKAGE, why="no CJK font is installed")
+    except PackageUnavailable as exc:
+        raise FontUnavailable(str(exc)) from exc
     found = find_cjk_font()
     if found is None:
         raise FontUnavailable(f"apt-get installed {DEBIAN_PACKAGE} but matplotlib finds no CJK font")

@@ -34,10 +34,16 @@ LEXICON_TABLES = {
 # or tracking number is one thing: nothing inside it is another entity.
 RANK = {"pasted": -1, "order_id": 0, "measurement": 1, "product_digits": 2, "lexicon": 3, "short": 4}
 
-# 13 digits standing alone; glued to letters they are part of a tracking number (SF1000000009001).
-ORDER_ID_RE = re.compile(r"(?<![\da-z])\d{13}(?!\d)", re.IGNORECASE)
+# How many digits the shop's order ids have is the shop's: `make lexicon` writes the lengths
+# of its orders' ids into catalogue.json ("order_id_lengths": the demo's 13, a Taobao/Tmall
+# shop's 18-19). Without them: the demo's 13 and Taobao's 15-19 (= shop.db.inputs).
+DEFAULT_ORDER_ID_LENGTHS = (13, 15, 16, 17, 18, 19)
+# A digit run standing alone; glued to letters it is part of a tracking number (SF1000000009001).
+DIGIT_RUN_RE = re.compile(r"(?<![\da-z])\d+(?!\d)", re.IGNORECASE)
 # Couriers' waybill numbers: 2-4 letters + 8-15 digits (SF..., YT...), or a digit run
-# of 14-20 (an order id has 13, a phone number 11, a listing's item id 12).
+# of 14-20 that is not as long as the shop's order ids (a phone number has 11, a
+# listing's item id 12). The lengths overlap (申通 and 韵达 have 13-15 digits), so the
+# actions look a number up among the buyer's orders and parcels both ways.
 TRACKING_RE = re.compile(r"(?<![\da-z])(?:[a-z]{2,4}\d{8,15}|\d{14,20})(?![\da-z])", re.IGNORECASE)
 # A link as pasted from the Taobao/Tmall app or site (short m.tb.cn links included);
 # its item id is readable only when the link carries ``id=``.
@@ -59,6 +65,11 @@ LexiconSpan = tuple[str, Any, int, int]
 def load_catalogue(path: str | Path) -> dict[str, Any]:
     """Read the generated catalogue.json (see nlu.text.lexicon)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def order_id_lengths(catalogue: dict[str, Any]) -> frozenset[int]:
+    """How many digits the shop's order ids have (catalogue.json, else the defaults)."""
+    return frozenset(int(n) for n in catalogue.get("order_id_lengths") or DEFAULT_ORDER_ID_LENGTHS)
 
 
 def lexicon_entries(catalogue: dict[str, Any]) -> Iterable[tuple[str, str, Any]]:
@@ -128,9 +139,11 @@ def _extract(
     normalised = normalize(text)
     candidates: list[tuple[int, str, Any, int, int]] = []
 
-    candidates.extend(_pasted(normalised, catalogue))
-    for m in ORDER_ID_RE.finditer(normalised):
-        candidates.append((RANK["order_id"], "order_id", m.group(), m.start(), m.end()))
+    lengths = order_id_lengths(catalogue)
+    candidates.extend(_pasted(normalised, catalogue, lengths))
+    for m in DIGIT_RUN_RE.finditer(normalised):
+        if len(m.group()) in lengths:
+            candidates.append((RANK["order_id"], "order_id", m.group(), m.start(), m.end()))
     for entity, value, start, end in parse_measurements(text):
         candidates.append((RANK["measurement"], entity, value, start, end))
     codes = catalogue.get("products", {})
@@ -148,7 +161,9 @@ def _extract(
     return _resolve(candidates)
 
 
-def _pasted(normalised: str, catalogue: dict[str, Any]) -> list[tuple[int, str, Any, int, int]]:
+def _pasted(
+    normalised: str, catalogue: dict[str, Any], order_id_lengths: frozenset[int]
+) -> list[tuple[int, str, Any, int, int]]:
     """Links (the product their id= lists, else the raw ``item_id``) and tracking numbers."""
     found = []
     item_ids = catalogue.get("item_ids", {})
@@ -162,6 +177,8 @@ def _pasted(normalised: str, catalogue: dict[str, Any]) -> list[tuple[int, str, 
             entity, value = "item_id", item.group(1)
         found.append((RANK["pasted"], entity, value, m.start(), m.end()))
     for m in TRACKING_RE.finditer(normalised):
+        if m.group().isdigit() and len(m.group()) in order_id_lengths:
+            continue  # as long as the shop's order ids: read as one (the actions check her parcels too)
         found.append((RANK["pasted"], "tracking_number", m.group().upper(), m.start(), m.end()))
     return found
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from nlu.text.extract import DEFAULT_ORDER_ID_LENGTHS
 from nlu.text.normalize import fold_for_matching
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,6 +58,14 @@ def read_terms(path: Path) -> dict[str, list[tuple[str, str]]]:
             raise ValueError(f"{path}:{number}: malformed entry {raw!r}")
         sections[current].append((fold_for_matching(key), value))
     return sections
+
+
+def _order_id_lengths(shop: dict) -> list[int]:
+    """The lengths the snapshot of the shop database gives, else those of the file's orders."""
+    if shop.get("order_id_lengths"):
+        return sorted({int(n) for n in shop["order_id_lengths"]})
+    found = {len(str(order["id"])) for order in shop.get("orders") or []}
+    return sorted(found or DEFAULT_ORDER_ID_LENGTHS)
 
 
 def build(
@@ -109,6 +118,8 @@ def build(
         "concerns": concerns,
         # A pasted Taobao/Tmall link's id= -> the product it lists (nlu/text/extract.py).
         "item_ids": {str(i): str(p["code"]) for p in shop["products"] for i in p.get("item_ids", [])},
+        # How many digits the shop's order ids have: a digit run that long is an order id.
+        "order_id_lengths": _order_id_lengths(shop),
     }
 
     words: dict[str, tuple[int, str]] = {}

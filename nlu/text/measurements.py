@@ -6,7 +6,7 @@ Units follow docs/architecture.md: height/bust/waist/hip/shoulder in cm, weight 
 kg (Taobao buyers write 斤 = 0.5 kg), size as a label string.
 
 Rules run from most to least specific; a span claimed by an earlier rule is never
-re-read by a later one (so "1米62" is not also a bare 62, and a 13-digit order id is
+re-read by a later one (so "1米62" is not also a bare 62, and an order id is
 never a height). Implausible values are dropped and logged, never raised.
 
 Jeans sizes: "27寸腰" is a size label ("27") and also a waist estimate of

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psycopg
 
+from debian_packages import PackageUnavailable, apt_install
+
 PG_USER = "postgres"  # the database superuser created by initdb
 SYSTEM_USER = "postgres"  # the OS user running the server when we are root
 
@@ -57,17 +59,10 @@ def find_bindir() -> Path | None:
 
 def install_postgresql() -> None:
     """apt-get install postgresql (needs root and apt-get)."""
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise PostgresUnavailable(
-            "PostgreSQL binaries not found and cannot install them (need root and apt-get); "
-            "install Debian's 'postgresql' package"
-        )
-    # `env VAR=...` instead of copying the environment: only shop.db.settings reads it.
-    quiet = ["env", "DEBIAN_FRONTEND=noninteractive"]
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"]):
-        done = subprocess.run([*quiet, *cmd], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise PostgresUnavailable(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+    try:
+        apt_install("postgresql", why="PostgreSQL binaries are not installed")
+    except PackageUnavailable as exc:
+        raise PostgresUnavailable(str(exc)) from exc
 
 
 def _free_port() -> int:

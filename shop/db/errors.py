@@ -22,7 +22,7 @@ class InvalidInput(ShopError, ValueError):
 
 
 class InvalidOrderId(InvalidInput):
-    """An order id is not 13 ASCII digits (after stripping whitespace)."""
+    """An order id is not 13-24 ASCII digits (after stripping whitespace)."""
 
 
 class UnknownProduct(ShopError):

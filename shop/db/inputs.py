@@ -11,18 +11,27 @@ import re
 
 from shop.db.errors import InvalidInput, InvalidOrderId
 
-ORDER_ID_LENGTH = 13
-_ORDER_ID = re.compile(rf"[0-9]{{{ORDER_ID_LENGTH}}}")
+# A platform order number is ASCII digits only: the demo shop's have 13, a
+# Taobao/Tmall export's (订单编号) 18-19, older ones 15-17. This is the widest shape
+# any shop's may take; which lengths a shop's orders have is the shop's own
+# (``shop.store.orders.order_id_lengths``), read from its orders.
+ORDER_ID_MIN_LENGTH = 13
+ORDER_ID_MAX_LENGTH = 24  # the width of every order id column
+# Before a shop has orders, the lengths a number is taken for an order id by.
+DEFAULT_ORDER_ID_LENGTHS = frozenset({13, 15, 16, 17, 18, 19})
+ORDER_ID_PATTERN = rf"[0-9]{{{ORDER_ID_MIN_LENGTH},{ORDER_ID_MAX_LENGTH}}}"
+_ORDER_ID = re.compile(ORDER_ID_PATTERN)
 KEY_MAX_LENGTH = 64
 
 
 def normalise_order_id(value: object) -> str:
-    """The order id as 13 ASCII digits, or raise :class:`InvalidOrderId`."""
+    """The order id as 13-24 ASCII digits, or raise :class:`InvalidOrderId`."""
+    shape = f"{ORDER_ID_MIN_LENGTH}-{ORDER_ID_MAX_LENGTH} digits"
     if not isinstance(value, str):
-        raise InvalidOrderId(f"order id must be a string of {ORDER_ID_LENGTH} digits")
+        raise InvalidOrderId(f"order id must be a string of {shape}")
     candidate = value.strip()
     if not _ORDER_ID.fullmatch(candidate):
-        raise InvalidOrderId(f"order id must be {ORDER_ID_LENGTH} digits")
+        raise InvalidOrderId(f"order id must be {shape}")
     return candidate
 
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Connection, Engine, make_url
 
 from shop.db.engine import db_errors_as_shop_errors, make_engine, normalise_url
 from shop.db.errors import ShopUnavailable
@@ -29,6 +30,35 @@ def alembic_config(url: str | None = None) -> Config:
     # mangle a password containing "%".
     config.attributes["url"] = normalise_url(url or database_url())
     return config
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """On SQLite, foreign keys off while migrations run on ``connection`` (wrap their transaction).
+
+    Batch mode rebuilds a table by copy, drop and rename; with foreign keys on,
+    SQLite's DROP TABLE first deletes the rows, which cascades to the rows that
+    refer to them (0011 rebuilds ``orders``: every item and parcel would go).
+    The pragma is ignored inside a transaction, hence outside it; the migrations
+    check the keys themselves before they commit (``check_foreign_keys``).
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
+
+
+def check_foreign_keys(connection: Connection) -> None:
+    """On SQLite, raise (so the migration rolls back) if a row refers to a missing one."""
+    if connection.dialect.name == "sqlite":
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            raise RuntimeError(f"migration left rows referring to missing ones: {broken[:5]}")
 
 
 def head_revision() -> str:
@@ -51,9 +81,10 @@ def upgrade(url: str | None = None, revision: str = "head", *, engine: Engine | 
             command.upgrade(alembic_config(url), revision)
             return
         config = alembic_config(engine.url.render_as_string(hide_password=False))
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, revision)
+        with engine.connect() as connection, sqlite_foreign_keys_off(connection):
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

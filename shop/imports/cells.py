@@ -34,6 +34,37 @@ def text(value: Any) -> str:
     return str(value).strip().lstrip("'").strip()
 
 
+# Excel keeps 15 significant digits of a number: an order number it took for one
+# (4.02773E+18, 4027731846512090000) has lost its last digits.
+EXCEL_DIGITS = 15
+_AS_NUMBER = re.compile(r"\d+(?:\.\d*)?[eE][+-]?\d+|\d+\.0+")
+# ="4027731846512093318": how seller tools make Excel keep a long number as text.
+_FORMULA_TEXT = re.compile(r'^="(.*)"$')
+
+
+def order_number(value: Any) -> str:
+    """An order number (订单编号) as written, its digits checked later; Excel's damage is refused.
+
+    A number cell, or text such as "4.02773E+18" or "…318.0", is what Excel makes of a
+    long order number: its last digits cannot be trusted, so the owner is asked to
+    export the column as text rather than the importer guessing which order it was.
+    """
+    if isinstance(value, bool):
+        raise BadCell("order_id_as_number")
+    if isinstance(value, int | float):
+        whole = value if isinstance(value, int) else int(value) if value.is_integer() else None
+        if whole is None or len(str(abs(whole))) > EXCEL_DIGITS:
+            raise BadCell("order_id_as_number")
+        return str(whole)
+    raw = text(value)
+    protected = _FORMULA_TEXT.match(raw)
+    if protected:
+        raw = text(protected.group(1))
+    if _AS_NUMBER.fullmatch(raw):
+        raise BadCell("order_id_as_number")
+    return raw
+
+
 def limited(value: Any, limit: int) -> str:
     out = text(value)
     if len(out) > limit:

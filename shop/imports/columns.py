@@ -111,7 +111,7 @@ ORDERS = Kind(
     "orders",
     "订单",
     (
-        Column("order_id", ("订单编号", "订单号"), cells.text, required=True),
+        Column("order_id", ("订单编号", "订单号"), cells.order_number, required=True),
         Column("account", ("买家会员名", "会员名", "买家昵称"), _text(64), required=True),
         Column("status", ("订单状态",), cells.text, required=True),
         Column("code", ("商家编码", "商品编码", "货号"), _code, required=True),

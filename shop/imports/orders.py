@@ -9,44 +9,49 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from shop.db.errors import InvalidInput
 from shop.db.inputs import normalise_order_id
-from shop.imports.records import Record, diff_set, refuse
+from shop.imports.bulk import chunks, expire_loaded, insert_rows, rows_where_in, update_rows
+from shop.imports.order_writes import OrderWrites, StoredOrders
+from shop.imports.records import Record, diff_put, refuse
 from shop.imports.report import ImportReport
 from shop.imports.vocabulary import load_import_vocabulary
 from shop.models import ORDER_STATUSES, Buyer, Order, OrderItem, Product, Shipment, TrackingEvent
 
-CHUNK = 1000
-
-
-def _buyers(accounts: set[str], *, session: Session) -> dict[str, Buyer]:
-    return {b.account: b for b in session.scalars(select(Buyer).where(Buyer.account.in_(accounts)))}
-
 
 def apply_buyers(records: Sequence[Record], *, session: Session, report: ImportReport, now: datetime) -> None:
-    buyers = _buyers({r.values["account"] for r in records}, session=session)
+    session.flush()  # the writes below bypass the unit of work
+    table = Buyer.__table__
+    accounts = [r.values["account"] for r in records]
+    stored = {row["account"]: row for row in rows_where_in(session, table, table.c.account, accounts)}
+    new: list[dict[str, Any]] = []
+    changed: dict[int, dict[str, Any]] = {}
     for record in records:
         values = record.values
-        buyer = buyers.get(values["account"])
-        created = buyer is None
-        if buyer is None:
-            buyer = Buyer(account=values["account"], name=values["account"], phone_last4="", created_at=now)
-            session.add(buyer)
-            buyers[buyer.account] = buyer
+        row = stored.get(values["account"])
+        created = row is None
+        if row is None:
+            row = {"account": values["account"], "name": values["account"], "phone_last4": "",
+                   "first_order_at": None, "created_at": now}  # fmt: skip
+            stored[row["account"]] = row
+            new.append(row)
+        change = changed.setdefault(row["id"], {}) if "id" in row else {}
         diffs: list[str] = []
         if values.get("name"):
-            diff_set(buyer, "name", values["name"], diffs)
+            diff_put(row, change, "name", values["name"], diffs)
         if values.get("phone_tail"):
-            diff_set(buyer, "phone_last4", values["phone_tail"], diffs)
+            diff_put(row, change, "phone_last4", values["phone_tail"], diffs)
         if "first_order_at" in values:
-            diff_set(buyer, "first_order_at", values["first_order_at"], diffs)
-        report.note(created, f"买家 {buyer.account}", diffs)
+            diff_put(row, change, "first_order_at", values["first_order_at"], diffs)
+        report.note(created, f"买家 {row['account']}", diffs)
+    insert_rows(session, table, new)
+    update_rows(session, table, [{"id": key, **change} for key, change in changed.items() if change])
+    expire_loaded(session, Buyer)
 
 
 def _status(value: str) -> str | None:
@@ -97,26 +102,20 @@ def apply_orders(records: Sequence[Record], *, session: Session, report: ImportR
         if unknown is not None:
             refuse(report, unknown, "code", "unknown_product", unknown.values["code"])
             del groups[order_id]
-    tails = _newest_phone_tails(groups)
-    ids = list(groups)
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        orders = {
-            o.id: o
-            for o in session.scalars(
-                select(Order)
-                .where(Order.id.in_(chunk))
-                .options(
-                    selectinload(Order.items), selectinload(Order.shipment).selectinload(Shipment.events)
-                )
-            )
-        }
-        buyers = _buyers({groups[i][0].values["account"] for i in chunk}, session=session)
+    session.flush()  # the writes below bypass the unit of work
+    buyer_ids = _write_buyers(groups, session=session, now=now)
+    for chunk in chunks(list(groups)):
+        writes = OrderWrites()
+        stored = StoredOrders.read(chunk, session=session)
         for order_id in chunk:
-            _apply_order(
-                order_id, groups[order_id], orders.get(order_id), buyers, tails, prices, session, report, now
+            rows = groups[order_id]
+            buyer = rows[0].values["account"]
+            created, diffs = writes.order(
+                order_id, [r.values for r in rows], stored, buyer_ids[buyer], buyer, prices, now
             )
-        session.flush()
+            report.note(created, f"订单 {order_id}", diffs)
+        writes.run(session=session)
+    expire_loaded(session, Buyer, Order, OrderItem, Shipment)
 
 
 def _newest_phone_tails(groups: dict[str, list[Record]]) -> dict[str, str]:
@@ -134,142 +133,75 @@ def _newest_phone_tails(groups: dict[str, list[Record]]) -> dict[str, str]:
     return {account: tail for account, (_, tail) in newest.items()}
 
 
-def _buyer_for(
-    rows: list[Record], buyers: dict[str, Buyer], tails: dict[str, str], session: Session, now: datetime
-) -> Buyer:
-    first = rows[0].values
-    buyer = buyers.get(first["account"])
-    if buyer is None:
-        buyer = Buyer(account=first["account"], name=first["account"], phone_last4="", created_at=now)
-        session.add(buyer)
-        buyers[buyer.account] = buyer
-    tail = tails.get(buyer.account)
-    if tail and buyer.phone_last4 != tail:
-        buyer.phone_last4 = tail
-    placed = first.get("paid_at") or first.get("created_at")
-    if placed is not None and (buyer.first_order_at is None or placed < buyer.first_order_at):
-        buyer.first_order_at = placed
-    return buyer
+def _write_buyers(groups: dict[str, list[Record]], *, session: Session, now: datetime) -> dict[str, int]:
+    """Create the orders' new buyers, give known ones their newest phone tail and earliest order.
 
-
-def _apply_order(
-    order_id: str,
-    rows: list[Record],
-    order: Order | None,
-    buyers: dict[str, Buyer],
-    tails: dict[str, str],
-    prices: dict[str, Decimal],
-    session: Session,
-    report: ImportReport,
-    now: datetime,
-) -> None:
-    first = rows[0].values
-    buyer = _buyer_for(rows, buyers, tails, session, now)
-    created = order is None
-    if order is None:
-        order = Order(
-            id=order_id,
-            buyer=buyer,
-            status=first["status"],
-            created_at=first.get("created_at") or first.get("paid_at") or now,
-            shipping_fee=Decimal("0.00"),
+    Returns {account: buyer id} for every buyer of ``groups``.
+    """
+    tails = _newest_phone_tails(groups)
+    first_orders: dict[str, datetime | None] = {}
+    for rows in groups.values():
+        first = rows[0].values
+        placed = first.get("paid_at") or first.get("created_at")
+        earliest = first_orders.get(first["account"])
+        first_orders[first["account"]] = (
+            placed if earliest is None or (placed and placed < earliest) else earliest
         )
-        session.add(order)
-    diffs: list[str] = []
-    if not created and order.buyer_id != buyer.id:
-        order.buyer = buyer
-        diffs.append(f"买家 {buyer.account}")
-    diff_set(order, "status", first["status"], diffs)
-    for field in ("created_at", "paid_at"):
-        if first.get(field) is not None or (field == "paid_at" and "paid_at" in first):
-            diff_set(order, field, first.get(field), diffs)
-    if "shipping_fee" in first:
-        diff_set(order, "shipping_fee", first["shipping_fee"], diffs)
-    if "insurance" in first:
-        diff_set(order, "return_shipping_insurance", first["insurance"], diffs)
-    _apply_items(order, rows, prices, diffs)
-    _apply_shipment(order, first, diffs, now, created=created)
-    report.note(created, f"订单 {order_id}", diffs)
-
-
-def _apply_items(order: Order, rows: list[Record], prices: dict[str, Decimal], diffs: list[str]) -> None:
-    wanted: list[dict[str, Any]] = []
-    for position, record in enumerate(rows):
-        values = record.values
-        color, size = values["sku"]
-        wanted.append(
-            {
-                "position": position,
-                "product_code": values["code"],
-                "color": color,
-                "size": size,
-                "qty": values.get("qty") or 1,
-                "price": values.get("price") if values.get("price") is not None else prices[values["code"]],
-            }
-        )
-    items = list(order.items)
-    for position, fields in enumerate(wanted):
-        if position < len(items):
-            before = len(diffs)
-            for field, value in fields.items():
-                diff_set(items[position], field, value, diffs)
-            if len(diffs) > before:
-                diffs[before:] = [f"第{position + 1}件 " + d for d in diffs[before:]]
-        else:
-            order.items.append(OrderItem(**fields))
-            if items:
-                diffs.append(f"+ {fields['product_code']} {fields['color']} {fields['size']}")
-    for item in items[len(wanted) :]:
-        if item.return_request is None:  # an item a return names stays
-            order.items.remove(item)
-            diffs.append(f"- {item.product_code} {item.color} {item.size}")
-
-
-def _apply_shipment(
-    order: Order, values: dict[str, Any], diffs: list[str], now: datetime, *, created: bool
-) -> None:
-    tracking_no = values.get("tracking_no")
-    if not tracking_no:
-        return
-    shipment = order.shipment
-    if shipment is None:
-        shipment = Shipment(
-            courier=values.get("courier") or "",
-            tracking_no=tracking_no,
-            shipped_at=values.get("shipped_at") or values.get("paid_at") or now,
-        )
-        order.shipment = shipment
-        if not created:
-            diffs.append(f"运单号 ∅ → {tracking_no}")
-    diff_set(shipment, "tracking_no", tracking_no, diffs)
-    if values.get("courier"):
-        diff_set(shipment, "courier", values["courier"], diffs)
-    if values.get("shipped_at") is not None:
-        diff_set(shipment, "shipped_at", values["shipped_at"], diffs)
-    if "signed_at" in values:
-        diff_set(shipment, "signed_at", values["signed_at"], diffs)
+    table = Buyer.__table__
+    stored = {row["account"]: row for row in rows_where_in(session, table, table.c.account, first_orders)}
+    new, changed = [], []
+    for account, placed in first_orders.items():
+        row = stored.get(account)
+        if row is None:
+            new.append(
+                {"account": account, "name": account, "phone_last4": tails.get(account, ""),
+                 "first_order_at": placed, "created_at": now}
+            )  # fmt: skip
+            continue
+        change: dict[str, Any] = {}
+        if tails.get(account) and row["phone_last4"] != tails[account]:
+            change["phone_last4"] = tails[account]
+        if placed is not None and (row["first_order_at"] is None or placed < row["first_order_at"]):
+            change["first_order_at"] = placed
+        if change:
+            changed.append({"id": row["id"], **change})
+    insert_rows(session, table, new)
+    update_rows(session, table, changed)
+    ids = {account: row["id"] for account, row in stored.items()}
+    if new:
+        created = rows_where_in(session, table, table.c.account, [row["account"] for row in new])
+        ids.update((row["account"], row["id"]) for row in created)
+    return ids
 
 
 def apply_tracking(
     records: Sequence[Record], *, session: Session, report: ImportReport, now: datetime
 ) -> None:
-    numbers = {r.values["tracking_no"] for r in records}
-    shipments: dict[str, Shipment] = {}
-    numbers_list = list(numbers)
-    for start in range(0, len(numbers_list), CHUNK):
-        chunk = numbers_list[start : start + CHUNK]
-        for shipment in session.scalars(
-            select(Shipment).where(Shipment.tracking_no.in_(chunk)).options(selectinload(Shipment.events))
-        ):
-            shipments[shipment.tracking_no] = shipment
+    """Add the scans a parcel does not have yet (same time and text = the same scan)."""
+    session.flush()  # the writes below bypass the unit of work
+    parcels = Shipment.__table__
+    shipment_ids = {
+        row["tracking_no"]: row["id"]
+        for row in rows_where_in(
+            session, parcels, parcels.c.tracking_no, [r.values["tracking_no"] for r in records]
+        )
+    }
+    events = TrackingEvent.__table__
+    seen: dict[int, set[tuple[datetime, str]]] = {}
+    for row in rows_where_in(session, events, events.c.shipment_id, shipment_ids.values()):
+        seen.setdefault(row["shipment_id"], set()).add((row["occurred_at"], row["text"]))
+    new: list[dict[str, Any]] = []
     for record in records:
         values = record.values
-        shipment = shipments.get(values["tracking_no"])
-        if shipment is None:
+        shipment_id = shipment_ids.get(values["tracking_no"])
+        if shipment_id is None:
             refuse(report, record, "tracking_no", "unknown_tracking", values["tracking_no"])
             continue
-        seen = {(e.occurred_at, e.text) for e in shipment.events}
-        created = (values["occurred_at"], values["text"]) not in seen
+        scan = (values["occurred_at"], values["text"])
+        created = scan not in seen.setdefault(shipment_id, set())
         if created:
-            shipment.events.append(TrackingEvent(occurred_at=values["occurred_at"], text=values["text"]))
-        report.note(created, f"物流 {shipment.tracking_no} {values['text']}", [])
+            seen[shipment_id].add(scan)
+            new.append({"shipment_id": shipment_id, "occurred_at": scan[0], "text": scan[1]})
+        report.note(created, f"物流 {values['tracking_no']} {values['text']}", [])
+    insert_rows(session, events, new)
+    expire_loaded(session, Shipment, TrackingEvent)

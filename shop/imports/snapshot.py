@@ -4,7 +4,8 @@
 Rasa env reads OUT (the Rasa env cannot read the shop database: it imports no
 ``shop``). OUT has the shape of the demo shop file's ``products`` (code, name,
 colours, platform item ids), taken from the shop database, or from the demo shop file while the
-database holds no products yet.
+database holds no products yet; and ``order_id_lengths``, how many digits the shop's order
+ids have (a digit run that long is read as an order id; 13 and 15-19 before any order).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from shop.db.engine import make_engine
+from shop.db.inputs import DEFAULT_ORDER_ID_LENGTHS
 from shop.db.settings import DEMO_SHOP_PATH
 from shop.demo import read_demo_shop
-from shop.models import Product
+from shop.models import Order, Product
+from shop.store.orders import order_id_lengths
 
 
 def catalogue_products(engine: Engine) -> list[dict[str, Any]]:
@@ -34,6 +37,14 @@ def catalogue_products(engine: Engine) -> list[dict[str, Any]]:
             select(Product).order_by(Product.code).options(selectinload(Product.platform_items))
         )
         return [_entry(p.code, p.name, p.colors, [i.item_id for i in p.platform_items]) for p in products]
+
+
+def shop_order_id_lengths(engine: Engine) -> list[int]:
+    """How many digits the database's order ids have (the usual lengths when it has none)."""
+    if not inspect(engine).has_table(Order.__tablename__):
+        return sorted(DEFAULT_ORDER_ID_LENGTHS)
+    with Session(engine) as session:
+        return sorted(order_id_lengths(session=session))
 
 
 def _entry(code: str, name: str, colors: Sequence[str], item_ids: Sequence[str]) -> dict[str, Any]:
@@ -57,7 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"catalogue: no products in {where} yet; the demo shop's {len(products)}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps({"products": products}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        json.dumps(
+            {"products": products, "order_id_lengths": shop_order_id_lengths(engine)},
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
     )
     return 0
 

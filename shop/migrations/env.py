@@ -13,6 +13,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from shop.db.engine import make_engine
+from shop.db.migrate import check_foreign_keys, sqlite_foreign_keys_off
 from shop.db.settings import database_url
 from shop.models import Base
 
@@ -47,16 +48,18 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
-    if connection is not None:
+    if connection is not None:  # the caller turned SQLite's foreign keys off (shop.db.migrate.upgrade)
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
         return
     engine = make_engine(config.attributes.get("url") or database_url())
-    with engine.connect() as connection:
+    with engine.connect() as connection, sqlite_foreign_keys_off(connection):
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
+            check_foreign_keys(connection)
 
 
 if context.is_offline_mode():

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shop.db.inputs import ORDER_ID_MAX_LENGTH
 from shop.models.base import Base, Money, UTCDateTime, one_of, utcnow
 
 if TYPE_CHECKING:
@@ -21,12 +22,12 @@ RETURN_STATUSES = ("requested", "approved", "rejected", "completed", "cancelled"
 
 
 class Order(Base):
-    """A buyer's order; ``id`` is the platform's 13-digit order number."""
+    """A buyer's order; ``id`` is the platform's order number (digits: 13 in the demo, 18-19 on Taobao)."""
 
     __tablename__ = "orders"
     __table_args__ = (CheckConstraint(one_of("status", ORDER_STATUSES), name="status"),)
 
-    id: Mapped[str] = mapped_column(String(13), primary_key=True)
+    id: Mapped[str] = mapped_column(String(ORDER_ID_MAX_LENGTH), primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("buyers.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

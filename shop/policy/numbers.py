@@ -8,9 +8,12 @@ them; another buyer's may not (``other_buyer_data``):
   fine; one in ``known_tracking_numbers`` and not the buyer's is another
   buyer's. An unknown one is left alone: it may be the buyer's own return
   parcel, which the shop has not seen yet.
-* an order id is exactly 13 digits standing alone, not glued to letters
-  ("SF" + 13 digits is a tracking number); one not in ``own_order_ids`` is
-  another buyer's (order ids are 13 digits, so a guest owns none).
+* an order id is a digit run standing alone, not glued to letters ("SF" +
+  13 digits is a tracking number), as long as the shop's order ids
+  (``order_id_lengths``: the demo's 13, a Taobao shop's 18-19). One not in
+  ``own_order_ids`` and not the buyer's own parcel is another buyer's (a guest
+  owns none). An unknown one is blocked too: the checker cannot tell it from
+  another buyer's order the shop has not imported yet.
 * a phone tail of another buyer counts only as a standalone 4-digit group
   with a phone word (手机, 电话, 尾号, 号码, 后四位) within 8 characters, so a
   size or a year with the same digits does not.
@@ -40,7 +43,8 @@ _MAX_PREFIX = 4  # courier prefixes: SF, YT, JT, JDV, DPK ...
 def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         "tracking": re.compile(r"(?<![\d])(?P<letters>[a-z]*)(?P<digits>\d{8,30})(?!\d)"),
-        "order_id": re.compile(r"(?<![\da-z])\d{13}(?!\d)"),
+        # Any length here; only those of the shop's order ids count (``order_id_lengths``).
+        "order_id": re.compile(r"(?<![\da-z])\d+(?!\d)"),
         "four_digits": re.compile(r"(?<!\d)\d{4}(?!\d)"),
     }
 
@@ -93,6 +97,8 @@ def check(views: Views, context: CheckContext, policy: ShopPolicy) -> Iterator[V
     reported: set[int] = set()
     for view in _distinct(views.norm, views.digits):
         for m in _patterns()["order_id"].finditer(view.text):
+            if len(m.group()) not in context.order_id_lengths:
+                continue
             first = view.origin[m.start()]
             if first in reported or any(s <= first <= e for s, e in tracking_spans):
                 continue

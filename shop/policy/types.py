@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import NamedTuple
 
+from shop.db.inputs import DEFAULT_ORDER_ID_LENGTHS
 from shop.policy.textfold import TextView, digits, fold, join_digit_groups, normalise
 
 
@@ -43,6 +44,7 @@ class CheckContext:
     Tracking numbers are upper case ("SF1000000009001"). ``known_tracking_numbers``
     holds every buyer's (it is shared between all contexts, so it is never copied
     per buyer); one that is not in ``own_tracking_numbers`` is another buyer's.
+    A digit run of one of ``order_id_lengths`` is taken for an order id.
     """
 
     own_order_ids: frozenset[str] = frozenset()
@@ -51,6 +53,8 @@ class CheckContext:
     allowed_promotions: tuple[Promotion, ...] = ()
     own_tracking_numbers: frozenset[str] = frozenset()
     known_tracking_numbers: frozenset[str] = frozenset()
+    # How many digits the shop's order ids have (``shop.store.orders.order_id_lengths``).
+    order_id_lengths: frozenset[int] = DEFAULT_ORDER_ID_LENGTHS
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,10 @@ return); otherwise we ask, listing a few recent orders by product name.
 first: one shipped order is the answer, several are all answered at once
 (kind ``several``); with none on the way it falls back to the open orders.
 
+A number in the message is looked up among the buyer's own orders and parcels
+both ways: a digit run may be an order id or a courier's digit-only waybill
+(their lengths overlap), and the NLU can only guess from its length.
+
 An order number that is not among the buyer's orders gets the same answer as
 one that does not exist at all, so nobody learns whether someone else's order
 exists. The caller passes only this buyer's orders, most recent first.
@@ -136,6 +140,17 @@ def normalize_order_id(value: object) -> str | None:
     return text or None
 
 
+def _by_number(orders: Sequence[OrderView], number: str) -> OrderChoice | None:
+    """Her order with this id, else her order whose parcel has this waybill number."""
+    for order in orders:
+        if order.order_id == number:
+            return OrderChoice(CHOSEN, order=order, how="order_id")
+    for order in orders:
+        if order.tracking_no and order.tracking_no.upper() == number.upper():
+            return OrderChoice(CHOSEN, order=order, how="tracking_number")
+    return None
+
+
 def choose_order(
     orders: Sequence[OrderView],
     hints: OrderHints,
@@ -143,16 +158,12 @@ def choose_order(
     prefer: frozenset[str] = OPEN_STATUSES,
 ) -> OrderChoice:
     """Picks the order a message is about; ``orders`` are the buyer's, most recent first."""
-    named = normalize_order_id(hints.order_id)
-    if named is not None:
-        found = [o for o in orders if o.order_id == named]
-        # Not hers and non-existent look identical from here on (privacy).
-        return OrderChoice(CHOSEN, order=found[0], how="order_id") if found else OrderChoice(NOT_FOUND)
-    waybill = normalize_order_id(hints.tracking_number)
-    if waybill is not None:
-        # Only her own parcels can match: another buyer's waybill is "not found" too.
-        found = [o for o in orders if o.tracking_no and o.tracking_no.upper() == waybill.upper()]
-        return OrderChoice(CHOSEN, order=found[0], how="tracking_number") if found else OrderChoice(NOT_FOUND)
+    number = normalize_order_id(hints.order_id) or normalize_order_id(hints.tracking_number)
+    if number is not None:
+        # Only her own orders and parcels can match: not hers and non-existent look
+        # identical from here on (privacy).
+        found = _by_number(orders, number)
+        return found or OrderChoice(NOT_FOUND)
     if not orders:
         return OrderChoice(NO_ORDERS)
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from shop.db.engine import translate_db_errors
-from shop.db.inputs import lookup_key, normalise_order_id, valid_row_id
+from shop.db.inputs import DEFAULT_ORDER_ID_LENGTHS, lookup_key, normalise_order_id, valid_row_id
 from shop.models import Buyer, Order, OrderItem, Shipment
 
 
@@ -30,6 +30,17 @@ def _order_options() -> tuple[Any, ...]:
         items.joinedload(OrderItem.return_request),
         joinedload(Order.shipment).selectinload(Shipment.events),
     )
+
+
+@translate_db_errors
+def order_id_lengths(*, session: Session) -> frozenset[int]:
+    """How many digits this shop's order ids have (the demo's 13, a Taobao shop's 18 and 19).
+
+    What the policy check and ``make lexicon`` take a digit run of for an order
+    id; a shop without orders yet gets ``DEFAULT_ORDER_ID_LENGTHS``.
+    """
+    found = frozenset(session.scalars(select(func.length(Order.id)).distinct()))
+    return found or DEFAULT_ORDER_ID_LENGTHS
 
 
 @translate_db_errors
@@ -54,7 +65,7 @@ def orders_for_buyer(buyer_account: str, *, session: Session, limit: int | None 
 def order_for_buyer(order_id: str, buyer_account: str, *, session: Session) -> Order | None:
     """The order if it exists AND belongs to the buyer, else ``None``.
 
-    Raises :class:`~shop.db.errors.InvalidOrderId` for an id that is not 13 digits,
+    Raises :class:`~shop.db.errors.InvalidOrderId` for an id that is not 13-24 digits,
     before looking anything up.
     """
     order_id = normalise_order_id(order_id)

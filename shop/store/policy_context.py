@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shop.db.inputs import DEFAULT_ORDER_ID_LENGTHS
 from shop.models import Buyer, Order, Shipment
 from shop.models import Promotion as PromotionRow
 from shop.policy.config import ShopPolicy, load_policy
 from shop.policy.types import CheckContext, Promotion
+from shop.store.orders import order_id_lengths
 
 
 def allowed_promotions(*, session: Session, policy: ShopPolicy | None = None) -> tuple[Promotion, ...]:
@@ -49,6 +51,7 @@ class ShopWide:
     phone_last4: frozenset[str]  # every buyer's
     promotions: tuple[Promotion, ...]
     tracking_numbers: frozenset[str] = frozenset()  # every shipment's, upper case
+    order_id_lengths: frozenset[int] = DEFAULT_ORDER_ID_LENGTHS  # how many digits its order ids have
 
 
 def read_shop_wide(session: Session, policy: ShopPolicy | None = None) -> ShopWide:
@@ -56,6 +59,7 @@ def read_shop_wide(session: Session, policy: ShopPolicy | None = None) -> ShopWi
         phone_last4=frozenset(session.scalars(select(Buyer.phone_last4))),
         promotions=allowed_promotions(session=session, policy=policy),
         tracking_numbers=frozenset(no.upper() for no in session.scalars(select(Shipment.tracking_no))),
+        order_id_lengths=order_id_lengths(session=session),
     )
 
 
@@ -66,7 +70,7 @@ class ShopWideCache:
     within that time; a stale tail list can only make the checker stricter
     for that buyer's number, never show one buyer's data to another. A
     shipment made within that time is not yet known as another buyer's
-    tracking number (its 13-digit order id still is, by shape).
+    tracking number (its order id still is, by its length).
     """
 
     def __init__(self, max_age_s: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
@@ -121,6 +125,7 @@ def context_for(
             known_foreign_phone_last4=shared.phone_last4,
             allowed_promotions=shared.promotions,
             known_tracking_numbers=shared.tracking_numbers,
+            order_id_lengths=shared.order_id_lengths,
         )
     own_ids = session.scalars(select(Order.id).where(Order.buyer_id == buyer.id))
     own_tracking = session.scalars(
@@ -135,4 +140,5 @@ def context_for(
         allowed_promotions=shared.promotions,
         own_tracking_numbers=frozenset(no.upper() for no in own_tracking),
         known_tracking_numbers=shared.tracking_numbers,
+        order_id_lengths=shared.order_id_lengths,
     )

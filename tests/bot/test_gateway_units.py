@@ -73,6 +73,10 @@ def test_split_text_counts_emoji_twice() -> None:
         ("訂單號：5021873340002，手機尾號：3821", ("5021873340002", "3821")),
         ("订单号 ５０２１８７３３４０００２ 后四位3821。", ("5021873340002", "3821")),
         ("订单号5021873340002 手机尾号38211", None),
+        # A Taobao/Tmall order id has 18-19 digits; longer than any platform's is no order id.
+        ("4027731846512093318 2468", ("4027731846512093318", "2468")),
+        ("訂單號：４０２７７３１８４６５１２０９３３１８，手機尾號：2468", ("4027731846512093318", "2468")),
+        ("4027731846512093318402773 2468", None),
     ],
 )
 def test_parse_link_args(text: str, expected: tuple[str, str] | None) -> None:
@@ -85,6 +89,8 @@ def test_the_labelled_format_always_reads_as_linking_bare_numbers_only_when_aske
     assert not reads_as_link("1234567890123 5678", asked=False)
     assert reads_as_link("1234567890123 5678", asked=True)
     assert not reads_as_link("订单号1234567890123 改地址", asked=True)
+    assert reads_as_link("订单编号4027731846512093318 手机后四位2468", asked=False)
+    assert reads_as_link("4027731846512093318 2468", asked=True)
 
 
 def test_asked_to_link() -> None:

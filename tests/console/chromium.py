@@ -6,10 +6,10 @@ download is never used (nothing is fetched at test time but Debian packages).
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
+
+from debian_packages import PackageUnavailable, apt_install
 
 CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
 # Headless, no sandbox (root in CI), and nothing that phones home or updates itself.
@@ -41,15 +41,10 @@ def ensure_chromium() -> Path:
     found = find_chromium()
     if found is not None:
         return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise ChromiumUnavailable(
-            "chromium is not installed and cannot be (need root and apt-get): apt-get install chromium"
-        )
-    quiet = ["env", "DEBIAN_FRONTEND=noninteractive"]
-    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]):
-        done = subprocess.run([*quiet, *cmd], capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise ChromiumUnavailable(f"{' '.join(cmd)} failed:\n{done.stderr[-2000:]}")
+    try:
+        apt_install("chromium", why="chromium is not installed")
+    except PackageUnavailable as exc:
+        raise ChromiumUnavailable(str(exc)) from exc
     found = find_chromium()
     if found is None:
         raise ChromiumUnavailable("apt-get installed chromium but no binary was found")

@@ -129,3 +129,18 @@ def test_return_window_from_the_imported_sign_off(ask):
     signed = re.search(r"签收\D{0,3}(\d+)天", reply)  # the templates word it differently
     assert "青禾 高腰阔腿牛仔裤" in reply and signed and int(signed.group(1)) in (22, 23), reply
     assert any(word in reply for word in ("过了", "超过", "超出")), reply
+
+
+def test_a_taobao_order_id_of_19_digits_is_answered_with_that_order(ask):
+    # Issue 21: the sample Taobao export's 订单编号 has 19 digits; Simplified, then Traditional.
+    for reply in ask(
+        ["我的订单4027731846512093318到哪了", "", "我的訂單 4027731846512093318 到哪了"], buyer="qh_anran"
+    ):
+        assert "中通快递" in reply and "78920455613027" in reply and "南京转运中心" in reply, reply
+
+
+def test_another_buyers_19_digit_order_id_is_refused(ask):
+    [reply] = ask(["我的订单4027731846512093318到哪了"], buyer="qh_xiaomei")
+    assert "没有查到" in reply or "没有找到" in reply, reply
+    for hers in ("78920455613027", "中通", "南京", "羊绒大衣"):
+        assert hers not in reply, reply

@@ -83,3 +83,53 @@ def test_temperature_keeps_the_top_intent_and_softens_its_confidence() -> None:
         ranking = message.get("intent_ranking")
         assert sum(r["confidence"] for r in ranking) == pytest.approx(1.0)
         assert message.get("intent")["confidence"] < before["confidence"]
+
+
+def test_an_intent_weight_below_one_yields_that_intents_borderline_messages_to_the_next() -> None:
+    """`intent_weights` (issue 17): out_of_scope, the catch-all, takes fewer real requests."""
+    rng = np.random.default_rng(5)
+    messages = [_message(rng, dense=True) for _ in range(30)]
+    plain = _fitted(1.5, messages)
+    before = [(m.get("intent")["name"], m.get("intent_ranking")) for m in plain.process(messages)]
+    weighted = _fitted(1.5, messages)
+    weighted.clf = plain.clf
+    weighted.config["intent_weights"] = {"complain": 0.1}
+    after = [(m.get("intent")["name"], m.get("intent_ranking")) for m in weighted.process(messages)]
+    moved = [i for i, ((b, _), (a, _)) in enumerate(zip(before, after)) if b != a]
+    assert moved, "a tenfold lower weight moves some top answers"
+    for i in moved:
+        assert before[i][0] == "complain" and after[i][0] != "complain"
+    for (_, ranking_before), (_, ranking_after) in zip(before, after):
+        assert sum(r["confidence"] for r in ranking_after) == pytest.approx(1.0)
+        # The weight is a prior: the other intents keep their order and ratios.
+        others_before = [r for r in ranking_before if r["name"] != "complain"]
+        others_after = [r for r in ranking_after if r["name"] != "complain"]
+        assert [r["name"] for r in others_after] == [r["name"] for r in others_before]
+        ratio = others_after[0]["confidence"] / others_after[1]["confidence"]
+        assert ratio == pytest.approx(others_before[0]["confidence"] / others_before[1]["confidence"])
+
+
+def _training_data(intents: list[str]):
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    rng = np.random.default_rng(11)
+    messages = []
+    for k in range(12):
+        message = _message(rng, dense=True)
+        message.set("intent", intents[k % len(intents)])
+        messages.append(message)
+    return TrainingData(training_examples=messages)
+
+
+@pytest.mark.parametrize(
+    ("weights", "named"),
+    [({"out_of_scpoe": 0.5}, "out_of_scpoe"), ({"complain": 0}, "complain"), ({"greet": -1}, "greet")],
+)
+def test_a_weight_for_an_unknown_intent_or_not_above_zero_stops_training_naming_it(weights, named) -> None:
+    """A typo in config.yml must not silently do nothing; 0 would make an intent unreachable."""
+    from nlu.components.classifier import ShopLogisticRegressionClassifier
+
+    config = {"temperature": 1.5, "solver": "newton-cg", "intent_weights": weights}
+    classifier = ShopLogisticRegressionClassifier(config, "classifier", None, None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=named):
+        classifier.train(_training_data(["ask_size", "complain", "greet"]))

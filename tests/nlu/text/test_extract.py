@@ -81,3 +81,40 @@ def test_spacy_ruler_and_plain_matcher_agree(catalogue: dict) -> None:
 
 def test_without_catalogue_only_numbers() -> None:
     assert _tuples(extract_entities("0201 162cm 红色", {})) == [("height", 162, 5, 10)]
+
+
+# A Taobao/Tmall shop's order ids have 18-19 digits (`make lexicon` writes the lengths of its own).
+TAOBAO_SHOP = {"order_id_lengths": [18, 19]}
+LONG_ID_CASES = [
+    ("我的订单4027731846512093318到哪了", [("order_id", "4027731846512093318", 4, 23)]),
+    ("我的訂單 4027731846512093318 到哪了", [("order_id", "4027731846512093318", 5, 24)]),
+    ("订单号：４０２７７３１８４６５１２０９３３１８", [("order_id", "4027731846512093318", 4, 23)]),
+    ("402773184651209331 想退", [("order_id", "402773184651209331", 0, 18)]),
+    # Not as long as this shop's order ids: a courier's digit-only waybill (申通 15 digits).
+    ("773045128861934 到哪了", [("tracking_number", "773045128861934", 0, 15)]),
+    # The demo's 13 digits are no order id of this shop; glued to letters a waybill as ever.
+    ("5021873340108", []),
+    ("SF1000000009001", [("tracking_number", "SF1000000009001", 0, 15)]),
+    ("电话13812345678", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), LONG_ID_CASES)
+def test_a_shops_own_order_id_lengths(text: str, expected: list) -> None:
+    assert _tuples(extract_entities(text, TAOBAO_SHOP)) == expected
+
+
+def test_before_the_shop_has_orders_13_and_15_to_19_digits_are_order_ids() -> None:
+    for digits in ("5021873340108", "402773184651209", "4027731846512093318"):
+        assert _tuples(extract_entities(f"订单{digits}", {})) == [("order_id", digits, 2, 2 + len(digits))]
+    assert _tuples(extract_entities("50218733400011", {})) == [("tracking_number", "50218733400011", 0, 14)]
+
+
+def test_the_demo_lexicon_reads_13_digits_as_an_order_id_and_19_as_a_number_to_look_up(
+    catalogue: dict,
+) -> None:
+    assert catalogue["order_id_lengths"] == [13]
+    # Read as a waybill by its length; the action then finds it among her orders too.
+    assert _tuples(extract_entities("4027731846512093318", catalogue)) == [
+        ("tracking_number", "4027731846512093318", 0, 19)
+    ]

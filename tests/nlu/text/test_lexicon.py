@@ -67,3 +67,14 @@ def test_regenerating_an_unchanged_lexicon_leaves_the_files_alone(tmp_path: Path
     assert lexicon.main(["--shop", str(shop), "--out", str(out)]) == 0
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == stamps
     assert lexicon.main(["--check", "--shop", str(shop), "--out", str(out)]) == 0
+
+
+def test_order_id_lengths_come_from_the_shops_orders(tmp_path: Path) -> None:
+    """The demo's orders have 13 digits; a Taobao shop's snapshot says 18 and 19; no orders: the usual ones."""
+    assert json.loads(lexicon.build()[lexicon.CATALOGUE])["order_id_lengths"] == [13]
+    products = [{"code": "0201", "name": "红色羊毛大衣", "colors": ["红色"]}]
+    for given, expected in (([19, 18, 19], [18, 19]), ([], [13, 15, 16, 17, 18, 19])):
+        shop = tmp_path / "catalogue.json"
+        shop.write_text(json.dumps({"products": products, "order_id_lengths": given}), encoding="utf-8")
+        built = json.loads(lexicon.build(shop, other_shop=True)[lexicon.CATALOGUE])
+        assert built["order_id_lengths"] == expected

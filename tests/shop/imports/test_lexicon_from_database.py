@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from paths import PROJECT_ROOT
 from shop.db.engine import make_engine
 from shop.demo import ensure_demo_loaded
+from shop.imports import import_file
 from tests.shop.imports.conftest import import_samples
 
 RASA_PY = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
@@ -55,3 +56,16 @@ def test_an_imported_shop_gets_its_own_words_once(sqlite_url: str, tmp_path: Pat
     # Nothing changed in the shop: nothing is rewritten, so make train keeps its model.
     again = _lexicon(sqlite_url, tmp_path, "--out", str(out))
     assert "wrote" not in again.stdout and again.stdout.count("unchanged") == 2
+
+
+def test_the_lexicon_reads_the_shops_own_order_id_lengths(sqlite_url: str, tmp_path: Path) -> None:
+    """A Taobao export's 18- and 19-digit 订单编号 beside the samples' 13-digit ones: all are order ids."""
+    with Session(make_engine(sqlite_url)) as session:
+        import_samples(session)
+        import_file(PROJECT_ROOT / "data" / "samples" / "orders_taobao_ids.csv", session=session)
+        session.commit()
+    out = tmp_path / "lexicon"
+    done = _lexicon(sqlite_url, tmp_path, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    catalogue = json.loads((out / "catalogue.json").read_text(encoding="utf-8"))
+    assert catalogue["order_id_lengths"] == [13, 18, 19]

@@ -181,3 +181,25 @@ def test_no_more_than_three_parcels(views):
     orders = [replace(shipped, order_id=f"50218733400{n}") for n in range(10, 15)]
     choice = choose_parcel(orders, OrderHints())
     assert choice.kind == SEVERAL and len(choice.candidates) == 3
+
+
+# A digit run may be an order id or a courier's digit-only waybill (lengths overlap: 申通 and
+# 韵达 have 13-15 digits, the demo's orders 13, some shops' 15): the buyer's own orders decide.
+def test_a_number_read_as_an_order_id_that_is_her_waybill_names_her_parcel(linlin):
+    choice = choose_order(linlin, OrderHints(order_id="75300000000031"))
+    assert (choice.kind, choice.order.order_id, choice.how) == (CHOSEN, "5021873340003", "tracking_number")
+
+
+def test_a_number_read_as_a_waybill_that_is_her_order_id_names_her_order(linlin):
+    choice = choose_parcel(linlin, OrderHints(tracking_number="5021873340006"))
+    assert (choice.kind, choice.order.order_id, choice.how) == (CHOSEN, "5021873340006", "order_id")
+
+
+def test_another_buyers_number_is_not_found_either_way(linlin):
+    # tb_ahua's order and her SF parcel: not tb_linlin's, whichever way the number was read.
+    for hints in (
+        OrderHints(order_id="5021873349001"),
+        OrderHints(tracking_number="5021873349001"),
+        OrderHints(order_id="1000000009001"),
+    ):
+        assert choose_order(linlin, hints) == OrderChoice(NOT_FOUND)

@@ -31,7 +31,7 @@ WEIRD = ["", " ", "\x00", "a\x00b", LONG, "🧥", "ＳＱＬ", "\n\t", *SQLISH]
 BAD_ORDER_IDS = [
     "",
     "502187334000",
-    "50218733400011",
+    "5021873340001150218733400",  # 25 digits: longer than any platform's
     "5021873340001' OR '1'='1",
     "1; DROP TABLE orders;--",
     "５０２１８７３３４０００１",  # full-width digits: the NLU normalises these, the shop does not guess

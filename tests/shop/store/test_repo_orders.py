@@ -69,7 +69,7 @@ def test_order_that_does_not_exist(demo_session: Session) -> None:
     assert order_for_buyer("5021873340999", "tb_linlin", session=demo_session) is None
 
 
-@pytest.mark.parametrize("bad", ["", "502187334000", "50218733400011", "5021873340-01", "abc"])
+@pytest.mark.parametrize("bad", ["", "502187334000", "5021873340001150218733400", "5021873340-01", "abc"])
 def test_malformed_order_id_raises(demo_session: Session, bad: str) -> None:
     with pytest.raises(InvalidOrderId):
         order_for_buyer(bad, "tb_linlin", session=demo_session)
