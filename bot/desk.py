@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,10 +22,7 @@ from bot import cards
 from bot.buyers import gateway, send_to_buyer
 from bot.gateway import CHANNEL, Gateway
 from desk import agent_actions, follow_ups, queries, store, texts
-from shop.policy import check_text
 from shop.policy.config import load_policy
-from shop.store.linking import buyer_for_chat
-from shop.store.policy_context import context_for
 
 log = logging.getLogger(__name__)
 
@@ -179,37 +175,10 @@ async def _release(gw: Gateway, update: Update, draft_id: int, agent: str) -> No
 # --- replies to cards ------------------------------------------------------------
 
 
-@dataclass
-class CardTarget:
-    draft_id: int
-    state: str
-    chat_id: str
-    conversation_id: int
-    human_mode: bool
-    draft_text: str
-    reasons: list[str]
-
-
-def _target(session: Session, gw: Gateway, card_message_id: int, text: str | None) -> CardTarget | None:
+def _card_draft(session: Session, gw: Gateway, card_message_id: int) -> int | None:
+    """The draft whose card this message replies to."""
     draft = queries.draft_for_card(str(gw.agent_chat), str(card_message_id), session=session)
-    if draft is None:
-        return None
-    conv = queries.conversation_by_id(draft.conversation_id, session=session)
-    assert conv is not None
-    reasons: list[str] = []
-    if text is not None:
-        buyer = buyer_for_chat(CHANNEL, conv.user_id, session=session)
-        context = context_for(buyer, session=session, shop_wide=gw.shop_wide)
-        reasons = [v.reason for v in check_text(text, context=context)]
-    return CardTarget(
-        draft.id,
-        draft.state,
-        conv.chat_id,
-        conv.id,
-        conv.mode == "human",
-        "".join(draft.texts or []),
-        reasons,
-    )
+    return None if draft is None else draft.id
 
 
 async def _reply(update: Update, text: str) -> None:
@@ -227,49 +196,43 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     agent = str(message.from_user.id)
     text = message.text.strip()
-    target = await gw.db(_target, gw, message.reply_to_message.message_id, text)
-    if target is None:
+    draft_id = await gw.db(_card_draft, gw, message.reply_to_message.message_id)
+    if draft_id is None:
         return
-    if target.reasons:
-        await gw.db(lambda s: agent_actions.propose(target.draft_id, agent, text, session=s, now=gw.clock()))
-        reasons = "\n".join(f"- {r}" for r in target.reasons)
+
+    def check(session: Session) -> list[str]:
+        reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=gw.shop_wide, session=session)
+        if reasons:
+            agent_actions.propose(draft_id, agent, text, session=session, now=gw.clock())
+        return reasons
+
+    reasons = await gw.db(check)
+    if reasons:
+        lines = "\n".join(f"- {r}" for r in reasons)
         await _reply(
-            update, texts.agent("policy_blocked", reasons=reasons) + "\n" + texts.agent("override_hint")
+            update, texts.agent("policy_blocked", reasons=lines) + "\n" + texts.agent("override_hint")
         )
         return
-    if target.human_mode:
-        await _send_in_human_mode(gw, update, target, agent, text)
-        return
-    await _send_edited(gw, update, target, agent, text, action="edit")
+    await _send_own_text(gw, update, draft_id, agent, text, action="edit")
 
 
-async def _send_in_human_mode(gw: Gateway, update: Update, target: CardTarget, agent: str, text: str) -> None:
-    await gw.db(
-        lambda s: agent_actions.send_in_human_mode(target.draft_id, agent, text, session=s, now=gw.clock())
-    )
-    delivered = await send_to_buyer(
-        gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id
-    )
-    await _reply(update, texts.agent("delivered" if delivered else "blocked"))
-
-
-async def _send_edited(
-    gw: Gateway, update: Update, target: CardTarget, agent: str, text: str, *, action: str
+async def _send_own_text(
+    gw: Gateway, update: Update, draft_id: int, agent: str, text: str, *, action: str
 ) -> None:
-    def work(session: Session) -> bool:
-        return agent_actions.send_edited(
-            target.draft_id, agent, text, target.draft_text, action=action, session=session, now=gw.clock()
-        )
-
-    if not await gw.db(work):
+    """The agent's text to the buyer: the desk's own reply in human mode, else an edit of the draft."""
+    sent = await gw.db(
+        lambda s: agent_actions.send_own_text(draft_id, agent, text, action=action, session=s, now=gw.clock())
+    )
+    if sent is None:
         await _reply(update, texts.agent("already_handled"))
         return
-    delivered = await send_to_buyer(
-        gw, target.chat_id, target.conversation_id, text, draft_id=target.draft_id
-    )
+    delivered = await send_to_buyer(gw, sent.chat_id, sent.conversation_id, text, draft_id=draft_id)
+    if sent.human_mode:
+        await _reply(update, texts.agent("delivered" if delivered else "blocked"))
+        return
     key = "done_override" if action == "override" else "done_edited"
     status = texts.agent(key, agent=_who(update), at=_at(gw)) if delivered else texts.agent("blocked")
-    await _update_card(gw, target.draft_id, status)
+    await _update_card(gw, draft_id, status)
 
 
 async def on_override(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -284,17 +247,12 @@ async def on_override(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if message.reply_to_message is None:
         await _reply(update, texts.agent("reply_to_card"))
         return
-    target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
-    proposed = (
-        await gw.db(lambda s: queries.last_proposed_text(target.draft_id, session=s)) if target else None
-    )
-    if target is None or not proposed:
+    draft_id = await gw.db(_card_draft, gw, message.reply_to_message.message_id)
+    proposed = await gw.db(lambda s: queries.last_proposed_text(draft_id, session=s)) if draft_id else None
+    if draft_id is None or not proposed:
         await _reply(update, texts.agent("override_nothing"))
         return
-    if target.human_mode:
-        await _send_in_human_mode(gw, update, target, str(message.from_user.id), proposed)
-        return
-    await _send_edited(gw, update, target, str(message.from_user.id), proposed, action="override")
+    await _send_own_text(gw, update, draft_id, str(message.from_user.id), proposed, action="override")
 
 
 async def on_release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -306,17 +264,15 @@ async def on_release(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if message.reply_to_message is None:
         await _reply(update, texts.agent("reply_to_card"))
         return
-    target = await gw.db(_target, gw, message.reply_to_message.message_id, None)
-    if target is None:
+    draft_id = await gw.db(_card_draft, gw, message.reply_to_message.message_id)
+    if draft_id is None:
         await _reply(update, texts.agent("reply_to_card"))
         return
     agent = str(message.from_user.id)
-    if not await gw.db(
-        lambda s: agent_actions.set_mode(target.draft_id, agent, "bot", session=s, now=gw.clock())
-    ):
+    if not await gw.db(lambda s: agent_actions.set_mode(draft_id, agent, "bot", session=s, now=gw.clock())):
         await _reply(update, texts.agent("not_human_mode"))
         return
-    await _update_card(gw, target.draft_id, texts.agent("released", agent=_who(update), at=_at(gw)))
+    await _update_card(gw, draft_id, texts.agent("released", agent=_who(update), at=_at(gw)))
 
 
 async def _duty(update: Update, context: ContextTypes.DEFAULT_TYPE, on: bool) -> None:

@@ -34,7 +34,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.simulator_front import CHANNEL, SimulatorFront, Turn
-from desk import agent_actions, agent_texts, queries, store
+from desk import agent_actions, agent_texts, store
 from desk.intents import INTENTS
 from desk.pipeline import RoutedDraft
 from desk.rasa_client import RasaClient
@@ -205,23 +205,19 @@ async def send_as_is(front: SimulatorFront, draft_id: int) -> Outcome:
 async def send_text(front: SimulatorFront, draft_id: int, text: str) -> Outcome:
     """e: your own text, sent once it passes the policy check; a refused one is kept as your proposal."""
 
-    def work(session: Session) -> Outcome | tuple[str, int]:
+    def work(session: Session) -> Outcome | agent_actions.OwnTextSent:
         now = front.clock()
         reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=front.shop_wide, session=session)
         if reasons:
             agent_actions.propose(draft_id, AGENT, text, session=session, now=now)
             return Outcome(reasons=reasons)
-        if not agent_actions.send_own_text(draft_id, AGENT, text, session=session, now=now):
-            return Outcome(problem="already_handled")
-        draft = store.get_draft(draft_id, session=session)
-        conv = queries.conversation_by_id(draft.conversation_id, session=session)
-        return conv.chat_id, conv.id
+        sent = agent_actions.send_own_text(draft_id, AGENT, text, session=session, now=now)
+        return sent or Outcome(problem="already_handled")
 
     result = await front.db(work)
     if isinstance(result, Outcome):
         return result
-    chat_id, conversation_id = result
-    await front.send_to_buyer(chat_id, conversation_id, text, draft_id=draft_id)
+    await front.send_to_buyer(result.chat_id, result.conversation_id, text, draft_id=draft_id)
     return Outcome(sent=[text])
 
 

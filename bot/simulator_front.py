@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from desk import conversation, store
+from desk import channels, conversation, store
 from desk.drafts import DraftState
 from desk.pipeline import RoutedDraft
 from desk.rasa_client import RasaClient
@@ -39,7 +39,7 @@ from stack.settings import Settings
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "simulator"
+CHANNEL = channels.SIMULATOR
 T = TypeVar("T")
 
 

@@ -20,9 +20,7 @@ from console.accounts import Person
 from desk import agent_actions, queries, store
 from desk.intents import INTENTS
 from shop.models import Conversation
-from shop.policy import check_text
-from shop.store.linking import buyer_for_chat
-from shop.store.policy_context import ShopWideCache, context_for
+from shop.store.policy_context import ShopWideCache
 
 
 @dataclass
@@ -52,16 +50,6 @@ def _queue(conv: Conversation, replies: list[str], draft_id: int, *, session: Se
         )
 
 
-def policy_reasons(draft_id: int, text: str, *, shop_wide: ShopWideCache, session: Session) -> list[str]:
-    """The policy check of a text for this draft's buyer, exactly as the Telegram desk runs it."""
-    conv = _conversation(draft_id, session=session)
-    if conv is None:
-        return []
-    buyer = buyer_for_chat(conv.channel, conv.user_id, session=session)
-    context = context_for(buyer, session=session, shop_wide=shop_wide)
-    return [v.reason for v in check_text(text, context=context)]
-
-
 def send_as_is(person: Person, draft_id: int, *, session: Session, now: datetime) -> Outcome:
     """Send the draft unchanged. Raises agent_actions.NotFiled (the caller rolls back)."""
     conv = _conversation(draft_id, session=session)
@@ -87,12 +75,8 @@ def _send_text(
     session: Session,
     now: datetime,
 ) -> Outcome:
-    draft = store.get_draft(draft_id, session=session)
-    assert draft is not None
-    if conv.mode == "human":
-        agent_actions.send_in_human_mode(draft_id, person.desk_id, text, session=session, now=now)
-    elif not agent_actions.send_edited(
-        draft_id, person.desk_id, text, "".join(draft.texts or []), action=action, session=session, now=now
+    if not agent_actions.send_own_text(
+        draft_id, person.desk_id, text, action=action, session=session, now=now
     ):
         return Outcome(False, "already_handled")
     _queue(conv, [text], draft_id, session=session, now=now)
@@ -112,7 +96,7 @@ def send_edited(
         return Outcome(False, "already_handled")
     if not text:
         return Outcome(False, "empty_text")
-    reasons = policy_reasons(draft_id, text, shop_wide=shop_wide, session=session)
+    reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=shop_wide, session=session)
     if reasons:
         agent_actions.propose(draft_id, person.desk_id, text, session=session, now=now)
         audit.record(

@@ -189,7 +189,7 @@ async def check(request: Request) -> Response:
     text = str(form.get("text") or "")
     reasons = await con.db(
         lambda s: (
-            desk_work.policy_reasons(draft_id, text, shop_wide=con.shop_wide, session=s)
+            agent_actions.policy_reasons(draft_id, text, shop_wide=con.shop_wide, session=s)
             if text.strip()
             else []
         )

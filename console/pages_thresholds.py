@@ -5,10 +5,15 @@ desk.analytics' (`proposals`, `apply_proposal`, `threshold_history`), the same
 as `python -m desk.analytics --apply`. Apply recomputes the proposal from the
 period the owner looked at (never trusts a threshold sent by the browser) and
 records it in the console's audit in the same transaction.
+
+A page view computes the proposals once and keeps them a couple of minutes
+under a random view id its confidence-band pictures carry (one per intent), as
+the dashboard does; a picture opened without a live view computes them again.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -59,6 +64,8 @@ async def thresholds_page(request: Request) -> Response:
     con = console_of(request)
     chosen = _chosen(request.query_params, con)
     found = await _proposals(con, chosen)
+    view = secrets.token_urlsafe(16)
+    con.threshold_views[view] = {p.intent: p for p in found}
     changes = await con.db(lambda s: threshold_history(session=s))
     return con.render(
         request,
@@ -69,7 +76,7 @@ async def thresholds_page(request: Request) -> Response:
         percent=report.percent,
         route_words=report.route_words,
         chosen=chosen,
-        query=query_of(chosen),
+        query=f"{query_of(chosen)}&view={view}",  # the pictures' addresses: this view's proposals
         proposals=found,
         history=_history_rows(changes, con.routing().timezone),
         precision=report.percent(TARGET_PRECISION),
@@ -80,8 +87,10 @@ async def thresholds_page(request: Request) -> Response:
 async def bands_chart(request: Request) -> Response:
     await person_for(request, "owner")
     con = console_of(request)
-    chosen = _chosen(request.query_params, con)
-    found = {p.intent: p for p in await _proposals(con, chosen)}
+    found = con.threshold_views.get(request.query_params.get("view", ""))
+    if found is None:
+        chosen = _chosen(request.query_params, con)
+        found = {p.intent: p for p in await _proposals(con, chosen)}
     proposal = found.get(request.path_params["intent"])
     if proposal is None:
         raise HTTPException(404)

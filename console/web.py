@@ -60,6 +60,8 @@ class Console:
     # (console/pages_dashboard.py): the pictures draw the page's numbers, never compute them again.
     # Only the event loop touches it (handlers, not their worker threads): no lock needed.
     dashboard_views: TTLCache = field(default_factory=lambda: TTLCache(maxsize=16, ttl=120), repr=False)
+    # Likewise the thresholds page's proposals, drawn by one confidence-band picture per intent.
+    threshold_views: TTLCache = field(default_factory=lambda: TTLCache(maxsize=16, ttl=120), repr=False)
     jinja: Environment = field(
         default_factory=lambda: Environment(
             loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)

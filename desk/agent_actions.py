@@ -1,7 +1,9 @@
 """What an agent does to a draft, without any front end: send, edit, reject, teach, take over, release.
 
 Each function is one database transaction's work, called by a front end (the
-Telegram desk in bot/desk.py today) that then talks to the buyer and the agent.
+Telegram desk in bot/desk.py, the web console's console/desk_work.py, the terminal
+simulator in bot/simulate.py) that then talks to the buyer and the agent; no front
+end keeps a copy of these rules.
 Every state change is one conditional UPDATE (`store.claim_draft`), so when two
 agents act on one draft at once exactly one of them wins.
 """
@@ -165,16 +167,31 @@ def policy_reasons(draft_id: int, text: str, *, shop_wide: ShopWideCache, sessio
     return [v.reason for v in check_text(text, context=context)]
 
 
-def send_own_text(draft_id: int, agent: str, text: str, *, session: Session, now: datetime) -> bool:
-    """The agent's own text instead of the draft: in a chat in human mode recorded as sent, whatever
-    the draft's state; otherwise claimed as an edit (`send_edited`). False: already handled."""
+@dataclass
+class OwnTextSent:
+    """Where the agent's own text goes, and whether the chat was in human mode (no draft edited)."""
+
+    chat_id: str
+    conversation_id: int
+    human_mode: bool
+
+
+def send_own_text(
+    draft_id: int, agent: str, text: str, *, action: str = "edit", session: Session, now: datetime
+) -> OwnTextSent | None:
+    """The agent's own text instead of the draft, for every front end: in a chat in human mode it is
+    the desk's own reply, recorded as sent whatever the draft's state; otherwise it is claimed as an
+    ``action`` ("edit", or a supervisor's "override") of the draft (`send_edited`).
+    None: already handled. The mode is read in the same transaction as the claim."""
     draft = store.get_draft(draft_id, session=session)
     conv = queries.conversation_by_id(draft.conversation_id, session=session) if draft else None
     if draft is None or conv is None:
-        return False
+        return None
     if conv.mode == "human":
         send_in_human_mode(draft_id, agent, text, session=session, now=now)
-        return True
-    return send_edited(
-        draft_id, agent, text, "".join(draft.texts or []), action="edit", session=session, now=now
-    )
+        return OwnTextSent(conv.chat_id, conv.id, human_mode=True)
+    if not send_edited(
+        draft_id, agent, text, "".join(draft.texts or []), action=action, session=session, now=now
+    ):
+        return None
+    return OwnTextSent(conv.chat_id, conv.id, human_mode=False)

@@ -102,7 +102,10 @@ def link_reply(
         if result.other_links:
             # Maybe the buyer's new phone, maybe someone who learnt her digits: a person looks.
             notice = texts.agent(
-                "link_second_account", buyer=result.buyer_account, user_id=user_id, others=result.other_links
+                "link_second_account",
+                buyer=result.buyer_account,
+                account=texts.channel_account(channel, user_id),
+                others=result.other_links,
             )
         return LinkReply(texts.buyer("link_ok"), notice)
     if result.locked_until is not None:

@@ -65,6 +65,14 @@ def kind_name(kind: str) -> str:
     return kinds.get(kind, kinds["other"])
 
 
+def channel_account(channel: str, user_id: str) -> str:
+    """A chat's account in the agents' words, true for any front end (the `channels` of gateway.yml)."""
+    names = _load(GATEWAY_FILE)["channels"]
+    if channel in names:
+        return text(f"channels.{channel}", user_id=user_id)
+    return text("channels.other", channel=channel, user_id=user_id)
+
+
 def route_reason(decision: RouteDecision) -> str:
     """Why a draft was auto-sent or waits, in the agents' words."""
     return text(f"route_reasons.{decision.code}", **decision.params)

@@ -1,7 +1,8 @@
 """What became of each draft of a period: sent on its own, sent as drafted, edited, rejected.
 
 A draft belongs to the period its buyer message's draft was made in
-(``drafts.created_at``). An agent's outcome, from the draft's state and the
+(``drafts.created_at``); drafts in the simulator's chats (`desk.channels.NOT_BUYERS`) are no
+buyer's and never counted. An agent's outcome, from the draft's state and the
 agent's decisions:
 
 - ``unchanged``: sent, and an agent pressed Send on the draft as it was
@@ -24,8 +25,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.analytics.period import Period
+from desk.channels import NOT_BUYERS
 from desk.drafts import OPEN, DraftState
-from shop.models import AgentDecision, Draft
+from shop.models import AgentDecision, Conversation, Draft
 
 UNCHANGED, EDITED, REJECTED = "unchanged", "edited", "rejected"
 OUTCOMES = (UNCHANGED, EDITED, REJECTED)
@@ -61,6 +63,15 @@ def _outcome(state: str, decisions: list[tuple[str, str | None]]) -> str | None:
     return None
 
 
+def _of_buyers(period: Period) -> tuple:
+    """Drafts made in ``period`` in buyers' chats (the simulator's test chats never count)."""
+    return (
+        Draft.created_at >= period.start,
+        Draft.created_at < period.end,
+        Conversation.channel.not_in(NOT_BUYERS),
+    )
+
+
 def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
     """Every draft made in ``period`` with its outcome, oldest first."""
     drafts = session.execute(
@@ -75,7 +86,8 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
             Draft.meta["handoff_reason"].as_string(),
             Draft.route_reason,
         )
-        .where(Draft.created_at >= period.start, Draft.created_at < period.end)
+        .join(Conversation, Conversation.id == Draft.conversation_id)
+        .where(*_of_buyers(period))
         .order_by(Draft.created_at, Draft.id)
     ).all()
     decisions: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
@@ -85,7 +97,8 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
             AgentDecision.draft_id, AgentDecision.action, AgentDecision.text, AgentDecision.corrected_intent
         )
         .join(Draft, Draft.id == AgentDecision.draft_id)
-        .where(Draft.created_at >= period.start, Draft.created_at < period.end)
+        .join(Conversation, Conversation.id == Draft.conversation_id)
+        .where(*_of_buyers(period))
         .order_by(AgentDecision.id)
     )
     for draft_id, action, text, corrected in rows:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from desk import texts
 from desk.analytics.period import Period
 from desk.analytics.volume import NOT_FROM_BUYERS
+from desk.channels import NOT_BUYERS
 from shop.models import InboundMessage, OutboundMessage, utcnow
 
 # How far before the period a chat's messages are read, to know whether its
@@ -82,6 +83,7 @@ def buyer_arrivals(*, session: Session, period: Period) -> list[tuple[str, str, 
         InboundMessage.received_at >= period.start - LOOKBACK,
         InboundMessage.received_at < period.end,
         InboundMessage.status.not_in(NOT_FROM_BUYERS),
+        InboundMessage.channel.not_in(NOT_BUYERS),
     )
     return [(channel, chat, at) for channel, chat, at in session.execute(inbound)]
 

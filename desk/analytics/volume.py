@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desk.analytics.period import Period
+from desk.channels import NOT_BUYERS
 from shop.models import InboundMessage
 
 # Rows the gateway keeps for the record only (the agents' group, button presses): not buyers'.
@@ -18,11 +19,12 @@ NOT_FROM_BUYERS = ("ignored",)
 
 
 def buyer_messages(period: Period):  # noqa: ANN201 - a select() of InboundMessage
-    """The buyer messages received in ``period``."""
+    """The buyer messages received in ``period`` (buyers' channels only, never the simulator's)."""
     return select(InboundMessage).where(
         InboundMessage.received_at >= period.start,
         InboundMessage.received_at < period.end,
         InboundMessage.status.not_in(NOT_FROM_BUYERS),
+        InboundMessage.channel.not_in(NOT_BUYERS),
     )
 
 

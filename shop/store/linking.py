@@ -103,6 +103,11 @@ def _failures(session: Session, where: ColumnElement[bool], now: datetime) -> li
 
     A failure is forgiven by a later success of the same chat account for the
     same buyer: the owner's own typos. Nothing else forgives a failure.
+
+    Every attempt already recorded counts, even one stamped after ``now``: a
+    caller reads its clock before its attempt waits for the locks (`_serialise`),
+    so an attempt that got the lock first may carry a later time than this one.
+    Leaving it out let concurrent guesses on PostgreSQL slip one past the count.
     """
     success = aliased(LinkAttempt)
     forgiven = exists().where(
@@ -111,7 +116,6 @@ def _failures(session: Session, where: ColumnElement[bool], now: datetime) -> li
         success.succeeded,
         success.buyer_id == LinkAttempt.buyer_id,
         success.attempted_at >= LinkAttempt.attempted_at,
-        success.attempted_at <= now,
     )
     stmt = (
         select(LinkAttempt.attempted_at)
@@ -119,7 +123,6 @@ def _failures(session: Session, where: ColumnElement[bool], now: datetime) -> li
             where,
             LinkAttempt.succeeded.is_(False),
             LinkAttempt.attempted_at > now - FAILURE_WINDOW - LOCK_DURATION,
-            LinkAttempt.attempted_at <= now,
             ~forgiven,
         )
         .order_by(LinkAttempt.attempted_at)
@@ -236,7 +239,7 @@ def link_chat(
     attempt.succeeded = False
     session.add(attempt)
     session.flush()
-    failures.append(now)
+    failures = sorted([*failures, now])  # another chat worker's attempt may carry a later time
     in_window = [t for t in failures if t > now - FAILURE_WINDOW]
     target_until = _target_lock(session, order_key, buyer_id, now)
     chat_until = _lock_end(failures, now)

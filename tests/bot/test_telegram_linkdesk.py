@@ -69,7 +69,12 @@ async def test_a_second_account_linking_to_a_buyer_is_told_to_the_desk(harness: 
     await harness.wait_for(lambda: harness.desk_texts(), what="the desk notice")
     assert harness.to_buyer(OTHER_BUYER) == [texts.buyer("link_ok")]
     assert harness.desk_texts() == [
-        texts.agent("link_second_account", buyer="tb_linlin", user_id=str(OTHER_BUYER), others=1)
+        texts.agent(
+            "link_second_account",
+            buyer="tb_linlin",
+            account=texts.channel_account("telegram", str(OTHER_BUYER)),
+            others=1,
+        )
     ]
 
 

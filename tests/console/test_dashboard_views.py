@@ -87,3 +87,34 @@ def test_a_chart_opened_on_its_own_draws_the_same_picture_as_the_pages_view(owne
             assert alone.status_code == gone.status_code == 200, name
             assert alone.content == from_view.content == gone.content, name
         assert owner.get(f"/owner/charts/no_such_chart.svg?{_period()}").status_code == 404
+
+
+def _band_chart_urls(page: httpx.Response) -> list[str]:
+    return [
+        html.unescape(u) for u in re.findall(r'<img[^>]* src="(/owner/thresholds/chart/[^"]+)"', page.text)
+    ]
+
+
+def test_a_thresholds_page_view_computes_the_proposals_once_for_all_its_charts(owner_server):
+    """One picture per intent: each must draw the page's proposals, not compute every proposal again."""
+    with _owner(owner_server) as owner:
+        with _history_reads(owner_server) as page_reads:
+            page = owner.get(f"/owner/thresholds?{_period()}")
+        assert page.status_code == 200
+        charts = _band_chart_urls(page)
+        assert len(charts) > 3
+        with _history_reads(owner_server) as chart_reads:
+            pictures = [owner.get(url) for url in charts]
+        assert all(p.status_code == 200 and p.headers["content-type"] == "image/svg+xml" for p in pictures)
+        # A picture opened on its own (a kept address, a view long gone) still draws its intent.
+        for url, from_view in zip(charts, pictures, strict=True):
+            intent = re.match(r"/owner/thresholds/chart/(\w+)\.svg", url).group(1)
+            for alone_url in (
+                f"/owner/thresholds/chart/{intent}.svg?{_period()}",
+                f"/owner/thresholds/chart/{intent}.svg?{_period()}&view=no-such-view",
+            ):
+                alone = owner.get(alone_url)
+                assert alone.status_code == 200 and alone.content == from_view.content, intent
+        assert owner.get(f"/owner/thresholds/chart/no_such_intent.svg?{_period()}").status_code == 404
+    assert page_reads
+    assert chart_reads == []

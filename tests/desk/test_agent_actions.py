@@ -33,3 +33,28 @@ def test_only_a_heavy_edit_teaches(session: Session) -> None:
     )
     assert [(i.reason, i.draft_id) for i in inbox.list_items(session=session)] == [("edited", heavy.id)]
     assert not agent_actions.teach(heavy.id, "11", "thank", session=session, now=now)  # sent, not wrong
+
+
+def test_own_text_is_an_edit_or_in_human_mode_a_send_and_keeps_an_overrides_name(session: Session) -> None:
+    """One rule for every front end: the decision recorded says what the agent did."""
+    from desk import store
+    from shop.models import AgentDecision
+
+    edited, overridden = _draft(session, key="1"), _draft(session, key="2")
+    now = utcnow()
+    assert agent_actions.send_own_text(edited.id, "11", "亲，在的哦", session=session, now=now)
+    assert agent_actions.send_own_text(
+        overridden.id, "12", "亲，这款退不了哦", action="override", session=session, now=now
+    )
+    assert not agent_actions.send_own_text(overridden.id, "13", "x", session=session, now=now)  # handled
+    store.set_mode(edited.conversation_id, "human", taken_over_by="11", session=session, now=now)
+    taken = _draft(session, key="3")
+    assert agent_actions.send_own_text(
+        taken.id, "11", "我来帮您看", action="override", session=session, now=now
+    )
+    decisions = session.execute(AgentDecision.__table__.select().order_by(AgentDecision.id)).all()
+    assert [(d.draft_id, d.action, d.text) for d in decisions] == [
+        (edited.id, "edit", "亲，在的哦"),
+        (overridden.id, "override", "亲，这款退不了哦"),
+        (taken.id, "send", "我来帮您看"),  # in a chat taken over, every own text is the desk's reply
+    ]

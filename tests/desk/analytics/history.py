@@ -30,12 +30,13 @@ def reason(code: str, **params: object) -> str:
 class Shop:
     """Writes buyer messages, drafts, agent decisions and replies at given times."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, channel: str = "telegram") -> None:
         self.session = session
+        self.channel = channel  # "simulator": a trainer's test chat, not a buyer's
 
     def says(self, chat: str, at: datetime, text: str = "你好", *, kind: str = "text") -> int:
         inbound, _ = store.record_inbound(
-            channel="telegram",
+            channel=self.channel,
             update_key=next(_keys),
             chat_id=chat,
             user_id=chat,
@@ -68,7 +69,7 @@ class Shop:
         auto: bool = False,
         handoff_reason: str | None = None,
     ) -> int:
-        conv = store.ensure_conversation("telegram", chat, chat, session=self.session, now=at)
+        conv = store.ensure_conversation(self.channel, chat, chat, session=self.session, now=at)
         meta = {"handoff": handoff_reason is not None, "handoff_reason": handoff_reason}
         row = store.record_draft(
             conversation_id=conv.id,
@@ -86,7 +87,7 @@ class Shop:
 
     def sent(self, chat: str, at: datetime, text: str = "亲，在的～", draft_id: int | None = None) -> None:
         store.record_outbound(
-            channel="telegram", chat_id=chat, text=text, draft_id=draft_id, status="sent",
+            channel=self.channel, chat_id=chat, text=text, draft_id=draft_id, status="sent",
             session=self.session, now=at,
         )  # fmt: skip
 
@@ -114,9 +115,9 @@ class Shop:
         assert store.claim_draft(draft_id, ["pending"], DraftState.SUPERSEDED, session=self.session, now=at)
 
 
-def two_days(session: Session) -> None:
+def two_days(session: Session, *, channel: str = "telegram") -> None:
     """24-25 November (shop time): the history the dashboard tests know the numbers of."""
-    shop = Shop(session)
+    shop = Shop(session, channel=channel)
     holding = texts.buyer("holding")
     # Chat A: an auto-sent greeting, an agent's unchanged send, two quick messages answered late.
     a1 = shop.says("A", local(24, 9))
@@ -193,9 +194,9 @@ def sixty(intent: str = "ask_size") -> list[DraftOutcome]:
     return out
 
 
-def decided_history(session: Session) -> None:
+def decided_history(session: Session, *, channel: str = "telegram") -> None:
     """Sixty ask_size drafts decided on 24 November as in `sixty`, a complaint and an auto-sent one."""
-    shop = Shop(session)
+    shop = Shop(session, channel=channel)
     for i, decided in enumerate(sixty()):
         chat = f"T{i}"
         at = local(24, 10, i)

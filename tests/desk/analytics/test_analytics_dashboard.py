@@ -117,6 +117,17 @@ def test_each_figure_computed_alone_equals_the_dashboards(session: Session, shop
         figure("period", session=session, period=PERIOD, routing=shop_routing)
 
 
+def test_the_simulators_chats_move_no_figure(session: Session, shop_routing) -> None:
+    """Trainers' test chats (channel "simulator") are no buyers: they would inflate every rate."""
+    two_days(session)
+    buyers_only = dashboard(session=session, period=PERIOD, routing=shop_routing, now=LATER)
+    two_days(session, channel="simulator")  # the same two days replayed by a trainer, same chat ids
+    assert dashboard(session=session, period=PERIOD, routing=shop_routing, now=LATER) == buyers_only
+    for field in ("volume", "automation", "decisions", "first_response", "handoffs"):
+        alone = figure(field, session=session, period=PERIOD, routing=shop_routing, now=LATER)
+        assert alone == getattr(buyers_only, field), field
+
+
 def test_route_codes_are_found_again_from_the_stored_wording() -> None:
     assert route_code(reason("below_threshold", intent="bargain", confidence=0.5, threshold=0.94)) == (
         "below_threshold"

@@ -70,6 +70,22 @@ def test_never_not_enough_and_always_agent() -> None:
     assert complaints.status == ALWAYS_AGENT and complaints.threshold is None
 
 
+def test_decisions_in_the_simulator_propose_no_threshold(session: Session) -> None:
+    """A trainer sending drafts unchanged in test chats says nothing about buyers' messages."""
+    period = Period.between(date(2026, 11, 24), date(2026, 11, 24), timezone="Asia/Shanghai")
+    routing = load_routing(RESPONSES_DIR / "routing.yml")
+    decided_history(session, channel="simulator")
+    size = next(
+        p for p in proposals(session=session, period=period, routing=routing) if p.intent == "ask_size"
+    )
+    assert (size.status, size.decisions) == (NOT_ENOUGH, 0)
+    decided_history(session)  # the same decisions in buyers' chats: only these count
+    size = next(
+        p for p in proposals(session=session, period=period, routing=routing) if p.intent == "ask_size"
+    )
+    assert (size.status, size.threshold, size.decisions) == (PROPOSED, 0.70, 60)
+
+
 @pytest.fixture
 def routing_copy(tmp_path: Path) -> Path:
     path = tmp_path / "routing.yml"
