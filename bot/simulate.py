@@ -207,9 +207,10 @@ async def send_text(front: SimulatorFront, draft_id: int, text: str) -> Outcome:
 
     def work(session: Session) -> Outcome | agent_actions.OwnTextSent:
         now = front.clock()
-        reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=front.shop_wide, session=session)
+        reasons = agent_actions.check_or_propose(
+            draft_id, AGENT, text, shop_wide=front.shop_wide, session=session, now=now
+        )
         if reasons:
-            agent_actions.propose(draft_id, AGENT, text, session=session, now=now)
             return Outcome(reasons=reasons)
         sent = agent_actions.send_own_text(draft_id, AGENT, text, session=session, now=now)
         return sent or Outcome(problem="already_handled")

@@ -96,9 +96,10 @@ def send_edited(
         return Outcome(False, "already_handled")
     if not text:
         return Outcome(False, "empty_text")
-    reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=shop_wide, session=session)
+    reasons = agent_actions.check_or_propose(
+        draft_id, person.desk_id, text, shop_wide=shop_wide, session=session, now=now
+    )
     if reasons:
-        agent_actions.propose(draft_id, person.desk_id, text, session=session, now=now)
         audit.record(
             person.username,
             "edit_blocked",
