@@ -200,13 +200,11 @@ async def on_agent_reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if draft_id is None:
         return
 
-    def check(session: Session) -> list[str]:
-        reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=gw.shop_wide, session=session)
-        if reasons:
-            agent_actions.propose(draft_id, agent, text, session=session, now=gw.clock())
-        return reasons
-
-    reasons = await gw.db(check)
+    reasons = await gw.db(
+        lambda s: agent_actions.check_or_propose(
+            draft_id, agent, text, shop_wide=gw.shop_wide, session=s, now=gw.clock()
+        )
+    )
     if reasons:
         lines = "\n".join(f"- {r}" for r in reasons)
         await _reply(

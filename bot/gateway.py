@@ -25,7 +25,7 @@ from bot.delivery import BuyerBlocked, Delivery
 from desk import store, texts
 from desk.rasa_client import RasaClient
 from desk.routing import RoutingConfig
-from shop.db.engine import db_errors_as_shop_errors
+from shop.db.engine import in_transaction
 from shop.db.errors import ShopUnavailable
 from shop.store.policy_context import ShopWideCache
 from stack.settings import Settings
@@ -81,9 +81,7 @@ class Gateway:
 
     def _transaction(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         # Connection errors outside repository functions (begin, commit) are outages too.
-        with db_errors_as_shop_errors():
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                return work(session, *args, **kwargs)
+        return in_transaction(self.engine, work, *args, **kwargs)
 
     async def db_until_done(self, work: Callable[..., T], *args: Any) -> T:
         """Like `db`, but waits out a database outage: for records of what already happened

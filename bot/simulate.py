@@ -30,7 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from bot.simulator_front import CHANNEL, SimulatorFront, Turn
@@ -40,6 +40,7 @@ from desk.pipeline import RoutedDraft
 from desk.rasa_client import RasaClient
 from desk.texts import route_reason
 from shop.db.errors import ShopError
+from shop.models import OutboundMessage
 from stack.servers import StartError, console_beside, running_stack
 from stack.settings import Settings, load_settings
 
@@ -207,9 +208,10 @@ async def send_text(front: SimulatorFront, draft_id: int, text: str) -> Outcome:
 
     def work(session: Session) -> Outcome | agent_actions.OwnTextSent:
         now = front.clock()
-        reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=front.shop_wide, session=session)
+        reasons = agent_actions.check_or_propose(
+            draft_id, AGENT, text, shop_wide=front.shop_wide, session=session, now=now
+        )
         if reasons:
-            agent_actions.propose(draft_id, AGENT, text, session=session, now=now)
             return Outcome(reasons=reasons)
         sent = agent_actions.send_own_text(draft_id, AGENT, text, session=session, now=now)
         return sent or Outcome(problem="already_handled")
@@ -219,6 +221,16 @@ async def send_text(front: SimulatorFront, draft_id: int, text: str) -> Outcome:
         return result
     await front.send_to_buyer(result.chat_id, result.conversation_id, text, draft_id=draft_id)
     return Outcome(sent=[text])
+
+
+def sent_for(draft_id: int, *, session: Session) -> list[str]:
+    """What reached the simulated buyer for a draft (the console records a reply to this channel as sent)."""
+    stmt = (
+        select(OutboundMessage.text)
+        .where(OutboundMessage.draft_id == draft_id, OutboundMessage.status == "sent")
+        .order_by(OutboundMessage.id)
+    )
+    return list(session.scalars(stmt))
 
 
 def agent_turn(front: SimulatorFront, runner: asyncio.Runner, draft_id: int) -> None:
@@ -246,6 +258,8 @@ def agent_turn(front: SimulatorFront, runner: asyncio.Runner, draft_id: int) -> 
             continue
         if outcome.problem:  # a web agent answered it meanwhile (the console beside `make demo`)
             print(agent_texts.text_of(outcome.problem))
+        if outcome.problem == "already_handled":  # what that answer was: you are its buyer too
+            outcome.sent = runner.run(front.db(lambda s: sent_for(draft_id, session=s)))
         for text in outcome.sent:
             print(f"{agent_texts.SENT_LABEL} {text}")
         return

@@ -31,7 +31,7 @@ from desk.drafts import DraftState
 from desk.pipeline import RoutedDraft
 from desk.rasa_client import RasaClient
 from desk.routing import load_routing
-from shop.db.engine import db_errors_as_shop_errors
+from shop.db.engine import in_transaction
 from shop.db.errors import ShopUnavailable
 from shop.models import Draft
 from shop.store.policy_context import ShopWideCache
@@ -100,12 +100,7 @@ class SimulatorFront:
 
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Runs `work(session, *args, **kwargs)` in a thread, in one committed transaction."""
-        return await asyncio.to_thread(self._transaction, work, *args, **kwargs)
-
-    def _transaction(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        with db_errors_as_shop_errors():
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                return work(session, *args, **kwargs)
+        return await asyncio.to_thread(in_transaction, self.engine, work, *args, **kwargs)
 
     async def db_until_done(self, work: Callable[..., T], *args: Any) -> T:
         # Nobody else is waiting in a terminal: a database outage ends the run (bot/simulate.py says so).

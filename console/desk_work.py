@@ -5,7 +5,9 @@ claims the draft (desk.agent_actions, the same conditional UPDATE the Telegram
 desk uses, so a Telegram agent and a web agent pressing Send at once send once)
 and, in the same transaction, queues the replies as `outbound_messages` rows
 with status "queued"; the gateway's outbox (bot/outbox.py) delivers them to the
-buyer and marks them sent. A claim that fails leaves nothing queued.
+buyer and marks them sent. A claim that fails leaves nothing queued. A reply to a
+simulator chat is recorded as sent at once: its buyer is the trainer at the terminal
+(bot/simulate.py shows it there), and no outbox delivers that channel.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from console import audit
 from console.accounts import Person
-from desk import agent_actions, queries, store
+from desk import agent_actions, channels, queries, store
 from desk.intents import INTENTS
 from shop.models import Conversation
 from shop.store.policy_context import ShopWideCache
@@ -38,13 +40,14 @@ def _conversation(draft_id: int, *, session: Session) -> Conversation | None:
 
 
 def _queue(conv: Conversation, replies: list[str], draft_id: int, *, session: Session, now: datetime) -> None:
+    status = "sent" if conv.channel in channels.SENT_ON_RECORD else "queued"
     for reply in replies:
         store.record_outbound(
             channel=conv.channel,
             chat_id=conv.chat_id,
             text=reply,
             draft_id=draft_id,
-            status="queued",
+            status=status,
             session=session,
             now=now,
         )
@@ -96,9 +99,10 @@ def send_edited(
         return Outcome(False, "already_handled")
     if not text:
         return Outcome(False, "empty_text")
-    reasons = agent_actions.policy_reasons(draft_id, text, shop_wide=shop_wide, session=session)
+    reasons = agent_actions.check_or_propose(
+        draft_id, person.desk_id, text, shop_wide=shop_wide, session=session, now=now
+    )
     if reasons:
-        agent_actions.propose(draft_id, person.desk_id, text, session=session, now=now)
         audit.record(
             person.username,
             "edit_blocked",

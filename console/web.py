@@ -16,7 +16,6 @@ from urllib.parse import quote
 from cachetools import TTLCache
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -27,7 +26,7 @@ from console.accounts import Person
 from console.jobs import Jobs
 from console.settings import ConsoleSettings
 from desk.routing import RoutingConfig, load_routing
-from shop.db.engine import db_errors_as_shop_errors
+from shop.db.engine import in_transaction
 from shop.store.policy_context import ShopWideCache
 from trainer.settings import Project
 
@@ -76,9 +75,7 @@ class Console:
         return self._routing[1]
 
     def transaction(self, work: Callable[..., T], *args: Any) -> T:
-        with db_errors_as_shop_errors():
-            with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                return work(session, *args)
+        return in_transaction(self.engine, work, *args)
 
     async def db(self, work: Callable[..., T], *args: Any) -> T:
         """`work(session, *args)` in a thread, in one committed transaction."""

@@ -167,6 +167,17 @@ def policy_reasons(draft_id: int, text: str, *, shop_wide: ShopWideCache, sessio
     return [v.reason for v in check_text(text, context=context)]
 
 
+def check_or_propose(
+    draft_id: int, agent: str, text: str, *, shop_wide: ShopWideCache, session: Session, now: datetime
+) -> list[str]:
+    """The policy check of an agent's own text, for every front end: a blocked text is kept as the
+    agent's proposal (what a supervisor's override sends) and the reasons say why; none: it may go out."""
+    reasons = policy_reasons(draft_id, text, shop_wide=shop_wide, session=session)
+    if reasons:
+        propose(draft_id, agent, text, session=session, now=now)
+    return reasons
+
+
 @dataclass
 class OwnTextSent:
     """Where the agent's own text goes, and whether the chat was in human mode (no draft edited)."""

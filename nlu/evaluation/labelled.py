@@ -67,20 +67,29 @@ def _rows(examples: list[Example]) -> tuple[dict[str, int], list[str]]:
     return counts, sorted(i for i, n in counts.items() if n >= MIN_ROWS)
 
 
+def _file_header(path: Path, examples: list[Example]) -> tuple[dict[str, Any], list[str]]:
+    """What every report of a labelled file starts with, and the intents with at least MIN_ROWS rows."""
+    counts, large = _rows(examples)
+    header = {
+        "file": str(path),
+        "messages": len(examples),
+        "rows_per_intent": dict(sorted(counts.items())),
+        "min_rows": MIN_ROWS,
+        "large_intents": large,
+    }
+    return header, large
+
+
 def file_numbers(path: Path, examples: list[Example], predictions: list[dict[str, Any]]) -> dict[str, Any]:
     """The whole file's scores as numbers and intent names only, never a text of the file.
 
     For the trainers' candidate-vs-live comparison, which may run on the real-buyer
     set (research use: its texts stay out of every file the project writes).
     """
-    counts, large = _rows(examples)
+    header, large = _file_header(path, examples)
     whole = _part(examples, predictions, large, None, errors=False)
     return {
-        "file": str(path),
-        "messages": len(examples),
-        "rows_per_intent": dict(sorted(counts.items())),
-        "min_rows": MIN_ROWS,
-        "large_intents": large,
+        **header,
         "macro_f1_all": whole["macro_f1_all"],
         "macro_f1_large": whole["macro_f1_large"],
         "accuracy": whole["intent"]["accuracy"],
@@ -98,13 +107,9 @@ def score_labelled(
     show_all_errors: bool,
 ) -> dict[str, Any]:
     """Whole-file and per-half scores; auto-send tables when `thresholds` is given."""
-    counts, large = _rows(examples)
+    header, large = _file_header(path, examples)
     out: dict[str, Any] = {
-        "file": str(path),
-        "messages": len(examples),
-        "rows_per_intent": dict(sorted(counts.items())),
-        "min_rows": MIN_ROWS,
-        "large_intents": large,
+        **header,
         "whole": _part(examples, predictions, large, thresholds, show_all_errors),
     }
     for half, idx in split_halves(examples).items():

@@ -146,6 +146,17 @@ def translate_db_errors(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def in_transaction(engine: Engine, work: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+    """`work(session, *args, **kwargs)` in one committed transaction, for the front ends' `db()`.
+
+    Rows stay usable after it (``expire_on_commit=False``): the caller reads them in
+    async code once the transaction is over. An outage raises ShopUnavailable.
+    """
+    with db_errors_as_shop_errors():
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            return work(session, *args, **kwargs)
+
+
 @contextmanager
 def session_scope(url: str | None = None) -> Iterator[Session]:
     """One unit of work: a Session in a transaction, committed on success.

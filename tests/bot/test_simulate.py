@@ -74,15 +74,17 @@ def run_json(sim_env, monkeypatch: pytest.MonkeyPatch, capsys) -> Callable[..., 
 
 @pytest.fixture
 def run_interactive(sim_env, monkeypatch: pytest.MonkeyPatch, capsys) -> Callable[..., str]:
-    """Types `answers` at the prompts (buyer's and agent's alike), then Ctrl-D; returns what was shown."""
+    """Types `answers` at the prompts (buyer's and agent's alike), then Ctrl-D; returns what was shown.
+    A callable answer is called at its prompt (what happens meanwhile) and types what it returns."""
 
-    def run(answers: list[str], *, buyer: str = "tb_linlin") -> str:
+    def run(answers: list[str | Callable[[], str]], *, buyer: str = "tb_linlin") -> str:
         pending = list(answers)
 
         def fake_input(prompt: str = "") -> str:
             if not pending:
                 raise EOFError
-            return pending.pop(0)
+            answer = pending.pop(0)
+            return answer() if callable(answer) else answer
 
         monkeypatch.setattr("builtins.input", fake_input)
         assert simulate.main(["--buyer", buyer]) == 0
@@ -371,3 +373,30 @@ def test_your_own_reply_in_human_mode_keeps_the_chat_with_you(
         decisions = session.execute(select(AgentDecision.action, AgentDecision.text)).all()
     assert mode == "human" and [tuple(d) for d in decisions] == [("send", mine)]
     assert _inbox(engine) == []  # an agent's own words in human mode teach the model nothing
+
+
+def test_a_web_agents_answer_to_the_simulated_buyer_is_shown_at_the_terminal(
+    run_interactive, fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    """Issue 20: the console beside the simulator answered the draft first; the terminal's buyer sees the reply."""
+    from console import desk_work
+    from console.accounts import Person
+    from shop.models import OutboundMessage, utcnow
+
+    fake_rasa.script["大衣有货吗"] = Turn("ask_stock", 0.5, ["亲，这款大衣有货哦～"])
+    web_agent = Person(id=1, username="agent1", display_name="小王", role="agent")
+
+    def web_agent_sends_first() -> str:
+        with Session(engine) as session, session.begin():
+            draft_id = _drafts(engine)[-1].id
+            assert desk_work.send_as_is(web_agent, draft_id, session=session, now=utcnow()).ok
+        return ""  # then the terminal's agent presses Enter
+
+    out = run_interactive(["大衣有货吗", web_agent_sends_first])
+    assert texts.text("simulator.already_handled") in out
+    assert f"{texts.text('simulator.sent_label')} 亲，这款大衣有货哦～" in out
+    with Session(engine) as session:
+        statuses = session.scalars(
+            select(OutboundMessage.status).where(OutboundMessage.channel == "simulator")
+        )
+        assert list(statuses) == ["sent"]  # never left "queued" for an outbox that does not deliver it

@@ -242,3 +242,19 @@ def test_follow_up_tasks_are_claimed_once_and_closed_with_a_note(pages, console_
             "web:agent1",
             "已联系快递，明天送达",
         )
+
+
+def test_a_reply_to_a_simulator_chat_is_sent_at_once_not_left_waiting_for_telegram(pages, console_server):
+    """The simulator's buyer is the trainer at the terminal (bot/simulate.py reads the reply from the
+    database): no gateway outbox delivers that channel, so the reply must not stay "待投递" forever."""
+    url = console_server.db_url
+    seeded = buyer_message(url, "模拟器里问的：M码还是L码", channel="simulator")
+    page = pages.signed_in("agent1")
+    page.goto(f"/agent/draft/{seeded.draft_id}")
+    page.keyboard.press("s")
+    expect(page.locator(".flash")).to_contain_text("已发送")
+    assert outbound_texts(url, seeded.draft_id) == [("亲，您好，M码合适的哦", "sent")]
+    page.goto(f"/agent/draft/{seeded.draft_id}")
+    reply = page.locator("li.line.shop", has_text="亲，您好，M码合适的哦")
+    expect(reply).to_have_count(1)
+    expect(reply).not_to_contain_text("待投递")

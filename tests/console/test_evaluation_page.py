@@ -131,6 +131,10 @@ def test_the_evaluation_shows_deltas_pictures_and_the_labelled_files_numbers(
     expect(summary.locator("tr", has_text="至少 20 条")).to_contain_text("+5.0")
     expect(summary.locator("tr", has_text="准确率")).to_contain_text("0.800")
     expect(page.locator("#labelled-file-intents tr.up", has_text="ask_stock")).to_contain_text("+15.0")
+    # greet scores 1.000 on the file for both models: no change is "0.0", never "+0.0"
+    expect(page.locator("#labelled-file-intents tr", has_text="greet").locator("td.change")).to_have_text(
+        "0.0"
+    )
     expect(page.locator("#labelled-messages")).to_contain_text("还有L码吗")
     for context in pages.contexts:
         context.close()

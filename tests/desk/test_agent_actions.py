@@ -58,3 +58,25 @@ def test_own_text_is_an_edit_or_in_human_mode_a_send_and_keeps_an_overrides_name
         (overridden.id, "override", "亲，这款退不了哦"),
         (taken.id, "send", "我来帮您看"),  # in a chat taken over, every own text is the desk's reply
     ]
+
+
+def test_a_blocked_text_is_kept_as_the_proposal_an_override_sends(session: Session) -> None:
+    """One rule for every front end: a text the policy check refuses is kept for a supervisor."""
+    from desk import queries
+    from shop.store.policy_context import ShopWideCache
+
+    draft = _draft(session)
+    now, cache = utcnow(), ShopWideCache()
+    reasons = agent_actions.check_or_propose(
+        draft.id, "11", "亲，保证明天一定到货！", shop_wide=cache, session=session, now=now
+    )
+    assert reasons  # the agent is told why
+    assert queries.last_proposed_text(draft.id, session=session) == "亲，保证明天一定到货！"
+    assert (
+        agent_actions.check_or_propose(
+            draft.id, "11", "亲，在的哦", shop_wide=cache, session=session, now=now
+        )
+        == []
+    )
+    # a text that may go out is not a proposal: the override still sends the blocked one
+    assert queries.last_proposed_text(draft.id, session=session) == "亲，保证明天一定到货！"

@@ -1,4 +1,6 @@
-"""The owner's charts show the dashboard's numbers and need no CJK font."""
+"""The owner's charts show the dashboard's numbers and need no CJK font: their Chinese words travel
+beside the picture (`Chart.title`, `Chart.legend`). chart_font gives them one when installed (here it
+is); `test_the_charts_need_no_cjk_font` draws them without it."""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ import warnings
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import matplotlib
 import pytest
 
+import chart_font
 from desk.analytics import charts
 from desk.analytics.outcomes import EDITED, UNCHANGED, DraftOutcome, IntentDecisions
 from desk.analytics.response_time import FirstResponse
@@ -92,3 +96,26 @@ def test_empty_numbers_still_draw() -> None:
         charts.first_response_times(FirstResponse(180, 0, [], 0, 0)),
     ):
         assert chart.image
+
+
+def test_the_charts_need_no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without fonts-wqy-microhei still draws every chart, with no glyph missing."""
+    monkeypatch.setattr(chart_font, "_chosen", [None])  # chart_font found none
+    proposal = propose_for(
+        "greet",
+        [DraftOutcome(0, "greet", 0.95, True, False, "sent", UNCHANGED, None, None, None)] * 40,
+        IntentRoute(False, 1.0),
+    )
+    plain = {"font.family": ["sans-serif"], "font.sans-serif": ["DejaVu Sans"]}  # matplotlib's own
+    with matplotlib.rc_context(plain), warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font"
+        made = [
+            charts.messages_per_day(VOLUME),
+            charts.messages_by_hour(VOLUME),
+            charts.decisions_by_intent(DECISIONS),
+            charts.first_response_times(FIRST),
+            charts.confidence_bands(proposal),
+            charts.messages_per_day(VOLUME, fmt="png"),
+        ]
+        assert matplotlib.rcParams["font.sans-serif"] == ["DejaVu Sans"]
+    assert all(chart.image for chart in made)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import exc
+from sqlalchemy import exc, text
 from sqlalchemy.orm import Session
 
 from desk import store as cs
@@ -15,6 +15,7 @@ from shop.db.devpg import _free_port, start_postgres, stop_postgres
 from shop.db.engine import (
     db_errors_as_shop_errors,
     dispose_engine,
+    in_transaction,
     is_unavailable_error,
     make_engine,
     session_scope,
@@ -46,6 +47,9 @@ def _every_call_is_unavailable(url: str) -> None:
             call(session)
     with pytest.raises(ShopUnavailable), session_scope(url) as session:
         get_product("0201", session=session)
+    # The front ends' db(): a statement outside the repositories, begin and commit too.
+    with pytest.raises(ShopUnavailable):
+        in_transaction(engine, lambda s: s.execute(text("select 1")))
 
 
 def test_closed_port_postgres() -> None:
