@@ -6,16 +6,15 @@ who sent its draft (for the card): read with the batch, not one look-up per row.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from bot.gateway import CHANNEL
 from bot.outbox import BATCH, Queued, _queued
 from desk import store
+from tests.statements import statements
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
@@ -55,22 +54,8 @@ def _web_sends(session: Session, count: int) -> list[Queued]:
     return expected
 
 
-@contextmanager
-def _statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _read(engine: Engine) -> tuple[list[Queued], int]:
-    with _statements(engine) as seen, Session(engine) as session, session.begin():
+    with statements(engine) as seen, Session(engine) as session, session.begin():
         found = _queued(session)
     return found, len([s for s in seen if s.lstrip().upper().startswith("SELECT")])
 

@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import httpx
-from sqlalchemy import event
 
 from tests.console.conftest import PASSWORD, ConsoleServer
+from tests.statements import statements
 
 # The tables the dashboard's figures are read from (drafts, agents' decisions, messages both ways).
 HISTORY = re.compile(r"\b(drafts|agent_decisions|inbound_messages|outbound_messages)\b")
@@ -34,21 +34,9 @@ def _owner(server: ConsoleServer) -> Iterator[httpx.Client]:
         yield client
 
 
-@contextmanager
-def _history_reads(server: ConsoleServer) -> Iterator[list[str]]:
+def _history_reads(server: ConsoleServer):
     """SQL statements of the console's engine that read the history tables, while the block runs."""
-    seen: list[str] = []
-    engine = server.app.state.console.engine
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
-        if HISTORY.search(statement):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    return statements(server.app.state.console.engine, HISTORY)
 
 
 def _period() -> str:
