@@ -113,7 +113,9 @@ class OrderWrites:
         elif changed:
             self.changed_orders.append({"id": order_id, **changed})
         self._items(order_id, lines, stored.items.get(order_id, []), prices, diffs)
-        self._shipment(order_id, first, stored.shipments.get(order_id), diffs, now, created=created)
+        # The parcel's cells come from the row that names it: lines not shipped yet leave 运单号 blank.
+        shipped = next((line for line in lines if line.get("tracking_no")), first)
+        self._shipment(order_id, shipped, stored.shipments.get(order_id), diffs, now, created=created)
         return created, diffs
 
     def _items(

@@ -61,3 +61,34 @@ def test_the_buyer_asking_about_either_order_hears_the_parcels_latest_scan(sampl
         assert decision.rule == "order_shipped", (order_id, decision.rule)
         assert decision.facts["latest_event"] == LATEST_SCAN
         assert decision.facts["tracking_no"] == "YD6600000000044"
+
+
+SPLIT = SAMPLES / "unsupported" / "orders_split_parcel.csv"
+
+
+def test_an_order_shipped_in_several_parcels_is_refused_clearly_not_stored_mangled(
+    samples, session: Session
+) -> None:
+    # One shipment per order for now: a second waybill would be lost or glued to the first.
+    report = import_file(SPLIT, session=session)
+    problems = {(p.row, p.column): (p.zh, p.en) for p in report.problems}
+    zh, en = problems[(2, "运单号")]  # two waybills in one cell
+    assert "YD6600000000066，YD6600000000067" in zh and "拆单" in zh and "several" in en
+    zh, en = problems[(4, "运单号")]  # the same order repeated with another waybill
+    assert "7300451200077" in zh and "YD6600000000078" in zh and "several" in en
+    session.expire_all()
+    assert session.get(Order, "7300451200066") is None
+    assert session.get(Order, "7300451200077") is None
+    # An order whose parcel is on its second row only keeps that parcel.
+    partly_listed = session.get(Order, "7300451200088")
+    assert partly_listed.shipment.tracking_no == "YD6600000000088"
+    assert len(partly_listed.items) == 2
+
+
+def test_one_waybill_in_a_cell_is_still_read_as_it_is(samples, session: Session, tmp_path) -> None:
+    text = (SAMPLES / "orders_merged_parcel.csv").read_text(encoding="utf-8")
+    spaced = tmp_path / "orders.csv"
+    spaced.write_text(text.replace(",YD6600000000044,", ", YD6600000000044 ,"), encoding="utf-8")
+    report = import_file(spaced, session=session)
+    assert report.problems == []
+    assert session.get(Order, MERGED[0]).shipment.tracking_no == "YD6600000000044"
