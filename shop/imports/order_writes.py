@@ -70,6 +70,8 @@ class OrderWrites:
     gone_items: list[int] = field(default_factory=list)
     new_shipments: list[dict[str, Any]] = field(default_factory=list)
     changed_shipments: list[dict[str, Any]] = field(default_factory=list)
+    # Waybills a parcel got in this chunk: they may join a merged parcel's scans.
+    new_waybills: list[str] = field(default_factory=list)
 
     def order(
         self,
@@ -186,6 +188,8 @@ class OrderWrites:
             diff_put(row, changed, "shipped_at", values["shipped_at"], diffs)
         if "signed_at" in values:
             diff_put(row, changed, "signed_at", values["signed_at"], diffs)
+        if new or "tracking_no" in changed:
+            self.new_waybills.append(tracking_no)
         if new:
             self.new_shipments.append(row)
         elif changed:

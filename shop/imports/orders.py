@@ -118,6 +118,7 @@ def apply_orders(records: Sequence[Record], *, session: Session, report: ImportR
             del groups[order_id]
     session.flush()  # the writes below bypass the unit of work
     buyer_ids = _write_buyers(groups, session=session, now=now)
+    new_waybills: list[str] = []
     for chunk in chunks(list(groups)):
         writes = OrderWrites()
         stored = StoredOrders.read(chunk, session=session)
@@ -129,7 +130,8 @@ def apply_orders(records: Sequence[Record], *, session: Session, report: ImportR
             )
             report.note(created, f"订单 {order_id}", diffs)
         writes.run(session=session)
-    share_merged_parcel_scans((_waybill_of(rows) for rows in groups.values()), session=session)
+        new_waybills.extend(writes.new_waybills)
+    share_merged_parcel_scans(new_waybills, session=session)
     expire_loaded(session, Buyer, Order, OrderItem, Shipment)
 
 
