@@ -72,6 +72,25 @@ def limited(value: Any, limit: int) -> str:
     return out
 
 
+# What seller tools put between the waybills of an order shipped in several parcels
+# (拆单/分批发货). Spaces only count between parts that each look like a whole waybill.
+_WAYBILL_SEPARATORS = re.compile(r"[,，;；/、]+")
+_WAYBILL_MIN = 8
+
+
+def waybill(value: Any, limit: int = 40) -> str:
+    """One 运单号; a cell listing several is refused (one parcel per order is stored for now)."""
+    raw = text(value)
+    parts = [part for part in _WAYBILL_SEPARATORS.split(raw) if part.strip()]
+    if len(parts) == 1:
+        spaced = parts[0].split()
+        if len(spaced) > 1 and all(len(part) >= _WAYBILL_MIN for part in spaced):
+            parts = spaced
+    if len(parts) > 1:
+        raise BadCell("several_waybills")
+    return limited(raw, limit)
+
+
 def integer(value: Any) -> int:
     raw = text(value).replace(",", "")
     try:

@@ -70,6 +70,8 @@ class OrderWrites:
     gone_items: list[int] = field(default_factory=list)
     new_shipments: list[dict[str, Any]] = field(default_factory=list)
     changed_shipments: list[dict[str, Any]] = field(default_factory=list)
+    # Waybills a parcel got in this chunk: they may join a merged parcel's scans.
+    new_waybills: list[str] = field(default_factory=list)
 
     def order(
         self,
@@ -113,7 +115,9 @@ class OrderWrites:
         elif changed:
             self.changed_orders.append({"id": order_id, **changed})
         self._items(order_id, lines, stored.items.get(order_id, []), prices, diffs)
-        self._shipment(order_id, first, stored.shipments.get(order_id), diffs, now, created=created)
+        # The parcel's cells come from the row that names it: lines not shipped yet leave 运单号 blank.
+        shipped = next((line for line in lines if line.get("tracking_no")), first)
+        self._shipment(order_id, shipped, stored.shipments.get(order_id), diffs, now, created=created)
         return created, diffs
 
     def _items(
@@ -184,6 +188,8 @@ class OrderWrites:
             diff_put(row, changed, "shipped_at", values["shipped_at"], diffs)
         if "signed_at" in values:
             diff_put(row, changed, "signed_at", values["signed_at"], diffs)
+        if new or "tracking_no" in changed:
+            self.new_waybills.append(tracking_no)
         if new:
             self.new_shipments.append(row)
         elif changed:

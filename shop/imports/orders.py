@@ -7,11 +7,11 @@ loaded up front, so a large export costs a few queries per chunk, not per row.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shop.db.errors import InvalidInput
@@ -86,12 +86,26 @@ def _group_orders(records: Sequence[Record], report: ImportReport) -> dict[str, 
         if rows and rows[0].values["account"] != values["account"]:
             refuse(report, record, "account", "other_buyer", order_id)
             bad.add(order_id)
+        elif _another_waybill(rows, values):
+            shown = f"{_waybill_of(rows)} / {values['tracking_no']}"
+            refuse(report, record, "tracking_no", "several_waybills_rows", f"{order_id} ({shown})")
+            bad.add(order_id)
         rows.append(record)
     for order_id in bad:
         rows = groups.pop(order_id, [])
         if rows:
             refuse(report, rows[0], "order_id", "order_skipped", order_id)
     return groups
+
+
+def _waybill_of(rows: Sequence[Record]) -> str:
+    return next((r.values["tracking_no"] for r in rows if r.values.get("tracking_no")), "")
+
+
+def _another_waybill(rows: Sequence[Record], values: dict[str, Any]) -> bool:
+    """Whether this row names a waybill other than the order's earlier rows (a split parcel)."""
+    known = _waybill_of(rows)
+    return bool(known and values.get("tracking_no") and values["tracking_no"] != known)
 
 
 def apply_orders(records: Sequence[Record], *, session: Session, report: ImportReport, now: datetime) -> None:
@@ -104,6 +118,7 @@ def apply_orders(records: Sequence[Record], *, session: Session, report: ImportR
             del groups[order_id]
     session.flush()  # the writes below bypass the unit of work
     buyer_ids = _write_buyers(groups, session=session, now=now)
+    new_waybills: list[str] = []
     for chunk in chunks(list(groups)):
         writes = OrderWrites()
         stored = StoredOrders.read(chunk, session=session)
@@ -115,6 +130,8 @@ def apply_orders(records: Sequence[Record], *, session: Session, report: ImportR
             )
             report.note(created, f"订单 {order_id}", diffs)
         writes.run(session=session)
+        new_waybills.extend(writes.new_waybills)
+    share_merged_parcel_scans(new_waybills, session=session)
     expire_loaded(session, Buyer, Order, OrderItem, Shipment)
 
 
@@ -177,31 +194,77 @@ def _write_buyers(groups: dict[str, list[Record]], *, session: Session, now: dat
 def apply_tracking(
     records: Sequence[Record], *, session: Session, report: ImportReport, now: datetime
 ) -> None:
-    """Add the scans a parcel does not have yet (same time and text = the same scan)."""
+    """Add the scans a parcel does not have yet (same time and text = the same scan).
+
+    A merged parcel (合并发货) is one waybill on several orders' shipments: each of
+    them gets the scan, so whichever order the buyer asks about shows it.
+    """
     session.flush()  # the writes below bypass the unit of work
-    parcels = Shipment.__table__
-    shipment_ids = {
-        row["tracking_no"]: row["id"]
-        for row in rows_where_in(
-            session, parcels, parcels.c.tracking_no, [r.values["tracking_no"] for r in records]
-        )
-    }
-    events = TrackingEvent.__table__
-    seen: dict[int, set[tuple[datetime, str]]] = {}
-    for row in rows_where_in(session, events, events.c.shipment_id, shipment_ids.values()):
-        seen.setdefault(row["shipment_id"], set()).add((row["occurred_at"], row["text"]))
+    shipment_ids = _shipments_by_waybill([r.values["tracking_no"] for r in records], session=session)
+    seen = _scans_of([sid for ids in shipment_ids.values() for sid in ids], session=session)
     new: list[dict[str, Any]] = []
     for record in records:
         values = record.values
-        shipment_id = shipment_ids.get(values["tracking_no"])
-        if shipment_id is None:
+        ids = shipment_ids.get(values["tracking_no"])
+        if not ids:
             refuse(report, record, "tracking_no", "unknown_tracking", values["tracking_no"])
             continue
         scan = (values["occurred_at"], values["text"])
-        created = scan not in seen.setdefault(shipment_id, set())
-        if created:
-            seen[shipment_id].add(scan)
-            new.append({"shipment_id": shipment_id, "occurred_at": scan[0], "text": scan[1]})
+        created = False
+        for shipment_id in ids:
+            if scan not in seen.setdefault(shipment_id, set()):
+                seen[shipment_id].add(scan)
+                new.append({"shipment_id": shipment_id, "occurred_at": scan[0], "text": scan[1]})
+                created = True
         report.note(created, f"物流 {values['tracking_no']} {values['text']}", [])
-    insert_rows(session, events, new)
+    insert_rows(session, TrackingEvent.__table__, new)
     expire_loaded(session, Shipment, TrackingEvent)
+
+
+def share_merged_parcel_scans(tracking_nos: Iterable[str], *, session: Session) -> None:
+    """Give every shipment of a merged parcel the scans another shipment of it already has.
+
+    An order export may add an order to a parcel whose scans were imported with an
+    earlier order: the newcomer gets them too. Only waybills on several shipments
+    are read, so a plain export costs one query per chunk.
+    """
+    parcels = Shipment.__table__
+    shared: list[str] = []
+    for chunk in chunks(list(dict.fromkeys(no for no in tracking_nos if no))):
+        query = (
+            select(parcels.c.tracking_no)
+            .where(parcels.c.tracking_no.in_(chunk))
+            .group_by(parcels.c.tracking_no)
+            .having(func.count() > 1)
+        )
+        shared.extend(session.scalars(query))
+    if not shared:
+        return
+    shipment_ids = _shipments_by_waybill(shared, session=session)
+    seen = _scans_of([sid for ids in shipment_ids.values() for sid in ids], session=session)
+    new: list[dict[str, Any]] = []
+    for ids in shipment_ids.values():
+        scans = set().union(*(seen.get(sid, set()) for sid in ids))
+        for shipment_id in ids:
+            for at, text in sorted(scans - seen.get(shipment_id, set())):
+                new.append({"shipment_id": shipment_id, "occurred_at": at, "text": text})
+    insert_rows(session, TrackingEvent.__table__, new)
+    expire_loaded(session, Shipment, TrackingEvent)
+
+
+def _shipments_by_waybill(tracking_nos: Iterable[str], *, session: Session) -> dict[str, list[int]]:
+    """{waybill: ids of the shipments that carry it} (several for a merged parcel)."""
+    parcels = Shipment.__table__
+    found: dict[str, list[int]] = {}
+    for row in rows_where_in(session, parcels, parcels.c.tracking_no, tracking_nos, parcels.c.id):
+        found.setdefault(row["tracking_no"], []).append(row["id"])
+    return found
+
+
+def _scans_of(shipment_ids: Iterable[int], *, session: Session) -> dict[int, set[tuple[datetime, str]]]:
+    """{shipment id: its scans as (time, text)}."""
+    events = TrackingEvent.__table__
+    seen: dict[int, set[tuple[datetime, str]]] = {}
+    for row in rows_where_in(session, events, events.c.shipment_id, shipment_ids):
+        seen.setdefault(row["shipment_id"], set()).add((row["occurred_at"], row["text"]))
+    return seen

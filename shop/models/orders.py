@@ -78,7 +78,8 @@ class Shipment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
     courier: Mapped[str] = mapped_column(String(32))
-    tracking_no: Mapped[str] = mapped_column(String(40))
+    # Indexed: tracking imports and merged parcels (合并发货) look shipments up by waybill.
+    tracking_no: Mapped[str] = mapped_column(String(40), index=True)
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime())
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -22,7 +22,7 @@ exists. The caller passes only this buyer's orders, most recent first.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shop.rules.order_view import OPEN_STATUSES, OrderView
 
@@ -204,7 +204,33 @@ def choose_parcel(orders: Sequence[OrderView], hints: OrderHints) -> OrderChoice
     choice = choose_order(orders, hints, prefer=IN_TRANSIT)
     if choice.kind != ASK:
         return choice
-    moving = tuple(order for order in choice.candidates if order.status in IN_TRANSIT)
+    in_transit = [order for order in choice.candidates if order.status in IN_TRANSIT]
+    moving = one_per_parcel(in_transit)
+    if len(moving) == 1 and len(in_transit) > 1:
+        # Several orders, one parcel (合并发货): that parcel is the answer.
+        return OrderChoice(CHOSEN, order=moving[0], how=choice.how or "in_transit")
     if len(moving) > 1:
         return OrderChoice(SEVERAL, candidates=moving, how=choice.how or "in_transit")
     return choose_order(orders, hints, prefer=OPEN_STATUSES)
+
+
+def one_per_parcel(orders: Iterable[OrderView]) -> tuple[OrderView, ...]:
+    """The orders with orders sharing a waybill (合并发货) folded into the first of them.
+
+    The folded view keeps the first order's id and parcel and lists every
+    order's items, so a reply names the parcel once with all that is in it.
+    """
+    folded: dict[str, OrderView] = {}
+    out: list[OrderView] = []
+    for order in orders:
+        key = (order.tracking_no or "").upper()
+        first = folded.get(key) if key else None
+        if first is None:
+            if key:
+                folded[key] = order
+            out.append(order)
+            continue
+        merged = replace(first, items=first.items + order.items)
+        folded[key] = merged
+        out[out.index(first)] = merged
+    return tuple(out)

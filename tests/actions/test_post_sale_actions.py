@@ -294,3 +294,37 @@ async def test_a_pasted_waybill_number_is_where_is_this_for_its_owner_only(shop)
 async def test_a_bare_order_id_is_where_is_this(shop):
     out = await status("5021873340003", order_id="5021873340003")
     assert out.draft["rule"] == "order_shipped"
+
+
+@pytest.fixture
+def merged_parcel(shop):
+    """qh_xiaolan's two orders sent in one parcel (合并发货), imported from the samples; her chat linked."""
+    from shop.imports import import_file
+    from tests.shop.imports.conftest import SAMPLES
+
+    for name in ("products.csv", "orders_merged_parcel.csv", "tracking_merged_parcel.csv"):
+        with Session(shop) as session:
+            assert import_file(SAMPLES / name, session=session).problems == []
+    with Session(shop) as session, session.begin():
+        ensure_verified_link("test", "xiaolan", "qh_xiaolan", session=session, now=ShopAction.clock())
+    return shop
+
+
+async def _hers(text: str, **entities):
+    tracker = make_tracker(text, intent="ask_order_status", entities=entities, user_id="xiaolan")
+    return await run(ActionOrderStatus(), tracker)
+
+
+async def test_either_order_of_a_merged_parcel_tells_the_parcels_latest_scan(merged_parcel):
+    # Traditional script, as a buyer may write; each order of the parcel by its number.
+    for order_id in ("7300451200044", "7300451200055"):
+        out = await _hers(f"訂單{order_id}到哪了", order_id=order_id)
+        assert out.draft["facts"]["order_id"] == order_id
+        assert out.every_variant_has("韵达快递", "YD6600000000044", "【武汉市】已到达 武汉转运中心"), out.text
+
+
+async def test_where_is_my_parcel_counts_a_merged_parcel_once(merged_parcel):
+    out = await _hers("我的快遞到哪了")
+    assert out.draft["rule"] in ("order_shipped", "tracking_stale"), out.draft["rule"]
+    assert out.every_variant_has("YD6600000000044", "青禾 莫代尔打底背心", "青禾 高腰阔腿牛仔裤"), out.text
+    assert all(variant.count("YD6600000000044") == 1 for variants in out.replies for variant in variants)

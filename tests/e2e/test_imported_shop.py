@@ -122,6 +122,14 @@ def test_order_status_from_the_imported_orders_and_tracking(ask):
         assert "ST7700000000033" not in reply  # the other buyer's parcel
 
 
+def test_either_order_of_a_merged_parcel_is_answered_with_the_parcels_latest_scan(ask):
+    # 合并发货: two orders, one waybill; each asked about by id, Simplified then Traditional script.
+    for reply in ask(
+        ["我的订单7300451200044到哪了", "", "我的訂單 7300451200055 到哪了"], buyer="qh_xiaolan"
+    ):
+        assert "韵达快递" in reply and "YD6600000000044" in reply and "武汉转运中心" in reply, reply
+
+
 def test_return_window_from_the_imported_sign_off(ask):
     [reply] = ask(["我要退货"], buyer="qh_dawei")
     # Signed for on 2026-11-13 18:20 Shanghai time, 22-23 days before the samples' day:

@@ -178,9 +178,26 @@ def test_no_more_than_three_parcels(views):
     from dataclasses import replace
 
     shipped = views["5021873340003"]
-    orders = [replace(shipped, order_id=f"50218733400{n}") for n in range(10, 15)]
+    orders = [
+        replace(shipped, order_id=f"50218733400{n}", tracking_no=f"753000000000{n}") for n in range(10, 15)
+    ]
     choice = choose_parcel(orders, OrderHints())
     assert choice.kind == SEVERAL and len(choice.candidates) == 3
+
+
+def test_orders_sent_in_one_parcel_are_that_one_parcel(views):
+    # 合并发货: two orders, one waybill; "where is my parcel" is about that parcel and all in it.
+    from dataclasses import replace
+
+    shipped = views["5021873340003"]
+    other = replace(shipped, order_id="5021873340099", items=shipped.items[:1])
+    choice = choose_parcel([shipped, other], OrderHints())
+    assert (choice.kind, choice.order.order_id, choice.order.tracking_no) == (
+        CHOSEN,
+        "5021873340003",
+        "75300000000031",
+    )
+    assert len(choice.order.items) == len(shipped.items) + 1
 
 
 # A digit run may be an order id or a courier's digit-only waybill (lengths overlap: 申通 and
