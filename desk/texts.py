@@ -6,6 +6,7 @@ them (and the policy test can check every buyer-facing one) without code changes
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -75,4 +76,9 @@ def channel_account(channel: str, user_id: str) -> str:
 
 def route_reason(decision: RouteDecision) -> str:
     """Why a draft was auto-sent or waits, in the agents' words."""
-    return text(f"route_reasons.{decision.code}", **decision.params)
+    params = dict(decision.params)
+    if decision.code == "below_threshold":
+        # Rounded, 0.907 below a threshold of 0.91 would read "0.91 低于 0.91"; thresholds have
+        # two decimals, so the floor always shows the confidence under its threshold.
+        params["confidence"] = math.floor(params["confidence"] * 100) / 100
+    return text(f"route_reasons.{decision.code}", **params)

@@ -132,6 +132,18 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
         assert shown and not shown.isascii(), f"{code} is shown to agents as {shown!r}"
 
 
+@pytest.mark.parametrize("confidence", [0.907, 0.9099, 0.5])
+def test_a_confidence_just_below_its_threshold_never_reads_as_equal_to_it(confidence):
+    # An agent once read "置信度 0.91 低于 greet 的阈值 0.91": rounding hid why the draft waited.
+    from desk.texts import route_reason
+
+    config = RoutingConfig(intents={"greet": IntentRoute(auto_send=True, threshold=0.91)})
+    decision = _decide(config, intent="greet", confidence=confidence)
+    shown = route_reason(decision)
+    assert decision.code == "below_threshold"
+    assert "0.91" in shown and shown.count("0.91") == 1, shown
+
+
 def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
     # nlu.evaluation.autosend is pure Python (no Rasa): both envs can read it.
     from desk.routing import NEVER_AUTO
