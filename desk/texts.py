@@ -80,5 +80,5 @@ def route_reason(decision: RouteDecision) -> str:
     if decision.code == "below_threshold":
         # Rounded, 0.907 below a threshold of 0.91 would read "0.91 低于 0.91"; thresholds have
         # two decimals, so the floor always shows the confidence under its threshold.
-        params["confidence"] = math.floor(params["confidence"] * 100) / 100
+        params["confidence"] = math.floor(params["confidence"] * 100 + 1e-9) / 100  # 0.29 * 100 = 28.999...
     return text(f"route_reasons.{decision.code}", **params)

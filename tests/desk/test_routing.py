@@ -144,6 +144,13 @@ def test_a_confidence_just_below_its_threshold_never_reads_as_equal_to_it(confid
     assert "0.91" in shown and shown.count("0.91") == 1, shown
 
 
+def test_a_confidence_with_two_decimals_is_shown_as_it_is():
+    from desk.texts import route_reason
+
+    config = RoutingConfig(intents={"greet": IntentRoute(auto_send=True, threshold=0.91)})
+    assert "0.29" in route_reason(_decide(config, intent="greet", confidence=0.29))
+
+
 def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
     # nlu.evaluation.autosend is pure Python (no Rasa): both envs can read it.
     from desk.routing import NEVER_AUTO
