@@ -78,7 +78,7 @@ def route_reason(decision: RouteDecision) -> str:
     """Why a draft was auto-sent or waits, in the agents' words."""
     params = dict(decision.params)
     if decision.code == "below_threshold":
-        # Rounded, 0.907 below a threshold of 0.91 would read "0.91 低于 0.91"; thresholds have
+        # Rounded, 0.907 below a threshold of 0.91 would read as 0.91 below 0.91; thresholds have
         # two decimals, so the floor always shows the confidence under its threshold.
         params["confidence"] = math.floor(params["confidence"] * 100 + 1e-9) / 100  # 0.29 * 100 = 28.999...
     return text(f"route_reasons.{decision.code}", **params)
