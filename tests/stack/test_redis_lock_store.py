@@ -58,6 +58,7 @@ def test_every_part_of_redis_url_reaches_the_lock_store(tmp_path: Path, url: str
         ("redis://:hunter2@127.0.0.1:6379/two", "database number"),
         ("redis://:hunter2@127.0.0.1:6379/0?ssl_cert_reqs=none", "options after ?"),
         ("redis://:hunter2@:6379/1", "no host"),
+        ("redis://:hunter2]@127.0.0.1:6379/1", "percent-encoded"),
     ],
 )
 def test_a_malformed_redis_url_is_one_clear_error_before_anything_starts(
