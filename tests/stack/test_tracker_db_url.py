@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
@@ -11,12 +10,10 @@ import psycopg
 import pytest
 import yaml
 
-from paths import PROJECT_ROOT
 from shop.db.devpg import PostgresServer
 from stack.servers import StartError, endpoints_yaml, running_stack
 from stack.settings import load_settings
-
-RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+from tests.stack.rasa_endpoints import rasa_reads_endpoints
 
 # What YAML or a URL would read otherwise: quotes, escapes, comments, separators, a line break,
 # and what Rasa would take for an environment variable.
@@ -152,27 +149,18 @@ def test_rasas_tracker_store_logs_in_with_a_password_holding_quote_and_hash(
 ) -> None:
     role, password, db = 'rasa"#tracker', 'pw"#x: \\y${HOME}', 'conversations"#'
     _require_password(pg_server, role, password, db)
-    wrong_password = f"{_url(role, password + 'x', db, port=pg_server.port)}"
-    socket = f"postgresql+psycopg://{quote(role, safe='')}@/{quote(db, safe='')}?host={pg_server.root}"
-    files = []
-    for name, url in (
-        ("tcp", _url(role, password, db, port=pg_server.port)),
-        ("wrong", wrong_password),
-        ("socket", socket.replace("@/", f"@:{pg_server.port}/")),
-    ):
-        settings = replace(load_settings({}), var_dir=tmp_path, tracker_db_url=url)
-        files.append(tmp_path / f"{name}.yml")
-        files[-1].write_text(endpoints_yaml(settings, "http://127.0.0.1:5055/webhook"), encoding="utf-8")
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", RASA_SAVES_A_TRACKER, *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=PROJECT_ROOT,  # our tracker store is nlu.server.tracker_store
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    socket = f"postgresql+psycopg://{quote(role, safe='')}@:{pg_server.port}/{quote(db, safe='')}"
+    urls = {
+        "tcp": _url(role, password, db, port=pg_server.port),
+        "wrong": _url(role, password + "x", db, port=pg_server.port),
+        "socket": f"{socket}?host={pg_server.root}",  # the server's socket folder; local sockets are trusted
+    }
+    settings = {
+        name: replace(load_settings({}), var_dir=tmp_path, tracker_db_url=url) for name, url in urls.items()
+    }
+    said = rasa_reads_endpoints(RASA_SAVES_A_TRACKER, settings, tmp_path)
     # The password really is checked: one character more and PostgreSQL refuses it.
-    assert done.stdout.splitlines() == [
+    assert said.splitlines() == [
         "CachedSQLTrackerStore saved",
         "CachedSQLTrackerStore refused",
         "CachedSQLTrackerStore saved",

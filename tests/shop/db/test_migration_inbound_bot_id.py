@@ -16,9 +16,10 @@ import pytest
 from sqlalchemy import Engine, MetaData, func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from shop.db.devpg import PostgresServer
 from shop.db.engine import dispose_engine, make_engine
 from shop.db.migrate import current_revision, head_revision, upgrade
+from tests.db_fixtures import BACKENDS
+from tests.shop.db.earlier_revision import database_at
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 # Every table 0003 touches, and every table whose rows refer to them (directly or through drafts).
@@ -32,23 +33,10 @@ COUNTED = (
 )
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def url_at_0002(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database migrated only up to 0002 (before inbound messages had a bot id)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("pg_server")
-        name = f"shop_0002_{tmp_path.name[-20:].lower().replace('-', '_')}"
-        with server.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        url = server.url(name)
-    upgrade(url, "0002")
-    try:
-        yield url
-    finally:
-        dispose_engine(url)
+    yield from database_at("0002", request, tmp_path)
 
 
 def _populate_at_0002(engine: Engine) -> None:
