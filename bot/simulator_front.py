@@ -78,9 +78,7 @@ class SimulatorFront:
         self.buyer = buyer
         self.clock = clock
         self.routing = load_routing(settings.routing_file)
-        self.rasa = RasaClient(
-            settings.rasa_urls, timeout_s=settings.rasa_timeout_s, token=settings.rasa_token
-        )
+        self.rasa = RasaClient.from_settings(settings)  # a promotion beside `make demo` is followed
         self.shop_wide = ShopWideCache()
         self.outage_notified: set[str] = set()
         self._run = secrets.token_hex(4)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from shop.models import (
     OutboundMessage,
     ReturnRequest,
 )
+from stack.upstream import write_upstream
 from tests.fakes.rasa import FakeRasa, Turn
 
 ROUTING_FILE = Path(__file__).with_name("routing.yml")  # fixed thresholds (tests/bot/conftest.py)
@@ -53,8 +55,9 @@ def fake_rasa() -> Iterator[FakeRasa]:
 
 
 @pytest.fixture
-def sim_env(demo, db_url: str, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch) -> None:
+def sim_env(demo, db_url: str, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """`bot.simulate` reaches the fake Rasa and the test's demo shop, with no web console beside."""
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))  # run files (upstream.json) of this test's own
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("RASA_URL", fake_rasa.url)
     monkeypatch.setenv("ROUTING_FILE", str(ROUTING_FILE))
@@ -400,3 +403,26 @@ def test_a_web_agents_answer_to_the_simulated_buyer_is_shown_at_the_terminal(
             select(OutboundMessage.status).where(OutboundMessage.channel == "simulator")
         )
         assert list(statuses) == ["sent"]  # never left "queued" for an outbox that does not deliver it
+
+
+def test_a_model_promoted_while_the_simulator_runs_answers_the_next_message(
+    run_interactive, fake_rasa: FakeRasa, tmp_path: Path
+) -> None:
+    """The trainer's promote (console or ./trainer.sh, beside `make demo`) starts a server with the new
+    model, switches var/run/upstream.json and stops the old server: the simulator follows, as the gateway does."""
+    fake_rasa.script["你好"] = Turn("greet", 0.99, ["亲，您好呀～"])
+    promoted = FakeRasa().start()
+    promoted.script["你好"] = Turn("greet", 0.99, ["亲，新模型向您问好～"])
+
+    def promote() -> str:
+        write_upstream(tmp_path / "var" / "run" / "upstream.json", [promoted.url], pids=[os.getpid()])
+        fake_rasa.stop()
+        return "你好"
+
+    try:
+        out = run_interactive(["你好", promote])
+    finally:
+        promoted.stop()
+    assert f"{texts.text('simulator.auto_sent_label')} 亲，您好呀～" in out
+    assert f"{texts.text('simulator.auto_sent_label')} 亲，新模型向您问好～" in out
+    assert promoted.texts() == ["你好"]
