@@ -426,3 +426,47 @@ def test_a_model_promoted_while_the_simulator_runs_answers_the_next_message(
     assert f"{texts.text('simulator.auto_sent_label')} 亲，您好呀～" in out
     assert f"{texts.text('simulator.auto_sent_label')} 亲，新模型向您问好～" in out
     assert promoted.texts() == ["你好"]
+
+
+def test_with_rasa_down_you_answer_the_buyer_yourself_and_nothing_is_lost(
+    run_interactive, fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    """What `make demo` shows when the model cannot answer: no draft, why, and Enter cannot send nothing."""
+    fake_rasa.actions_down = True
+    mine = "亲，这款有货的，今天拍下48小时内发货～"
+    out = run_interactive(["這件有貨嗎", "", "e", mine])  # Enter first: refused, with what to do instead
+    assert texts.text("simulator.no_draft") in out
+    assert texts.text("route_reasons.rasa_unavailable", attempts=1) in out
+    assert texts.text("simulator.cannot_send_as_is") in out
+    assert f"{texts.text('simulator.sent_label')} {mine}" in out
+    (draft,) = _drafts(engine)
+    assert (draft.texts, draft.state) == ([], "sent")
+    with Session(engine) as session:
+        inbound = session.scalars(select(InboundMessage.status).where(InboundMessage.channel == "simulator"))
+        sent = session.scalars(select(OutboundMessage.text).where(OutboundMessage.draft_id == draft.id))
+        assert (list(inbound), list(sent)) == (["done"], [mine])
+
+
+@pytest.mark.parametrize("where", ["at the agent prompt", "at the buyer prompt"])
+def test_ctrl_c_stops_the_simulator_and_leaves_no_draft_waiting(
+    sim_env, fake_rasa: FakeRasa, engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys, where: str
+) -> None:
+    """README: Ctrl-C stops everything; the draft you left is not left in the web console's queue."""
+    fake_rasa.script["我的快递呢"] = Turn("ask_order_status", 0.5, ["亲，帮您查一下～"])
+    answers = ["我的快递呢"] if where == "at the agent prompt" else ["我的快递呢", "r", ""]
+
+    def typed(prompt: str = "") -> str:
+        if not answers:
+            raise KeyboardInterrupt
+        return answers.pop(0)
+
+    monkeypatch.setattr("builtins.input", typed)
+    assert simulate.main(["--buyer", "tb_linlin"]) == 130
+    assert "Traceback" not in capsys.readouterr().err
+    assert [d.state for d in _drafts(engine) if d.state in OPEN] == []
+
+
+def test_start_gets_the_shops_welcome_from_the_desk(run_json, fake_rasa: FakeRasa) -> None:
+    (record,) = run_json(["/start"])
+    assert record["replies"] == [texts.buyer("welcome")] and record["auto_send"]
+    assert fake_rasa.requests == []
