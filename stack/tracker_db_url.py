@@ -39,8 +39,9 @@ class TrackerDb:
         """The PostgreSQL keys of the ``tracker_store:`` section of Rasa's endpoints.yml."""
         lines = [
             "  dialect: postgresql",
-            # Rasa passes the endpoint's `url` as the host; a `host:` key crashes it.
-            f"  url: {yaml_string(self.host)}",
+            # Rasa passes the endpoint's `url` as the host (a `host:` key crashes it), read as
+            # "scheme://" + url: an IPv6 address goes in brackets or its colons are taken for a port.
+            f"  url: {yaml_string(f'[{self.host}]' if ':' in self.host else self.host)}",
             f"  port: {self.port}",
             f"  db: {yaml_string(self.db)}",
         ]
@@ -57,7 +58,7 @@ def parse_tracker_db_url(url: str) -> TrackerDb:
         parts = urlsplit(url.strip())
     except ValueError:  # an unbalanced [ or ] (read as an IPv6 address)
         raise BadTrackerDbUrl(f"TRACKER_DB_URL cannot be read: {ENCODE_HINT}") from None
-    if parts.scheme.split("+")[0] != "postgresql":
+    if parts.scheme.split("+")[0] not in ("postgresql", "postgres"):
         raise BadTrackerDbUrl(
             f"TRACKER_DB_URL must start with postgresql+psycopg://, not {parts.scheme or 'no scheme'}"
             " (e.g. postgresql+psycopg://USER:PASSWORD@127.0.0.1:5432/rasa_tracker)"

@@ -68,6 +68,16 @@ def test_a_tracker_db_url_without_password_or_port_takes_postgresqls_defaults(tm
     assert "password" not in store  # Rasa's default (none), not an empty password
 
 
+@pytest.mark.parametrize("scheme", ["postgresql", "postgresql+psycopg2", "postgres"])
+def test_any_postgresql_scheme_is_read(tmp_path: Path, scheme: str) -> None:
+    assert _tracker_store(tmp_path, f"{scheme}://shop@db.internal/rasa")["db"] == "rasa"
+
+
+def test_an_ipv6_tracker_db_host_reaches_rasa_in_brackets(tmp_path: Path) -> None:
+    # Rasa reads `url` as "scheme://" + url: a bare "::1" would be taken for a host and a port.
+    assert _tracker_store(tmp_path, _url("shop", "pw", "rasa", host="[::1]"))["url"] == "[::1]"
+
+
 def test_a_tracker_db_behind_a_unix_socket_is_reached_as_for_database_url(tmp_path: Path) -> None:
     store = _tracker_store(tmp_path, "postgresql+psycopg://shop@/rasa_tracker?host=/var/run/postgresql")
     assert (store["url"], store["db"], store["username"]) == ("/var/run/postgresql", "rasa_tracker", "shop")
@@ -120,9 +130,10 @@ for number, endpoints in enumerate(sys.argv[1:]):
     tracker = DialogueStateTracker.from_events(f"chat-{number}", [UserUttered("hello")])
     try:
         asyncio.run(store.save(tracker))
-        print(type(store).__name__, "saved")
+        outcome = "saved"
     except Exception as error:
-        print(type(store).__name__, "refused" if "password authentication failed" in str(error) else error)
+        outcome = "refused" if "password authentication failed" in str(error) else "unreachable"
+    print(type(store).__name__, outcome, store.engine.url.host)
 """
 
 
@@ -154,6 +165,9 @@ def test_rasas_tracker_store_logs_in_with_a_password_holding_quote_and_hash(
         "tcp": _url(role, password, db, port=pg_server.port),
         "wrong": _url(role, password + "x", db, port=pg_server.port),
         "socket": f"{socket}?host={pg_server.root}",  # the server's socket folder; local sockets are trusted
+        "ipv6": _url(
+            role, password, db, host="[::1]", port=pg_server.port
+        ),  # the server listens on 127.0.0.1 only
     }
     settings = {
         name: replace(load_settings({}), var_dir=tmp_path, tracker_db_url=url) for name, url in urls.items()
@@ -161,9 +175,10 @@ def test_rasas_tracker_store_logs_in_with_a_password_holding_quote_and_hash(
     said = rasa_reads_endpoints(RASA_SAVES_A_TRACKER, settings, tmp_path)
     # The password really is checked: one character more and PostgreSQL refuses it.
     assert said.splitlines() == [
-        "CachedSQLTrackerStore saved",
-        "CachedSQLTrackerStore refused",
-        "CachedSQLTrackerStore saved",
+        "CachedSQLTrackerStore saved 127.0.0.1",
+        "CachedSQLTrackerStore refused 127.0.0.1",
+        f"CachedSQLTrackerStore saved {pg_server.root}",
+        "CachedSQLTrackerStore unreachable ::1",  # an IPv6 address reaches Rasa whole
     ]
     with psycopg.connect(
         host="127.0.0.1", port=pg_server.port, user=role, password=password, dbname=db
