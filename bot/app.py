@@ -100,14 +100,7 @@ def build_application(
     gw = Gateway(
         settings=settings,
         engine=engine,
-        # Following upstream.json lets `trainer promote` switch Rasa servers under a running gateway.
-        rasa=rasa_client
-        or RasaClient(
-            settings.rasa_urls,
-            timeout_s=settings.rasa_timeout_s,
-            upstream_file=settings.run_dir / "upstream.json",
-            token=settings.rasa_token,
-        ),
+        rasa=rasa_client or RasaClient.from_settings(settings),  # follows `trainer promote`
         routing=load_routing(settings.routing_file),
         delivery=Delivery(
             chat_interval_s=settings.chat_send_interval_s,

@@ -83,7 +83,7 @@ def rasa_reachable(settings: Settings) -> bool:
 
 
 @contextmanager
-def rasa_urls(settings: Settings, *, quiet: bool) -> Iterator[Settings]:
+def reachable_rasa(settings: Settings, *, quiet: bool) -> Iterator[Settings]:
     """The settings to reach Rasa with: RASA_URL (and RASA_TOKEN), or servers started for this run."""
     if rasa_reachable(settings):
         yield settings
@@ -123,10 +123,11 @@ def desk_record(text: str, replies: list[str]) -> dict:
     }
 
 
-def record_of(turn: Turn) -> dict:
+def json_record(turn: Turn) -> dict:
+    """The --json line of one buyer message."""
     if turn.draft is not None:
         return turn.draft.as_json()
-    if turn.card is not None:
+    if turn.card_draft_id is not None:
         return unavailable_record(turn.text)
     return desk_record(turn.text, turn.sent)
 
@@ -140,9 +141,10 @@ def run_json(front: SimulatorFront, lines: TextIO, out: TextIO) -> None:
                 if not text.strip():
                     runner.run(front.new_conversation())
                     continue
-                turn = runner.run(front.say(text))
-                runner.run(front.give_up_waiting())  # no agent here: the next message is routed on its own
-                out.write(json.dumps(record_of(turn), ensure_ascii=False) + "\n")
+                turn = runner.run(front.buyer_says(text))
+                # No agent here: the next message is routed on its own.
+                runner.run(front.supersede_waiting_drafts())
+                out.write(json.dumps(json_record(turn), ensure_ascii=False) + "\n")
                 out.flush()
         finally:
             runner.run(front.aclose())
@@ -166,9 +168,9 @@ def show_turn(front: SimulatorFront, runner: asyncio.Runner, turn: Turn) -> None
     """What the desk did with the buyer's message, as the agents would see it."""
     if turn.draft is not None:
         show_draft(turn.draft)
-    elif turn.card is not None:  # an agent must answer and there is no draft (Rasa down, ...)
-        card = turn.card
-        reason = runner.run(front.db(lambda s: store.get_draft(card, session=s).route_reason))
+    elif turn.card_draft_id is not None:  # an agent must answer and there is no draft (Rasa down, ...)
+        draft_id = turn.card_draft_id
+        reason = runner.run(front.db(lambda s: store.get_draft(draft_id, session=s).route_reason))
         print(f"  {agent_texts.DRAFT_LABEL} {agent_texts.NO_DRAFT}")
         print(f"  {agent_texts.route_line(False, reason or '')}")
     for text in turn.sent:
@@ -324,10 +326,10 @@ def run_interactive(front: SimulatorFront) -> None:
                     runner.run(front.new_conversation())
                     print(agent_texts.NEW_CONVERSATION)
                     continue
-                turn = runner.run(front.say(text))
+                turn = runner.run(front.buyer_says(text))
                 show_turn(front, runner, turn)
-                if turn.card is not None and not (turn.draft is not None and turn.draft.auto_send):
-                    agent_turn(front, runner, turn.card)
+                if turn.card_draft_id is not None and not (turn.draft is not None and turn.draft.auto_send):
+                    agent_turn(front, runner, turn.card_draft_id)
         except EOFError:
             print()
         finally:
@@ -342,7 +344,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     try:
         engine = prepare_buyer(args.buyer)
-        with console_beside(settings), rasa_urls(settings, quiet=args.json) as reachable:
+        with console_beside(settings), reachable_rasa(settings, quiet=args.json) as reachable:
             front = SimulatorFront(reachable, engine, args.buyer)
             if args.json:
                 run_json(front, sys.stdin, sys.stdout)

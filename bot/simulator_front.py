@@ -20,7 +20,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, select
@@ -33,7 +33,7 @@ from desk.rasa_client import RasaClient
 from desk.routing import load_routing
 from shop.db.engine import in_transaction
 from shop.db.errors import ShopUnavailable
-from shop.models import Draft
+from shop.models import Draft, utcnow
 from shop.store.policy_context import ShopWideCache
 from stack.settings import Settings
 
@@ -43,17 +43,13 @@ CHANNEL = channels.SIMULATOR
 T = TypeVar("T")
 
 
-def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 @dataclass
 class Turn:
     """What the desk did with one buyer message."""
 
     text: str
     draft: RoutedDraft | None = None  # Rasa's draft as the desk routed and stored it
-    card: int | None = None  # the stored draft put before the agent (with or without a draft text)
+    card_draft_id: int | None = None  # the stored draft put before the agent (with or without a draft text)
     sent: list[str] = field(default_factory=list)  # what went to the buyer on its own
     notices: list[str] = field(default_factory=list)  # notices for the agents
 
@@ -69,7 +65,7 @@ class SimulatorFront:
         engine: Engine,
         buyer: str,
         *,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         # Rasa down: the message goes to the agent at once (an unavailable record), not after
         # retries with backoff; the simulator answers one message after the other.
@@ -78,20 +74,18 @@ class SimulatorFront:
         self.buyer = buyer
         self.clock = clock
         self.routing = load_routing(settings.routing_file)
-        self.rasa = RasaClient(
-            settings.rasa_urls, timeout_s=settings.rasa_timeout_s, token=settings.rasa_token
-        )
+        self.rasa = RasaClient.from_settings(settings)  # a promotion beside `make demo` is followed
         self.shop_wide = ShopWideCache()
         self.outage_notified: set[str] = set()
-        self._run = secrets.token_hex(4)
-        self._number = 1
-        self._turn: Turn | None = None
-        self._update = 0
+        self._run_id = secrets.token_hex(4)  # keeps this run's chats apart from other runs'
+        self._conversation_number = 1
+        self._current_turn: Turn | None = None  # the message being handled: what happens is collected here
+        self._messages_stored = 0
 
     @property
     def chat_id(self) -> str:
         """The chat of the conversation going on now."""
-        return f"sim-{self._run}-{self._number}"
+        return f"sim-{self._run_id}-{self._conversation_number}"
 
     def rasa_sender(self, chat_id: str) -> str:
         return chat_id
@@ -108,14 +102,14 @@ class SimulatorFront:
 
     # --- one buyer message ----------------------------------------------------------------
 
-    async def say(self, text: str) -> Turn:
+    async def buyer_says(self, text: str) -> Turn:
         """Stores the buyer's message and lets the desk handle it; what happened, in order."""
-        self._update += 1
+        self._messages_stored += 1
 
         def record(session: Session) -> None:
             store.record_inbound(
                 channel=CHANNEL,
-                update_key=f"{self._run}-{self._update}",
+                update_key=f"{self._run_id}-{self._messages_stored}",
                 chat_id=self.chat_id,
                 user_id=self.buyer,
                 text=text,
@@ -124,14 +118,14 @@ class SimulatorFront:
             )
 
         await self.db(record)
-        turn = self._turn = Turn(text)
+        turn = self._current_turn = Turn(text)
         try:
-            await self._handle_stored()
+            await self._handle_unfinished_messages()
         finally:
-            self._turn = None
+            self._current_turn = None
         return turn
 
-    async def _handle_stored(self) -> None:
+    async def _handle_unfinished_messages(self) -> None:
         """The chat's stored messages, oldest first, as the gateway's chat worker handles them."""
         failures = 0
         while True:
@@ -150,10 +144,10 @@ class SimulatorFront:
 
     async def new_conversation(self) -> None:
         """The buyer starts over: the draft left waiting is given up, and a new chat begins."""
-        await self.give_up_waiting()
-        self._number += 1
+        await self.supersede_waiting_drafts()
+        self._conversation_number += 1
 
-    async def give_up_waiting(self) -> None:
+    async def supersede_waiting_drafts(self) -> None:
         """Nobody will answer the chat's waiting drafts any more (the simulated buyer left,
         or --json has no agent): superseded, so they stand in no agent's queue."""
 
@@ -172,7 +166,7 @@ class SimulatorFront:
         await self.db(work)
 
     async def aclose(self) -> None:
-        await self.give_up_waiting()
+        await self.supersede_waiting_drafts()
         await self.rasa.aclose()
 
     # --- what the state machine says (desk.conversation.Front) ------------------------------
@@ -194,23 +188,23 @@ class SimulatorFront:
             )
 
         await self.db_until_done(record)
-        if self._turn is not None:
-            self._turn.sent.append(text)
+        if self._current_turn is not None:
+            self._current_turn.sent.append(text)
         return True
 
     def drafted(self, draft_id: int, draft: RoutedDraft) -> None:
-        if self._turn is not None:
-            self._turn.draft = draft
+        if self._current_turn is not None:
+            self._current_turn.draft = draft
 
     async def post_card(self, draft_id: int) -> bool:
         """The card is the terminal's agent prompt, answered before the next message: no holding timer."""
-        if self._turn is not None:
-            self._turn.card = draft_id
+        if self._current_turn is not None:
+            self._current_turn.card_draft_id = draft_id
         return False
 
     async def notify_agents(self, text: str) -> None:
-        if self._turn is not None:
-            self._turn.notices.append(text)
+        if self._current_turn is not None:
+            self._current_turn.notices.append(text)
 
     async def card_overdue(self, draft_id: int) -> None:
         """Never: no holding timer runs (`post_card`)."""

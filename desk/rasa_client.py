@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from stack.rasa_api import api_params, bearer, withhold_token_in_http_logs
+from stack.settings import Settings
 from stack.upstream import Upstream, UpstreamFollower
 
 WEBHOOK = "/webhooks/inspect/webhook"
@@ -94,6 +95,17 @@ class RasaClient:
     def url_for(self, conversation_id: str) -> str:
         urls = self.urls
         return urls[sticky_index(conversation_id, len(urls))]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> RasaClient:
+        """A front end's client: RASA_URL's servers until a promotion switches var/run/upstream.json
+        (trainer/bluegreen.py stops the old servers; a front end that did not follow would lose Rasa)."""
+        return cls(
+            settings.rasa_urls,
+            timeout_s=settings.rasa_timeout_s,
+            upstream_file=settings.run_dir / "upstream.json",
+            token=settings.rasa_token,
+        )
 
     async def send(
         self, conversation_id: str, text: str, metadata: dict[str, Any], *, message_id: str | None = None

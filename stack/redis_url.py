@@ -10,9 +10,10 @@ says what is wrong and never repeats the password.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
+
+from stack.yaml_text import yaml_string
 
 SCHEMES = {"redis": False, "rediss": True}  # scheme -> TLS
 DEFAULT_PORT = 6379
@@ -33,14 +34,12 @@ class RedisLockStore:
 
     def endpoint_lines(self) -> list[str]:
         """The ``lock_store:`` section of Rasa's endpoints.yml."""
-        # JSON strings are YAML double-quoted scalars: any password survives, and a
-        # quoted "${...}" is not taken for one of Rasa's environment variables.
-        lines = ["lock_store:", "  type: redis", f"  url: {json.dumps(self.host)}", f"  port: {self.port}"]
+        lines = ["lock_store:", "  type: redis", f"  url: {yaml_string(self.host)}", f"  port: {self.port}"]
         lines.append(f"  db: {self.db}")
         if self.username:
-            lines.append(f"  username: {json.dumps(self.username)}")
+            lines.append(f"  username: {yaml_string(self.username)}")
         if self.password:
-            lines.append(f"  password: {json.dumps(self.password)}")
+            lines.append(f"  password: {yaml_string(self.password)}")
         if self.use_ssl:
             lines.append("  use_ssl: true")
         return lines
@@ -48,7 +47,12 @@ class RedisLockStore:
 
 def parse_redis_url(url: str) -> RedisLockStore:
     """The lock store ``url`` names; :class:`BadRedisUrl` when it cannot be read."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # an unbalanced [ or ] (read as an IPv6 address)
+        raise BadRedisUrl(
+            "REDIS_URL cannot be read: a [ or ] in the password must be percent-encoded (%5B %5D)"
+        ) from None
     if parts.scheme not in SCHEMES:
         raise BadRedisUrl(
             f"REDIS_URL must start with redis:// (or rediss:// for TLS), not {parts.scheme or 'no scheme'}"

@@ -39,7 +39,9 @@ from stack.private_files import private_dir, write_private
 from stack.process_env import action_env, console_env, rasa_env
 from stack.redis_url import BadRedisUrl, RedisLockStore, parse_redis_url
 from stack.settings import Settings
+from stack.tracker_db_url import BadTrackerDbUrl, TrackerDb, parse_tracker_db_url
 from stack.upstream import read_upstream, write_upstream
+from stack.yaml_text import yaml_string
 
 
 class StartError(Exception):
@@ -117,27 +119,29 @@ def endpoints_yaml(
     action_secret: str | None = None,
 ) -> str:
     """Rasa's endpoints: our action server (with the secret it checks), an SQL tracker store, the lock store."""
-    lines = ["action_endpoint:", f'  url: "{action_url}"']
+    lines = ["action_endpoint:", f"  url: {yaml_string(action_url)}"]
     if action_secret:
-        lines += ["  headers:", f'    Authorization: "Bearer {action_secret}"']
+        lines += ["  headers:", f"    Authorization: {yaml_string(f'Bearer {action_secret}')}"]
     lines += ["tracker_store:", f"  type: {tracker_store}"]
-    if settings.tracker_db_url:
-        url = httpx.URL(settings.tracker_db_url.replace("postgresql+psycopg", "postgresql"))
-        lines += [
-            "  dialect: postgresql",
-            # Rasa passes the endpoint's `url` as the host; a `host:` key crashes it.
-            f'  url: "{url.host}"',
-            f"  port: {url.port or 5432}",
-            f'  db: "{url.path.lstrip("/")}"',
-            f'  username: "{url.username or ""}"',
-            f'  password: "{url.password or ""}"',
-        ]
+    tracker_db = tracker_database(settings)
+    if tracker_db is not None:
+        lines += tracker_db.endpoint_lines()
     else:
-        lines += ["  dialect: sqlite", f'  db: "{settings.var_dir / "rasa_tracker.db"}"']
+        lines += ["  dialect: sqlite", f"  db: {yaml_string(str(settings.var_dir / 'rasa_tracker.db'))}"]
     lock_store = redis_lock_store(settings)
     if lock_store is not None:
         lines += lock_store.endpoint_lines()
     return "\n".join(lines) + "\n"
+
+
+def tracker_database(settings: Settings) -> TrackerDb | None:
+    """The PostgreSQL database TRACKER_DB_URL names (None: SQLite); a URL that cannot be read stops the start."""
+    if not settings.tracker_db_url:
+        return None
+    try:
+        return parse_tracker_db_url(settings.tracker_db_url)
+    except BadTrackerDbUrl as exc:
+        raise StartError(str(exc)) from None
 
 
 def redis_lock_store(settings: Settings) -> RedisLockStore | None:
@@ -400,7 +404,9 @@ def _stop_switched(settings: Settings, own_url: str) -> None:
 @contextmanager
 def running_stack(settings: Settings) -> Iterator[Stack]:
     """Starts the action server and one Rasa server; stops both on exit."""
-    redis_lock_store(settings)  # a bad REDIS_URL is said before anything starts
+    # A bad TRACKER_DB_URL or REDIS_URL is said before anything starts.
+    tracker_database(settings)
+    redis_lock_store(settings)
     model = find_model(settings)
     processes: list[subprocess.Popen] = []
     rasa_url = ""

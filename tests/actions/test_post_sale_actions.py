@@ -6,7 +6,10 @@ the demo's reference time, so "paid 20 hours ago" is exactly that.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from rasa_sdk import Tracker
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,7 +20,7 @@ from actions.orders import ActionOrderStatus
 from actions.returns import ActionReturn
 from shop.models import FollowUpTask, ReturnRequest
 from shop.store.linking import ensure_verified_link
-from tests.actions.post_sale_helpers import make_tracker, run
+from tests.trackers import make_tracker, run_action
 
 
 @pytest.fixture
@@ -30,13 +33,20 @@ def shop(demo, engine, monkeypatch):
     return engine
 
 
+def message(text: str, *, intent: str, **given: Any) -> Tracker:
+    """`text` with `intent` in tb_linlin's linked chat unless `given` says another."""
+    return make_tracker(
+        intent, text=text, **{"channel": "test", "user_id": "linlin", "confidence": 0.97, **given}
+    )
+
+
 def _count(engine, model) -> int:
     with Session(engine) as session:
         return session.scalar(select(func.count()).select_from(model))
 
 
 async def status(text: str, **entities):
-    return await run(ActionOrderStatus(), make_tracker(text, intent="ask_order_status", entities=entities))
+    return await run_action(ActionOrderStatus(), message(text, intent="ask_order_status", entities=entities))
 
 
 async def test_shipped_order_named_by_number(shop):
@@ -63,7 +73,7 @@ async def test_where_is_my_parcel_summarises_the_shipped_ones(shop):
         "tracking_stale",
     )
     assert out.responses == ["utter_parcels_summary_2", "utter_parcels_stale"]
-    summary, note = out.replies
+    summary, note = out.rendered
     for part in ("中通快递", "75300000000031", "【上海市】派件中", "韵达快递", "43100000000066"):
         assert all(part in text for text in summary)
     assert all("纯棉基础款T恤" in text and "抱歉" in text for text in note)
@@ -110,15 +120,15 @@ async def test_another_buyers_order_looks_like_a_missing_one(shop):
 
 
 async def test_guest_is_asked_to_link(shop):
-    tracker = make_tracker("我的快递到哪了", intent="ask_order_status", user_id="stranger")
-    out = await run(ActionOrderStatus(), tracker)
+    tracker = message("我的快递到哪了", intent="ask_order_status", user_id="stranger")
+    out = await run_action(ActionOrderStatus(), tracker)
     assert out.draft["rule"] == "link_needed"
     assert out.every_variant_has("后四位")
     assert "中通" not in out.text
 
 
 async def _return(text: str, **entities):
-    return await run(ActionReturn(), make_tracker(text, intent="request_return", entities=entities))
+    return await run_action(ActionReturn(), message(text, intent="request_return", entities=entities))
 
 
 async def test_return_window_and_hygiene_rules(shop):
@@ -143,15 +153,13 @@ async def test_return_confirm_flow_records_exactly_one_request(shop):
     assert set(pending) == {"order_item_id", "order_id", "kind", "reason"}
     assert _count(shop, ReturnRequest) == 0
 
-    tracker = make_tracker(
-        "好的", intent="affirm", slots={"pending_return": pending, "order_id": "5021873340004"}
-    )
-    first = await run(ActionAffirm(), tracker)
+    tracker = message("好的", intent="affirm", slots={"pending_return": pending, "order_id": "5021873340004"})
+    first = await run_action(ActionAffirm(), tracker)
     assert first.draft["rule"] == "return_request_created"
     assert first.slot("pending_return") is None
     assert first.every_variant_has("羊绒混纺高领毛衣", "收到退件后的第二天处理退款")
     # The same "好的" delivered twice (or said twice) still makes one request.
-    second = await run(ActionAffirm(), tracker)
+    second = await run_action(ActionAffirm(), tracker)
     assert second.draft["rule"] == "return_request_created"
     assert _count(shop, ReturnRequest) == 1
     assert first.draft["facts"]["request_id"] == second.draft["facts"]["request_id"]
@@ -162,13 +170,13 @@ async def test_an_unsure_yes_files_nothing_and_asks_an_agent(shop, confidence):
     """Issue 16 item 6: "❌", "？" or a zero-width space can come out as affirm ~0.49."""
     asked = await _return("毛衣想退货", order_id="5021873340004")
     pending = asked.slot("pending_return")
-    tracker = make_tracker(
+    tracker = message(
         "？",
         intent="affirm",
         confidence=confidence,
         slots={"pending_return": pending, "order_id": "5021873340004"},
     )
-    unsure = await run(ActionAffirm(), tracker)
+    unsure = await run_action(ActionAffirm(), tracker)
     assert _count(shop, ReturnRequest) == 0
     assert unsure.draft["rule"] == "return_confirmation_unsure"
     assert (unsure.draft["handoff"], unsure.draft["handoff_reason"]) == (True, "unsure_confirmation")
@@ -176,51 +184,51 @@ async def test_an_unsure_yes_files_nothing_and_asks_an_agent(shop, confidence):
     assert unsure.draft["facts"]["file_on_send"] == pending
     assert not [e for e in unsure.events if e.get("name") == "pending_return"]
     # The same question answered with a confident "是" files it.
-    sure = await run(
+    sure = await run_action(
         ActionAffirm(),
-        make_tracker("是的", intent="affirm", slots={"pending_return": pending, "order_id": "5021873340004"}),
+        message("是的", intent="affirm", slots={"pending_return": pending, "order_id": "5021873340004"}),
     )
     assert sure.draft["rule"] == "return_request_created" and _count(shop, ReturnRequest) == 1
 
 
 async def test_deny_cancels_a_pending_return(shop):
     pending = {"order_item_id": 1, "order_id": "5021873340004", "kind": "return", "reason": "no_reason"}
-    out = await run(
-        ActionDeny(), make_tracker("算了不退了", intent="deny", slots={"pending_return": pending})
+    out = await run_action(
+        ActionDeny(), message("算了不退了", intent="deny", slots={"pending_return": pending})
     )
     assert out.draft["rule"] == "return_cancelled" and out.slot("pending_return") is None
     assert _count(shop, ReturnRequest) == 0
-    plain = await run(ActionDeny(), make_tracker("不用了", intent="deny"))
+    plain = await run_action(ActionDeny(), message("不用了", intent="deny"))
     assert plain.draft["rule"] == "acknowledged"
 
 
 async def test_affirm_without_anything_pending(shop):
-    out = await run(ActionAffirm(), make_tracker("好的", intent="affirm"))
+    out = await run_action(ActionAffirm(), message("好的", intent="affirm"))
     assert (out.draft["rule"], out.responses) == ("acknowledged", ["utter_affirm_ack"])
 
 
 async def test_address_change_before_and_after_dispatch(shop):
-    before = await run(
+    before = await run_action(
         ActionChangeAddress(),
-        make_tracker("大衣能改地址吗", intent="change_address", entities={"product_code": "0201"}),
+        message("大衣能改地址吗", intent="change_address", entities={"product_code": "0201"}),
     )
     assert before.draft["rule"] == "address_before_dispatch" and before.draft["handoff"]
     assert before.draft["handoff_reason"] == "address_change_before_dispatch"
-    after = await run(
+    after = await run_action(
         ActionChangeAddress(),
-        make_tracker("改一下地址", intent="change_address", entities={"order_id": "5021873340003"}),
+        message("改一下地址", intent="change_address", entities={"order_id": "5021873340003"}),
     )
     assert after.draft["rule"] == "address_after_dispatch"
     assert after.every_variant_has("中通快递", "75300000000031")
-    guest = await run(
-        ActionChangeAddress(), make_tracker("改地址", intent="change_address", user_id="nobody")
+    guest = await run_action(
+        ActionChangeAddress(), message("改地址", intent="change_address", user_id="nobody")
     )
     assert guest.draft["rule"] == "link_needed"
 
 
 async def _guest_return(text: str, **entities):
-    tracker = make_tracker(text, intent="request_return", entities=entities, user_id="stranger")
-    return await run(ActionReturn(), tracker)
+    tracker = message(text, intent="request_return", entities=entities, user_id="stranger")
+    return await run_action(ActionReturn(), tracker)
 
 
 @pytest.mark.parametrize("text", ["你们家支持七天无理由退货吗", "你們家支持七天無理由退貨嗎"])
@@ -272,13 +280,13 @@ async def test_a_guest_asking_to_return_an_order_is_still_asked_to_link(shop):
 
 
 async def test_dispatch_time_before_buying_for_a_guest(shop):
-    tracker = make_tracker("今天拍什么时候发货", intent="ask_order_status", user_id="stranger")
-    out = await run(ActionOrderStatus(), tracker)
+    tracker = message("今天拍什么时候发货", intent="ask_order_status", user_id="stranger")
+    out = await run_action(ActionOrderStatus(), tracker)
     assert out.draft["rule"] == "policy_dispatch"
     assert out.every_variant_has("48小时", "中通快递", "3-4天")
     # A guest asking about a dispatch that may be hers is still asked to link.
-    tracker = make_tracker("发货了吗", intent="ask_order_status", user_id="stranger")
-    assert (await run(ActionOrderStatus(), tracker)).draft["rule"] == "link_needed"
+    tracker = message("发货了吗", intent="ask_order_status", user_id="stranger")
+    assert (await run_action(ActionOrderStatus(), tracker)).draft["rule"] == "link_needed"
 
 
 async def test_a_pasted_waybill_number_is_where_is_this_for_its_owner_only(shop):
@@ -311,8 +319,8 @@ def merged_parcel(shop):
 
 
 async def _hers(text: str, **entities):
-    tracker = make_tracker(text, intent="ask_order_status", entities=entities, user_id="xiaolan")
-    return await run(ActionOrderStatus(), tracker)
+    tracker = message(text, intent="ask_order_status", entities=entities, user_id="xiaolan")
+    return await run_action(ActionOrderStatus(), tracker)
 
 
 async def test_either_order_of_a_merged_parcel_tells_the_parcels_latest_scan(merged_parcel):
@@ -327,4 +335,4 @@ async def test_where_is_my_parcel_counts_a_merged_parcel_once(merged_parcel):
     out = await _hers("我的快遞到哪了")
     assert out.draft["rule"] in ("order_shipped", "tracking_stale"), out.draft["rule"]
     assert out.every_variant_has("YD6600000000044", "青禾 莫代尔打底背心", "青禾 高腰阔腿牛仔裤"), out.text
-    assert all(variant.count("YD6600000000044") == 1 for variants in out.replies for variant in variants)
+    assert all(variant.count("YD6600000000044") == 1 for variants in out.rendered for variant in variants)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ from shop.models import (
     OutboundMessage,
     ReturnRequest,
 )
+from stack.upstream import write_upstream
 from tests.fakes.rasa import FakeRasa, Turn
 
 ROUTING_FILE = Path(__file__).with_name("routing.yml")  # fixed thresholds (tests/bot/conftest.py)
@@ -53,8 +55,9 @@ def fake_rasa() -> Iterator[FakeRasa]:
 
 
 @pytest.fixture
-def sim_env(demo, db_url: str, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch) -> None:
+def sim_env(demo, db_url: str, fake_rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """`bot.simulate` reaches the fake Rasa and the test's demo shop, with no web console beside."""
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))  # run files (upstream.json) of this test's own
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.setenv("RASA_URL", fake_rasa.url)
     monkeypatch.setenv("ROUTING_FILE", str(ROUTING_FILE))
@@ -400,3 +403,70 @@ def test_a_web_agents_answer_to_the_simulated_buyer_is_shown_at_the_terminal(
             select(OutboundMessage.status).where(OutboundMessage.channel == "simulator")
         )
         assert list(statuses) == ["sent"]  # never left "queued" for an outbox that does not deliver it
+
+
+def test_a_model_promoted_while_the_simulator_runs_answers_the_next_message(
+    run_interactive, fake_rasa: FakeRasa, tmp_path: Path
+) -> None:
+    """The trainer's promote (console or ./trainer.sh, beside `make demo`) starts a server with the new
+    model, switches var/run/upstream.json and stops the old server: the simulator follows, as the gateway does."""
+    fake_rasa.script["你好"] = Turn("greet", 0.99, ["亲，您好呀～"])
+    promoted = FakeRasa().start()
+    promoted.script["你好"] = Turn("greet", 0.99, ["亲，新模型向您问好～"])
+
+    def promote() -> str:
+        write_upstream(tmp_path / "var" / "run" / "upstream.json", [promoted.url], pids=[os.getpid()])
+        fake_rasa.stop()
+        return "你好"
+
+    try:
+        out = run_interactive(["你好", promote])
+    finally:
+        promoted.stop()
+    assert f"{texts.text('simulator.auto_sent_label')} 亲，您好呀～" in out
+    assert f"{texts.text('simulator.auto_sent_label')} 亲，新模型向您问好～" in out
+    assert promoted.texts() == ["你好"]
+
+
+def test_with_rasa_down_you_answer_the_buyer_yourself_and_nothing_is_lost(
+    run_interactive, fake_rasa: FakeRasa, engine: Engine
+) -> None:
+    """What `make demo` shows when the model cannot answer: no draft, why, and Enter cannot send nothing."""
+    fake_rasa.actions_down = True
+    mine = "亲，这款有货的，今天拍下48小时内发货～"
+    out = run_interactive(["這件有貨嗎", "", "e", mine])  # Enter first: refused, with what to do instead
+    assert texts.text("simulator.no_draft") in out
+    assert texts.text("route_reasons.rasa_unavailable", attempts=1) in out
+    assert texts.text("simulator.cannot_send_as_is") in out
+    assert f"{texts.text('simulator.sent_label')} {mine}" in out
+    (draft,) = _drafts(engine)
+    assert (draft.texts, draft.state) == ([], "sent")
+    with Session(engine) as session:
+        inbound = session.scalars(select(InboundMessage.status).where(InboundMessage.channel == "simulator"))
+        sent = session.scalars(select(OutboundMessage.text).where(OutboundMessage.draft_id == draft.id))
+        assert (list(inbound), list(sent)) == (["done"], [mine])
+
+
+@pytest.mark.parametrize("where", ["at the agent prompt", "at the buyer prompt"])
+def test_ctrl_c_stops_the_simulator_and_leaves_no_draft_waiting(
+    sim_env, fake_rasa: FakeRasa, engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys, where: str
+) -> None:
+    """README: Ctrl-C stops everything; the draft you left is not left in the web console's queue."""
+    fake_rasa.script["我的快递呢"] = Turn("ask_order_status", 0.5, ["亲，帮您查一下～"])
+    answers = ["我的快递呢"] if where == "at the agent prompt" else ["我的快递呢", "r", ""]
+
+    def typed(prompt: str = "") -> str:
+        if not answers:
+            raise KeyboardInterrupt
+        return answers.pop(0)
+
+    monkeypatch.setattr("builtins.input", typed)
+    assert simulate.main(["--buyer", "tb_linlin"]) == 130
+    assert "Traceback" not in capsys.readouterr().err
+    assert [d.state for d in _drafts(engine) if d.state in OPEN] == []
+
+
+def test_start_gets_the_shops_welcome_from_the_desk(run_json, fake_rasa: FakeRasa) -> None:
+    (record,) = run_json(["/start"])
+    assert record["replies"] == [texts.buyer("welcome")] and record["auto_send"]
+    assert fake_rasa.requests == []

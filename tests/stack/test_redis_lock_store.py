@@ -14,11 +14,9 @@ import redis
 import yaml
 
 from debian_packages import apt_install
-from paths import PROJECT_ROOT
 from stack.servers import StartError, endpoints_yaml, free_port, running_stack
 from stack.settings import load_settings
-
-RASA_PYTHON = PROJECT_ROOT / ".venv-rasa" / "bin" / "python"
+from tests.stack.rasa_endpoints import rasa_reads_endpoints
 
 
 def _lock_store(tmp_path: Path, redis_url: str) -> dict:
@@ -58,6 +56,7 @@ def test_every_part_of_redis_url_reaches_the_lock_store(tmp_path: Path, url: str
         ("redis://:hunter2@127.0.0.1:6379/two", "database number"),
         ("redis://:hunter2@127.0.0.1:6379/0?ssl_cert_reqs=none", "options after ?"),
         ("redis://:hunter2@:6379/1", "no host"),
+        ("redis://:hunter2]@127.0.0.1:6379/1", "percent-encoded"),
     ],
 )
 def test_a_malformed_redis_url_is_one_clear_error_before_anything_starts(
@@ -139,18 +138,7 @@ def test_rasas_lock_store_uses_the_password_and_database_of_redis_url(
         load_settings({}), var_dir=tmp_path, redis_url=f"redis://:{quoted}@127.0.0.1:{redis_server.port}/2"
     )
     tls = replace(local, redis_url="rediss://shop:pw@127.0.0.1:1/5")  # read, never connected to
-    files = []
-    for name, settings in (("local", local), ("tls", tls)):
-        files.append(tmp_path / f"{name}.yml")
-        files[-1].write_text(endpoints_yaml(settings, "http://127.0.0.1:5055/webhook"), encoding="utf-8")
-    done = subprocess.run(
-        [str(RASA_PYTHON), "-c", RASA_SAVES_A_LOCK, *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=tmp_path,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["SSLConnection", "shop", "5"]
+    said = rasa_reads_endpoints(RASA_SAVES_A_LOCK, {"local": local, "tls": tls}, tmp_path)
+    assert said.split() == ["SSLConnection", "shop", "5"]
     assert redis_server.client(2).keys() == [b"lock:chat-42"]
     assert redis_server.client(0).keys() == [] and redis_server.client(1).keys() == []

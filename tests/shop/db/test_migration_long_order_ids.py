@@ -13,33 +13,21 @@ import pytest
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
-from shop.db.devpg import PostgresServer
 from shop.db.engine import dispose_engine, make_engine
 from shop.db.migrate import current_revision, head_revision, upgrade
 from shop.demo import load_demo
 from shop.models import FollowUpTask, Order, OrderItem, ReturnRequest, Shipment, TrackingEvent
+from tests.db_fixtures import BACKENDS
+from tests.shop.db.earlier_revision import database_at
 
 TAOBAO_ID = "4027731846512093318"
 COUNTED = (Order, OrderItem, Shipment, TrackingEvent, ReturnRequest, FollowUpTask)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def url_at_0010(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database migrated only up to 0010 (before long order ids)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("pg_server")
-        name = f"shop_0010_{tmp_path.name[-20:].lower().replace('-', '_')}"
-        with server.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        url = server.url(name)
-    upgrade(url, "0010")
-    try:
-        yield url
-    finally:
-        dispose_engine(url)
+    yield from database_at("0010", request, tmp_path)
 
 
 def _counts(session: Session) -> dict[str, int]:

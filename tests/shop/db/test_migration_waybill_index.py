@@ -10,30 +10,18 @@ from alembic import command
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from shop.db.devpg import PostgresServer
 from shop.db.engine import dispose_engine, make_engine
 from shop.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from shop.demo import load_demo
+from tests.db_fixtures import BACKENDS
+from tests.shop.db.earlier_revision import database_at
 from tests.shop.imports.conftest import snapshot
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def url_at_0011(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database migrated only up to 0011 (before the waybill index)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("pg_server")
-        name = f"shop_0011_{tmp_path.name[-20:].lower().replace('-', '_')}"
-        with server.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        url = server.url(name)
-    upgrade(url, "0011")
-    try:
-        yield url
-    finally:
-        dispose_engine(url)
+    yield from database_at("0011", request, tmp_path)
 
 
 def _waybill_indexes(url: str) -> list[list[str]]:
