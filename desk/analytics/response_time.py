@@ -13,6 +13,7 @@ passed (before that it is still open and left out of the share).
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -106,8 +107,10 @@ def timeline(*, session: Session, period: Period) -> list[tuple[datetime, bool, 
         OutboundMessage.text.not_in(acknowledgements()),
         OutboundMessage.channel.not_in(NOT_BUYERS),
     )
-    # Materialized: else SQLite walks all of inbound_messages in chat order (its chat index) to skip a sort.
-    events = union_all(inbound, outbound).cte("events").prefix_with("MATERIALIZED")
+    events = union_all(inbound, outbound).cte("events")
+    if sqlite3.sqlite_version_info >= (3, 35):  # AS MATERIALIZED came with SQLite 3.35 (Debian 11 has 3.34)
+        # Else SQLite walks all of inbound_messages in chat order (its chat index) to skip one sort: 3x slower.
+        events = events.prefix_with("MATERIALIZED", dialect="sqlite")
     # One walk per chat, newest first (one sort): the event "before" a message is the next
     # row, its answer the earliest reply among the rows up to it.
     chat = (events.c.channel, events.c.chat_id)
