@@ -98,12 +98,17 @@ class _CardNews:
 
 
 async def deliver_queued(gw: Gateway) -> int:
-    """Sends every queued row (oldest first), then updates each draft's card once; how many were handled."""
+    """Sends every queued row (oldest first); how many were handled.
+
+    A draft's card is edited once, after its last row of the batch, with what became of all of
+    them (not once per row); a round that stops half-way has still marked the drafts it finished.
+    """
     if gw.bot is None:
         return 0
     rows = await gw.db(_queued)
-    news: dict[int, _CardNews] = {}  # by draft, in the order their first row was sent
-    for row in rows:
+    last_row = {row.draft_id: i for i, row in enumerate(rows) if row.draft_id is not None}
+    news: dict[int, _CardNews] = {}
+    for i, row in enumerate(rows):
         status, message_id = "failed", None
         card = news.setdefault(row.draft_id, _CardNews(row.agent)) if row.draft_id is not None else None
         try:
@@ -126,8 +131,8 @@ async def deliver_queued(gw: Gateway) -> int:
                 r.id, st, external_message_id=m, session=s, now=gw.clock()
             )
         )
-    for draft_id, card in news.items():
-        await _mark_card(gw, draft_id, card.status(_at(gw)))
+        if card is not None and last_row[row.draft_id] == i:
+            await _mark_card(gw, row.draft_id, card.status(_at(gw)))
     return len(rows)
 
 

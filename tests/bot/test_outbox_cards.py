@@ -19,9 +19,10 @@ from sqlalchemy import select
 from bot import outbox
 from console.accounts import Person
 from console.desk_work import send_as_is
-from desk import texts
+from desk import store, texts
+from shop.db.errors import ShopUnavailable
 from shop.models import Conversation, OutboundMessage
-from tests.bot.conftest import BUYER, Harness
+from tests.bot.conftest import BUYER, OTHER_BUYER, Harness
 from tests.fakes.rasa import Turn
 
 QUESTION = "这件衣服质量不好"
@@ -128,3 +129,39 @@ async def test_one_reply_telegram_refused_makes_the_card_say_it_was_not_delivere
     edits = harness.edits_of(card_id)
     assert len(edits) == 1 and _head("outbox_failed") in edits[0], edits
     assert _head("done_sent") not in edits[0]
+
+
+async def test_a_round_that_stops_half_way_has_marked_the_cards_it_finished(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two drafts in one batch; the database fails on the second (recording its blocked buyer).
+
+    The first draft's reply went out and is recorded: its card says so at once, not at a batch end
+    that never comes. The second is delivered by a later round, and its card says what happened.
+    """
+    harness.rasa.script[QUESTION] = Turn("complain", 0.95, REPLIES[:2], meta={"rule": "complaint_apology"})
+    await harness.start()
+    harness.buyer_says(QUESTION)
+    first_card = await harness.wait_card()
+    harness.buyer_says(QUESTION, OTHER_BUYER)
+    second_card = await harness.wait_card(2)
+    drafts = [await harness.draft_of_card(first_card), await harness.draft_of_card(second_card)]
+    harness.api.blocked_chats.add(OTHER_BUYER)
+    set_blocked, failures = store.set_blocked, []
+
+    def failing_once(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - desk.store.set_blocked, failing once
+        if not failures:
+            failures.append("raised")
+            raise ShopUnavailable("the database went away")
+        return set_blocked(*args, **kwargs)
+
+    monkeypatch.setattr(store, "set_blocked", failing_once)
+    now = datetime.now(timezone.utc)
+    harness.db(lambda s: [send_as_is(WEB_AGENT, d, session=s, now=now) for d in drafts])  # one batch
+    await harness.wait_for(lambda: _statuses(harness, drafts[1]) == ["failed"] * 2, what="the later round")
+    await harness.wait_for(lambda: harness.edits_of(second_card), what="the second card marked")
+    assert failures == ["raised"]
+    assert harness.to_buyer() == REPLIES[:2] and _statuses(harness, drafts[0]) == ["sent", "sent"]
+    first_edits, second_edits = harness.edits_of(first_card), harness.edits_of(second_card)
+    assert len(first_edits) == 1 and _head("done_sent") in first_edits[0], first_edits
+    assert len(second_edits) == 1 and texts.agent("blocked") in second_edits[0], second_edits
