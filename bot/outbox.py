@@ -5,7 +5,8 @@ The console holds no bot token: it claims the draft and stores the replies as
 sends them through the same `Delivery` (spacing, retries, splitting), marks
 each "sent" (or "failed": the buyer blocked the bot, Telegram refused it) and
 updates the draft's card in the agents' group, so Telegram agents see that a
-web agent answered. A crash between sending and marking sends that row again
+web agent answered: once per batch, with what became of all the draft's replies
+(a draft of several replies is one card edit, not one per reply). A crash between sending and marking sends that row again
 on restart: at least once beats never (as bot/recovery.py).
 """
 
@@ -80,39 +81,66 @@ def _queued(session: Session) -> list[Queued]:
     return [Queued(*row) for row in rows]
 
 
+@dataclass
+class _CardNews:
+    """What one batch did to a draft's replies: its card is edited once, with the final state."""
+
+    agent: str | None
+    blocked: bool = False
+    failed: bool = False
+
+    def status(self, at: str) -> str:
+        if self.blocked:
+            return texts.agent("blocked")
+        if self.failed:
+            return texts.agent("outbox_failed", agent=self.agent or "?", at=at)
+        return texts.agent("done_sent", agent=self.agent or "?", at=at)
+
+
 async def deliver_queued(gw: Gateway) -> int:
-    """Sends every queued row (oldest first); how many were handled."""
+    """Sends every queued row (oldest first); how many were handled.
+
+    A draft's card is edited once, after its last row of the batch, with what became of all of
+    them (not once per row); a round that stops half-way has still marked the drafts it finished.
+    """
     if gw.bot is None:
         return 0
     rows = await gw.db(_queued)
-    for row in rows:
+    last_row = {row.draft_id: i for i, row in enumerate(rows) if row.draft_id is not None}
+    news: dict[int, _CardNews] = {}
+    for i, row in enumerate(rows):
         status, message_id = "failed", None
+        card = news.setdefault(row.draft_id, _CardNews(row.agent)) if row.draft_id is not None else None
         try:
             sent = await gw.delivery.send_text(gw.bot, row.chat_id, row.text)
             status, message_id = "sent", (sent[0].message_id if sent else None)
         except BuyerBlocked:
             log.info("chat %s blocked the bot: queued message %s not delivered", row.chat_id, row.id)
+            if card is not None:
+                card.blocked = True
             if row.conversation_id is not None:
                 await gw.db(
                     lambda s, c=row.conversation_id: store.set_blocked(c, True, session=s, now=gw.clock())
                 )
         except (DeliveryFailed, TelegramError):
             log.exception("queued message %s to chat %s could not be delivered", row.id, row.chat_id)
+            if card is not None:
+                card.failed = True
         await gw.db_until_done(
             lambda s, r=row, st=status, m=message_id: store.mark_outbound(
                 r.id, st, external_message_id=m, session=s, now=gw.clock()
             )
         )
-        if status == "sent" and row.draft_id is not None:
-            await _mark_card(gw, row)
+        if card is not None and last_row[row.draft_id] == i:
+            await _mark_card(gw, row.draft_id, card.status(_at(gw)))
     return len(rows)
 
 
-async def _mark_card(gw: Gateway, row: Queued) -> None:
+async def _mark_card(gw: Gateway, draft_id: int, status: str) -> None:
     try:
-        await card_status(gw, row.draft_id, texts.agent("done_sent", agent=row.agent or "?", at=_at(gw)))
+        await card_status(gw, draft_id, status)
     except TelegramError:
-        log.warning("the card of draft %s could not be updated", row.draft_id)
+        log.warning("the card of draft %s could not be updated", draft_id)
 
 
 def _at(gw: Gateway) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -94,7 +95,7 @@ async def bands_chart(request: Request) -> Response:
     proposal = found.get(request.path_params["intent"])
     if proposal is None:
         raise HTTPException(404)
-    chart = charts.confidence_bands(proposal)
+    chart = await run_in_threadpool(charts.confidence_bands, proposal)  # matplotlib: off the event loop
     return Response(chart.image, media_type=chart.content_type, headers={"cache-control": "no-store"})
 
 

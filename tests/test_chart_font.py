@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import matplotlib
@@ -42,6 +43,22 @@ def test_a_dashboard_chart_with_chinese_labels_has_no_missing_glyph(cjk_installe
         svg = charts.render(_chinese_chart(), "svg")
     assert png.startswith(b"\x89PNG") and b"<svg" in svg
     assert matplotlib.rcParams["font.sans-serif"][0] == cjk_installed
+
+
+def test_charts_drawn_in_several_threads_at_once_are_whole_and_miss_no_glyph(cjk_installed) -> None:
+    """The console draws in worker threads: pictures made at once equal pictures made one by one."""
+
+    def draw(_: int) -> bytes:
+        with charts.DRAWING:  # making the figure too: the console's chart functions hold it throughout
+            return charts.render(_chinese_chart(), "png")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"; in any thread
+        alone = draw(0)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            at_once = list(pool.map(draw, range(8)))
+    assert alone.startswith(b"\x89PNG")
+    assert at_once == [alone] * 8
 
 
 def test_without_a_cjk_font_charts_still_render_and_the_log_says_why(caplog, monkeypatch) -> None:

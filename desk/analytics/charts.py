@@ -6,32 +6,38 @@ titles and legends (responses/owner.yml `charts`) travel beside them in
 Any Chinese that does reach a picture (a shop's own names) is drawn with the CJK
 font of `chart_font` when one is installed; without one the picture still renders.
 SVG keeps text as paths, so the browser needs no font either.
+
+The console draws in worker threads (never on its event loop). matplotlib is not
+thread-safe: no pyplot here (its figure registry is global), only Figure objects
+drawn by their own canvas, and one lock around making and saving a picture (the
+font objects, the rcParams that `render` sets and `chart_font` sets once are shared).
 """
 
 from __future__ import annotations
 
 import io
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
-matplotlib.use("Agg")  # before pyplot: servers and CI have no display
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
-
-from chart_font import cjk_font  # noqa: E402
-from desk.analytics.outcomes import EDITED, OUTCOMES, REJECTED, UNCHANGED, IntentDecisions  # noqa: E402
-from desk.analytics.response_time import FirstResponse  # noqa: E402
-from desk.analytics.texts import label, text  # noqa: E402
-from desk.analytics.thresholds import Proposal  # noqa: E402
-from desk.analytics.volume import MessageVolume  # noqa: E402
+from chart_font import cjk_font
+from desk.analytics.outcomes import EDITED, OUTCOMES, REJECTED, UNCHANGED, IntentDecisions
+from desk.analytics.response_time import FirstResponse
+from desk.analytics.texts import label, text
+from desk.analytics.thresholds import Proposal
+from desk.analytics.volume import MessageVolume
 
 COLOURS = {UNCHANGED: "#2e7d32", EDITED: "#f9a825", REJECTED: "#c62828", "messages": "#1565c0"}
 OVER_RULE = "#c62828"
 # Same bytes for the same numbers: no date in the file, fixed ids.
 _SVG = {"svg.hashsalt": "desk.analytics", "svg.fonttype": "path"}
+# One picture at a time per process (re-entrant: a chart function holds it while `render` takes it).
+DRAWING = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -45,22 +51,22 @@ class Chart:
 
 
 def render(figure: Figure, fmt: str = "svg") -> bytes:
-    """The figure as SVG or PNG bytes (the figure is closed)."""
+    """The figure as SVG or PNG bytes (Agg for PNG: no display needed)."""
     if fmt not in ("svg", "png"):
         raise ValueError("fmt is svg or png")
     out = io.BytesIO()
-    cjk_font()
-    try:
+    with DRAWING:
+        cjk_font()
         with matplotlib.rc_context(_SVG):
             figure.savefig(out, format=fmt, metadata={"Date": None} if fmt == "svg" else None, dpi=100)
-    finally:
-        plt.close(figure)
     return out.getvalue()
 
 
-def _figure(width: float = 8, height: float = 3) -> tuple[Figure, plt.Axes]:
+def _figure(width: float = 8, height: float = 3) -> tuple[Figure, Axes]:
     cjk_font()  # before the texts are made: they keep the font family they were made with
-    figure, axes = plt.subplots(figsize=(width, height), layout="constrained")
+    # A Figure of its own, not pyplot's: nothing global keeps it, garbage collection frees it.
+    figure = Figure(figsize=(width, height), layout="constrained")
+    axes = figure.subplots()
     axes.spines[["top", "right"]].set_visible(False)
     return figure, axes
 
@@ -135,9 +141,11 @@ def bands_figure(proposal: Proposal) -> Figure:
     return figure
 
 
-def _chart(figure: Figure, fmt: str, title: str, legend: list[tuple[str, str]]) -> Chart:
+def _chart(draw: Callable[[], Figure], fmt: str, title: str, legend: list[tuple[str, str]]) -> Chart:
     content_type = "image/svg+xml" if fmt == "svg" else "image/png"
-    return Chart(render(figure, fmt), content_type, title, legend)
+    with DRAWING:
+        image = render(draw(), fmt)
+    return Chart(image, content_type, title, legend)
 
 
 def _legend(*codes: str) -> list[tuple[str, str]]:
@@ -145,15 +153,19 @@ def _legend(*codes: str) -> list[tuple[str, str]]:
 
 
 def messages_per_day(volume: MessageVolume, fmt: str = "svg") -> Chart:
-    return _chart(messages_per_day_figure(volume), fmt, text("charts.messages_per_day"), _legend("messages"))
+    return _chart(
+        lambda: messages_per_day_figure(volume), fmt, text("charts.messages_per_day"), _legend("messages")
+    )
 
 
 def messages_by_hour(volume: MessageVolume, fmt: str = "svg") -> Chart:
-    return _chart(messages_by_hour_figure(volume), fmt, text("charts.messages_by_hour"), _legend("messages"))
+    return _chart(
+        lambda: messages_by_hour_figure(volume), fmt, text("charts.messages_by_hour"), _legend("messages")
+    )
 
 
 def decisions_by_intent(rows: list[IntentDecisions], fmt: str = "svg") -> Chart:
-    return _chart(decisions_figure(rows), fmt, text("charts.decisions_by_intent"), _legend(*OUTCOMES))
+    return _chart(lambda: decisions_figure(rows), fmt, text("charts.decisions_by_intent"), _legend(*OUTCOMES))
 
 
 def first_response_times(first: FirstResponse, fmt: str = "svg") -> Chart:
@@ -161,9 +173,9 @@ def first_response_times(first: FirstResponse, fmt: str = "svg") -> Chart:
         (label("charts.legend", "within_rule"), COLOURS[UNCHANGED]),
         (label("charts.legend", "over_rule"), OVER_RULE),
     ]
-    return _chart(first_response_figure(first), fmt, text("charts.first_response"), legend)
+    return _chart(lambda: first_response_figure(first), fmt, text("charts.first_response"), legend)
 
 
 def confidence_bands(proposal: Proposal, fmt: str = "svg") -> Chart:
     legend = [(label("charts.legend", "unchanged_rate"), COLOURS[UNCHANGED])]
-    return _chart(bands_figure(proposal), fmt, text("charts.bands", intent=proposal.intent), legend)
+    return _chart(lambda: bands_figure(proposal), fmt, text("charts.bands", intent=proposal.intent), legend)

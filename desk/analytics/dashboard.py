@@ -9,15 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from desk.analytics.handoffs import HandoffReason, handoff_reasons
-from desk.analytics.outcomes import (
-    Automation,
-    IntentDecisions,
-    automation,
-    decisions_by_intent,
-    draft_outcomes,
-)
+from desk.analytics.outcome_counts import outcome_counts
+from desk.analytics.outcomes import Automation, IntentDecisions, automation, decisions_by_intent
 from desk.analytics.period import Period
-from desk.analytics.response_time import FirstResponse, buyer_arrivals, first_response
+from desk.analytics.response_time import FirstResponse, first_response, timeline
 from desk.analytics.volume import MessageVolume, message_volume, volume_of
 from desk.routing import RoutingConfig
 
@@ -36,16 +31,16 @@ def dashboard(
     *, session: Session, period: Period, routing: RoutingConfig, now: datetime | None = None
 ) -> Dashboard:
     """The dashboard of ``period``; the response-time rule is the routing file's ``response_minutes``."""
-    outcomes = draft_outcomes(session=session, period=period)
-    # One read of the buyer messages serves the volume and the waits (which look a day further back).
-    arrivals = buyer_arrivals(session=session, period=period)
+    outcomes = outcome_counts(session=session, period=period)  # counted by the database, not read row by row
+    # One read of the period's buyer messages serves the volume and the waits.
+    messages = timeline(session=session, period=period)
     return Dashboard(
         period=period,
-        volume=volume_of((at for _, _, at in arrivals if at in period), period),
+        volume=volume_of((at for at, _, _ in messages), period),
         automation=automation(outcomes),
         decisions=decisions_by_intent(outcomes),
         first_response=first_response(
-            session=session, period=period, rule=_rule(routing), now=now, arrivals=arrivals
+            session=session, period=period, rule=_rule(routing), now=now, messages=messages
         ),
         handoffs=handoff_reasons(outcomes),
     )
@@ -64,7 +59,7 @@ def figure(
         return first_response(session=session, period=period, rule=_rule(routing), now=now)
     if name not in FROM_OUTCOMES:
         raise ValueError(f"no dashboard figure {name!r}")
-    return FROM_OUTCOMES[name](draft_outcomes(session=session, period=period))
+    return FROM_OUTCOMES[name](outcome_counts(session=session, period=period))
 
 
 def _rule(routing: RoutingConfig) -> timedelta:

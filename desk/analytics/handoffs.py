@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 import string
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from desk import texts
-from desk.analytics.outcomes import DraftOutcome
+from desk.analytics.outcomes import Counted
 
 OTHER = "other"  # a reason worded differently from today's file (reworded since)
 
@@ -57,7 +58,7 @@ class HandoffReason:
     count: int
 
 
-def handoff_reasons(outcomes: list[DraftOutcome]) -> list[HandoffReason]:
+def handoff_reasons(outcomes: Iterable[Counted]) -> list[HandoffReason]:
     """Drafts that went to an agent, counted by reason, most frequent first."""
     counts: Counter[tuple[str, str | None]] = Counter()
     codes: dict[str | None, str] = {}  # a period holds few distinct reasons: match each wording once
@@ -69,7 +70,7 @@ def handoff_reasons(outcomes: list[DraftOutcome]) -> list[HandoffReason]:
         code = codes[o.route_reason]
         if code == "auto":
             continue
-        counts[(code, o.handoff_reason if code == "handoff" else None)] += 1
+        counts[(code, o.handoff_reason if code == "handoff" else None)] += o.drafts
     return [
         HandoffReason(code, detail, count)
         for (code, detail), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0], kv[0][1] or ""))

@@ -19,6 +19,7 @@ agent's rates: there was nothing to send unchanged.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -49,21 +50,58 @@ class DraftOutcome:
     handoff_reason: str | None
     route_reason: str | None
 
+    @property
+    def drafts(self) -> int:
+        """How many drafts this stands for (an :class:`OutcomeCount` stands for many)."""
+        return 1
 
-def _outcome(state: str, decisions: list[tuple[str, str | None]]) -> str | None:
-    actions = {action for action, _ in decisions}
-    if "reject" in actions or state == DraftState.REJECTED:
-        return REJECTED if decisions else None
+
+@dataclass(frozen=True)
+class OutcomeCount:
+    """How many drafts of a period are alike in everything the dashboard counts (desk/analytics/outcome_counts.py)."""
+
+    intent: str
+    has_reply: bool
+    auto_sent: bool
+    state: str
+    outcome: str | None
+    handoff_reason: str | None
+    route_reason: str | None
+    drafts: int
+
+
+Counted = DraftOutcome | OutcomeCount
+# Agents' decisions that decide a draft ("teach" only names the right intent of a rejected one).
+SENDING = ("send", "edit", "override")
+DECIDING = (*SENDING, "reject")
+
+
+def judged(state: str, *, decided: bool, rejected: bool, as_is: bool, by_agent: bool) -> str | None:
+    """An agent's outcome from the draft's state and its decisions: any at all (``decided``), a
+    reject, a send without text (``as_is``), any send/edit/override (``by_agent``)."""
+    if rejected or state == DraftState.REJECTED:
+        return REJECTED if decided else None
     if state != DraftState.SENT:
         return None
-    if any(action == "send" and text is None for action, text in decisions):
+    if as_is:
         return UNCHANGED
-    if actions & {"edit", "override", "send"}:
+    if by_agent:
         return EDITED
     return None
 
 
-def _of_buyers(period: Period) -> tuple:
+def _outcome(state: str, decisions: list[tuple[str, str | None]]) -> str | None:
+    actions = {action for action, _ in decisions}
+    return judged(
+        state,
+        decided=bool(decisions),
+        rejected="reject" in actions,
+        as_is=any(action == "send" and text is None for action, text in decisions),
+        by_agent=bool(actions & set(SENDING)),
+    )
+
+
+def of_buyers(period: Period) -> tuple:
     """Drafts made in ``period`` in buyers' chats (the simulator's test chats never count)."""
     return (
         Draft.created_at >= period.start,
@@ -87,7 +125,7 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
             Draft.route_reason,
         )
         .join(Conversation, Conversation.id == Draft.conversation_id)
-        .where(*_of_buyers(period))
+        .where(*of_buyers(period))
         .order_by(Draft.created_at, Draft.id)
     ).all()
     decisions: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
@@ -98,13 +136,13 @@ def draft_outcomes(*, session: Session, period: Period) -> list[DraftOutcome]:
         )
         .join(Draft, Draft.id == AgentDecision.draft_id)
         .join(Conversation, Conversation.id == Draft.conversation_id)
-        .where(*_of_buyers(period))
+        .where(*of_buyers(period))
         .order_by(AgentDecision.id)
     )
     for draft_id, action, text, corrected in rows:
         if action == "teach" and corrected:
             taught[draft_id] = corrected
-        elif action in ("send", "edit", "override", "reject"):
+        elif action in DECIDING:
             decisions[draft_id].append((action, text))
     out = []
     for draft_id, intent, confidence, texts, auto_send, state, handoff_reason, route_reason in drafts:
@@ -145,16 +183,17 @@ class Automation:
         return self.auto_sent / self.drafts if self.drafts else None
 
 
-def automation(outcomes: list[DraftOutcome]) -> Automation:
+def automation(outcomes: Iterable[Counted]) -> Automation:
     """The automation figures of these drafts."""
+    outcomes = list(outcomes)
     return Automation(
-        drafts=len(outcomes),
-        auto_sent=sum(o.auto_sent for o in outcomes),
+        drafts=sum(o.drafts for o in outcomes),
+        auto_sent=sum(o.drafts for o in outcomes if o.auto_sent),
         # Every draft lands in exactly one of these: they add up to ``drafts``.
-        agent_sent=sum(o.state == DraftState.SENT and not o.auto_sent for o in outcomes),
-        rejected=sum(o.state == DraftState.REJECTED for o in outcomes),
-        superseded=sum(o.state == DraftState.SUPERSEDED for o in outcomes),
-        waiting=sum(o.state in OPEN for o in outcomes),
+        agent_sent=sum(o.drafts for o in outcomes if o.state == DraftState.SENT and not o.auto_sent),
+        rejected=sum(o.drafts for o in outcomes if o.state == DraftState.REJECTED),
+        superseded=sum(o.drafts for o in outcomes if o.state == DraftState.SUPERSEDED),
+        waiting=sum(o.drafts for o in outcomes if o.state in OPEN),
     )
 
 
@@ -174,11 +213,11 @@ class IntentDecisions:
         return self.counts.get(outcome, 0) / self.decided if self.decided else None
 
 
-def decisions_by_intent(outcomes: list[DraftOutcome]) -> list[IntentDecisions]:
+def decisions_by_intent(outcomes: Iterable[Counted]) -> list[IntentDecisions]:
     """Send-unchanged / edit / reject counts per intent, most decided first."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(OUTCOMES, 0))
     for o in outcomes:
         if o.outcome is not None and o.has_reply:
-            counts[o.intent][o.outcome] += 1
+            counts[o.intent][o.outcome] += o.drafts
     rows = [IntentDecisions(intent, dict(c)) for intent, c in counts.items()]
     return sorted(rows, key=lambda r: (-r.decided, r.intent))

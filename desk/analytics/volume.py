@@ -53,11 +53,18 @@ def message_volume(*, session: Session, period: Period) -> MessageVolume:
 
 def volume_of(received: Iterable[datetime], period: Period) -> MessageVolume:
     """The volume of buyer messages received at these moments (each inside ``period``)."""
-    moments = [period.local(t) for t in received]
-    hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in moments)
-    days = Counter(t.date() for t in moments)
+    # Counted by quarter-hour first, then each quarter put on the shop's clock: a time zone's
+    # offset (and its daylight-saving switches) is whole quarter-hours, so a quarter lies in one
+    # local hour; a week's 20 000 messages are 672 conversions, not 20 000.
+    quarters = Counter(t.replace(minute=t.minute - t.minute % 15, second=0, microsecond=0) for t in received)
+    hours: Counter[datetime] = Counter()
+    days: Counter[date] = Counter()
+    for quarter, count in quarters.items():
+        local = period.local(quarter)
+        hours[local.replace(minute=0)] += count
+        days[local.date()] += count
     return MessageVolume(
-        total=len(moments),
+        total=sum(quarters.values()),
         per_hour=[(hour, hours.get(hour, 0)) for hour in period.hours()],
         per_day=[(day, days.get(day, 0)) for day in period.days()],
     )

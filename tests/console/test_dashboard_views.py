@@ -7,14 +7,18 @@ with SQLAlchemy's ``before_cursor_execute`` event.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
+import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 import httpx
 
+from desk.analytics import charts
 from tests.console.conftest import PASSWORD, ConsoleServer
 from tests.statements import statements
 
@@ -106,3 +110,45 @@ def test_a_thresholds_page_view_computes_the_proposals_once_for_all_its_charts(o
         assert owner.get(f"/owner/thresholds/chart/no_such_intent.svg?{_period()}").status_code == 404
     assert page_reads
     assert chart_reads == []
+
+
+def _all_chart_urls(owner: httpx.Client) -> list[str]:
+    """Every picture of a dashboard view and of a thresholds view."""
+    urls = _chart_urls(owner.get(f"/owner/dashboard?{_period()}"))
+    urls += _band_chart_urls(owner.get(f"/owner/thresholds?{_period()}"))
+    assert len(urls) > 5
+    return urls
+
+
+def test_charts_are_drawn_off_the_event_loop(owner_server, monkeypatch):
+    """matplotlib takes ~0.1 s a picture: on the event loop it would stall every other agent's page."""
+    loop_thread = next(t for t in threading.enumerate() if t.name == "console-test-server")
+    drawn: list[tuple[int, bool]] = []
+    render = charts.render
+
+    def spying(figure, fmt="svg"):  # noqa: ANN001, ANN202 - desk.analytics.charts.render, watched
+        try:
+            asyncio.get_running_loop()
+            on_a_loop = True
+        except RuntimeError:
+            on_a_loop = False
+        drawn.append((threading.get_ident(), on_a_loop))
+        return render(figure, fmt)
+
+    monkeypatch.setattr(charts, "render", spying)
+    with _owner(owner_server) as owner:
+        urls = _all_chart_urls(owner)
+        assert all(owner.get(url).status_code == 200 for url in urls)
+    assert len(drawn) == len(urls)
+    assert not any(on_a_loop for _, on_a_loop in drawn)
+    assert loop_thread.ident not in {ident for ident, _ in drawn}
+
+
+def test_charts_asked_for_at_once_are_the_same_pictures_as_one_by_one(owner_server):
+    with _owner(owner_server) as owner:
+        urls = _all_chart_urls(owner)
+        one_by_one = [owner.get(url).content for url in urls]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            at_once = list(pool.map(lambda url: owner.get(url).content, urls))
+    assert all(b"<svg" in picture for picture in one_by_one)
+    assert at_once == one_by_one

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import dataclasses
+import random
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from desk import store
 from desk.analytics.dashboard import dashboard, figure
-from desk.analytics.handoffs import HandoffReason, route_code
+from desk.analytics.handoffs import HandoffReason, handoff_reasons, route_code
+from desk.analytics.outcome_counts import outcome_counts
+from desk.analytics.outcomes import automation, decisions_by_intent, draft_outcomes
 from desk.analytics.period import Period
 from desk.analytics.response_time import percentile
+from desk.analytics.volume import volume_of
 from desk.routing import RoutingConfigError, load_routing, parse_routing
 from paths import RESPONSES_DIR
-from tests.desk.analytics.history import SHANGHAI, local, reason, two_days
+from shop.models import Draft
+from tests.desk.analytics.history import SHANGHAI, Shop, decided_history, local, reason, two_days
 
 PERIOD = Period.between(date(2026, 11, 24), date(2026, 11, 25), timezone="Asia/Shanghai")
 LATER = PERIOD.end + timedelta(days=1)
@@ -77,6 +85,23 @@ def test_first_response_against_the_rule(session: Session, shop_routing) -> None
     assert first.share_within_rule == pytest.approx(4 / 7)
 
 
+def test_a_reply_at_the_same_instant_answers_the_question_and_never_precedes_it(
+    session: Session, shop_routing
+) -> None:
+    shop = Shop(session)
+    at = local(24, 10)
+    shop.sent("S", at - timedelta(minutes=5), "亲，在的～")  # a reply before any question: no wait
+    shop.says("S", at)
+    shop.says("S", at)  # two messages at one instant: one wait
+    shop.sent("S", at)  # answered in the same instant: a wait of 0 s
+    shop.says("S", at + timedelta(minutes=1))
+    shop.sent("S", at + timedelta(minutes=1, seconds=30))
+    shop.sent("S", at + timedelta(minutes=2))  # a second reply ends nothing
+    session.commit()
+    first = dashboard(session=session, period=PERIOD, routing=shop_routing, now=LATER).first_response
+    assert first.answered_seconds == [0, 30] and (first.waits, first.unanswered) == (2, 0)
+
+
 def test_a_wait_within_the_rule_is_still_open_and_a_longer_rule_counts_more(
     session: Session, shop_routing
 ) -> None:
@@ -117,6 +142,53 @@ def test_each_figure_computed_alone_equals_the_dashboards(session: Session, shop
         figure("period", session=session, period=PERIOD, routing=shop_routing)
 
 
+def _odd_drafts(session: Session) -> None:
+    """Drafts at the edges of "had a reply" and of the agents' decisions."""
+    shop = Shop(session)
+    below = reason("below_threshold", intent="ask_size", confidence=0.5, threshold=0.99)
+    for n, (replies, action, text) in enumerate(
+        [
+            (("",), "send", None),  # an empty text sent unchanged: no reply to judge
+            (("", "亲，M码哦～"), "send", None),  # one empty part, one real
+            ((), "edit", "亲，这是我写的～"),  # nothing drafted, the agent wrote it
+            (("亲，在的～",), "reject", None),
+        ]
+    ):
+        at = local(25, 11, n)
+        draft = shop.draft(f"O{n}", shop.says(f"O{n}", at), at, intent="ask_size", confidence=0.5,
+                           replies=replies, route=below)  # fmt: skip
+        shop.agent(f"O{n}", draft, at + timedelta(seconds=20), action, text)
+    # Sent unchanged, then a supervisor's override on it too; taught without any other decision.
+    at = local(25, 12)
+    draft = shop.draft("P", shop.says("P", at), at, intent="bargain", confidence=0.4, route=below)
+    shop.agent("P", draft, at + timedelta(seconds=5), "send")
+    store.record_decision(draft_id=draft, agent_user_id="99", action="override", text="亲～", session=session)
+    lone = shop.draft("Q", shop.says("Q", at), at, intent="greet", confidence=0.4, route=below)
+    shop.supersede(lone, at + timedelta(seconds=5))
+    shop.teach(lone, at + timedelta(seconds=6), "greet")
+    # A JSON null where the texts belong (rows older than the default list).
+    nothing = shop.draft("R", shop.says("R", at), at, intent="thank", confidence=0.4, route=below)
+    session.execute(update(Draft).where(Draft.id == nothing).values(texts=None))
+    session.commit()
+
+
+def test_the_databases_counts_equal_the_drafts_read_one_by_one(session: Session) -> None:
+    """The dashboard counts drafts in SQL (outcome_counts); the thresholds read each (draft_outcomes)."""
+    two_days(session)
+    decided_history(session)
+    _odd_drafts(session)
+    each = draft_outcomes(session=session, period=PERIOD)
+    counted = outcome_counts(session=session, period=PERIOD)
+    assert sum(c.drafts for c in counted) == len(each) > 70
+    assert len(counted) < len(each)  # grouped, not one row per draft
+    assert automation(counted) == automation(each)
+    assert decisions_by_intent(counted) == decisions_by_intent(each)
+    assert handoff_reasons(counted) == handoff_reasons(each)
+    # The edges are there: a sent draft with nothing to judge, and one decided by its real part.
+    assert any(o.outcome == "unchanged" and not o.has_reply for o in each)
+    assert any(o.outcome == "edited" and not o.has_reply for o in each)
+
+
 def test_the_simulators_chats_move_no_figure(session: Session, shop_routing) -> None:
     """Trainers' test chats (channel "simulator") are no buyers: they would inflate every rate."""
     two_days(session)
@@ -126,6 +198,21 @@ def test_the_simulators_chats_move_no_figure(session: Session, shop_routing) -> 
     for field in ("volume", "automation", "decisions", "first_response", "handoffs"):
         alone = figure(field, session=session, period=PERIOD, routing=shop_routing, now=LATER)
         assert alone == getattr(buyers_only, field), field
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "Asia/Kolkata", "Asia/Kathmandu", "America/New_York"])
+def test_volume_is_bucketed_on_the_shops_clock_whatever_its_offset(zone: str) -> None:
+    """Half- and quarter-hour offsets, and a daylight-saving switch (New York, 8 March 2026)."""
+    period = Period(datetime(2026, 3, 7, tzinfo=UTC), datetime(2026, 3, 10, tzinfo=UTC), zone)
+    rng = random.Random(7)
+    moments = [period.start + timedelta(seconds=s) for s in rng.sample(range(3 * 86400), 2000)]
+    local = [period.local(t) for t in moments]
+    hours = Counter(t.replace(minute=0, second=0, microsecond=0) for t in local)
+    days = Counter(t.date() for t in local)
+    volume = volume_of(moments, period)
+    assert volume.total == 2000
+    assert volume.per_hour == [(hour, hours.get(hour, 0)) for hour in period.hours()]
+    assert volume.per_day == [(day, days.get(day, 0)) for day in period.days()]
 
 
 def test_route_codes_are_found_again_from_the_stored_wording() -> None:
