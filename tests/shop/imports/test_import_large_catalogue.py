@@ -1,18 +1,21 @@
-"""Catalogue exports of more products than one chunk of keys: a newer one changes exactly what changed."""
+"""Catalogue exports of more products than one chunk of keys: a newer one changes exactly what changed.
+
+And objects a caller loaded before an import read what it changed (its rows are written past the ORM).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from shop.imports import import_records
 from shop.imports.bulk import CHUNK
 from shop.models import PlatformItem, Product, SizeChartRow, StockLevel
 from shop.store.catalogue import product_for_item_id
-from tests.shop.imports.conftest import snapshot, stock_of
+from tests.shop.imports.conftest import import_samples, snapshot, stock_of
 
 PRODUCTS = CHUNK * 2 + 100  # three chunks
 COLOURS = ("黑色", "白色")
@@ -155,3 +158,23 @@ def test_a_bad_row_in_a_large_file_is_reported_and_the_rest_imports(session: Ses
     expected = [i % 9 + 1 for i in range(STOCK_ROWS)]
     expected[3000], expected[5000] = 3000 % 9, 5000 % 9  # the two bad rows keep what they had
     assert quantities == expected
+
+
+def test_objects_loaded_before_a_catalogue_import_show_what_it_changed(engine: Engine) -> None:
+    """A caller that keeps its objects across commits (the demo loader does) reads the new rows."""
+    with Session(engine, expire_on_commit=False) as session:
+        import_samples(session)
+        coat = session.get(Product, "3101")
+        assert (coat.price, len(coat.stock), len(coat.size_chart), len(coat.platform_items)) == (
+            Decimal("899.00"), 6, 3, 1
+        )  # fmt: skip
+        products = [{"商家编码": "3101", "宝贝标题": coat.name, "价格": "799.00", "宝贝ID": "728800009999"}]
+        import_records("products", products, session=session)
+        import_records(
+            "stock", [{"商家编码": "3101", "颜色": "驼色", "尺码": "M", "库存": "2"}], session=session
+        )
+        import_records("size_charts", [{"商家编码": "3101", "尺码": "均码"}], session=session)
+        assert coat.price == Decimal("799.00") and coat.colors == ["燕麦色", "藏青", "驼色"]
+        assert [i.item_id for i in coat.platform_items] == ["728800003101", "728800009999"]
+        assert [(s.color, s.quantity) for s in coat.stock][-1] == ("驼色", 2)
+        assert [r.size for r in coat.size_chart] == ["均码"]
