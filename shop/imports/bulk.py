@@ -5,8 +5,9 @@ history, the flush's dependency sort); an order export of 100 000 lines is
 200 000 objects. The order and tracking appliers therefore read the rows a file
 touches as plain dicts, ``IN (...)`` of :data:`CHUNK` keys at a time, diff them
 in memory and write only new and changed rows, one executemany per kind of
-change. The catalogue appliers (products, size charts, stock) do the same. They run in the caller's session and transaction, so a dry run or a
-strict import still rolls everything back.
+change; so do the catalogue's (products, size charts, stock). They run in the
+caller's session and transaction, so a dry run or a strict import still rolls
+everything back.
 """
 
 from __future__ import annotations
