@@ -141,6 +141,8 @@ def measure_catalogue(url: str, first: Path, newer: Path) -> dict[str, dict[str,
                 assert report.created == report.updated == 0, report.summary()
             else:
                 assert report.created > 0, report.summary()
+            if label == "newer export" and kind == "stock":
+                assert report.updated > 0, report.summary()
             print(f"{label}: {report.summary()} in {timings[label][kind]:.1f} s", file=sys.stderr)
     dispose_engine(url)
     return timings
