@@ -5,8 +5,9 @@ history, the flush's dependency sort); an order export of 100 000 lines is
 200 000 objects. The order and tracking appliers therefore read the rows a file
 touches as plain dicts, ``IN (...)`` of :data:`CHUNK` keys at a time, diff them
 in memory and write only new and changed rows, one executemany per kind of
-change. They run in the caller's session and transaction, so a dry run or a
-strict import still rolls everything back.
+change; so do the catalogue's (products, size charts, stock). They run in the
+caller's session and transaction, so a dry run or a strict import still rolls
+everything back.
 """
 
 from __future__ import annotations
@@ -51,24 +52,34 @@ def update_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
 
     Rows are grouped by the set of columns they change: one executemany per group.
     """
+    update_rows_by(session, table, "id", rows)
+
+
+def update_rows_by(session: Session, table: Table, key: str, rows: list[dict[str, Any]]) -> None:
+    """:func:`update_rows` for a table keyed by another column (``products.code``)."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault(tuple(sorted(k for k in row if k != "id")), []).append(row)
+        groups.setdefault(tuple(sorted(k for k in row if k != key)), []).append(row)
     for columns, group in groups.items():
         # Bound names differ from the column names: SQLAlchemy reserves those for SET.
         statement = (
             update(table)
-            .where(table.c.id == bindparam("key_id"))
+            .where(table.c[key] == bindparam("key_id"))
             .values({column: bindparam(f"new_{column}") for column in columns})
         )
         session.execute(
-            statement, [{"key_id": row["id"], **{f"new_{c}": row[c] for c in columns}} for row in group]
+            statement, [{"key_id": row[key], **{f"new_{c}": row[c] for c in columns}} for row in group]
         )
 
 
 def delete_rows(session: Session, table: Table, ids: Sequence[Any]) -> None:
-    for chunk in chunks(ids):
-        session.execute(delete(table).where(table.c.id.in_(chunk)))
+    delete_where_in(session, table, table.c.id, ids)
+
+
+def delete_where_in(session: Session, table: Table, column: ColumnElement[Any], keys: Sequence[Any]) -> None:
+    """DELETE the rows of ``table`` whose ``column`` is one of ``keys``, :data:`CHUNK` keys a statement."""
+    for chunk in chunks(keys):
+        session.execute(delete(table).where(column.in_(chunk)))
 
 
 def expire_loaded(session: Session, *models: type) -> None:
