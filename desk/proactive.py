@@ -105,7 +105,7 @@ def _loaded(stmt: Select[tuple[Order]]) -> Select[tuple[Order]]:
         joinedload(Order.buyer),
         items.joinedload(OrderItem.product),
         items.joinedload(OrderItem.return_request),
-        joinedload(Order.shipment).selectinload(Shipment.events),
+        selectinload(Order.shipments).selectinload(Shipment.events),
     )
 
 
