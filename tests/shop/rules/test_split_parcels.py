@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from shop.rules.address import decide_address_change
 from shop.rules.order_choice import CHOSEN, NOT_FOUND, SEVERAL, OrderHints, choose_order, choose_parcel
 from shop.rules.order_status import decide_status
 from shop.rules.order_view import EventView, ItemView, OrderView, ParcelView, effective_status
@@ -125,3 +126,14 @@ def test_a_return_on_a_split_order_waits_for_every_parcel_unless_she_names_a_sig
     # She names the parcel she has: what came in it may go back.
     got = choose_order([partly], OrderHints(tracking_number="YD01")).order
     assert decide_return(got, COAT, text="我要退货", now=NOW, policy=policy).rule != "return_not_delivered"
+
+
+def test_an_address_change_on_a_split_order_on_its_way_goes_to_the_courier_via_an_agent() -> None:
+    decision = decide_address_change(_split(SIGNED, MOVING, status="delivered"))  # one parcel still moving
+    assert (decision.rule, decision.handoff_reason) == (
+        "address_after_dispatch",
+        "address_change_after_dispatch",
+    )
+    assert decision.facts["tracking_no"] == "YD02"  # the latest-shipped parcel, the one on its way
+    finished = decide_address_change(_split(SIGNED, SIGNED, status="delivered"))
+    assert finished.rule == "address_order_finished"
