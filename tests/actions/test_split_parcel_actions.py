@@ -7,9 +7,14 @@ scan yet. Her chat ("test", "xiaolan") is linked; qh_dawei's ("test", "dawei") t
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.orm import Session
 
 from actions.base import ShopAction
@@ -17,7 +22,7 @@ from actions.orders import ActionOrderStatus
 from shop.imports import import_file
 from shop.store.linking import ensure_verified_link
 from shop.store.policy_context import context_for_buyer
-from tests.actions.post_sale_helpers import make_tracker, run
+from tests.render import render_messages
 from tests.shop.imports.conftest import SAMPLES, import_samples
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)  # the second parcel's last scan was 12 hours ago
@@ -40,9 +45,46 @@ def shop(engine, monkeypatch):
     return engine
 
 
-async def _status(text: str, user_id: str = "xiaolan", **entities):
-    tracker = make_tracker(text, intent="ask_order_status", entities=entities, user_id=user_id)
-    return await run(ActionOrderStatus(), tracker)
+@dataclass
+class Outcome:
+    replies: list[list[str]]  # every variant of every reply, rendered
+    responses: list[str]
+    draft: dict[str, Any]
+    events: list[dict[str, Any]]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(t for variants in self.replies for t in variants)
+
+    def every_variant_has(self, *needles: str) -> bool:
+        return all(all(n in t for n in needles) for variants in self.replies for t in variants)
+
+    def slot(self, name: str) -> Any:
+        return [e for e in self.events if e.get("event") == "slot" and e.get("name") == name][-1]["value"]
+
+
+async def _status(text: str, user_id: str = "xiaolan", **entities: str) -> Outcome:
+    """ActionOrderStatus on ``text`` (intent ask_order_status) in ``user_id``'s chat, as the action server runs it."""
+    latest = {
+        "text": text,
+        "intent": {"name": "ask_order_status", "confidence": 0.97},
+        "entities": [{"entity": k, "value": v} for k, v in entities.items()],
+        "metadata": {"channel": "test", "user_id": user_id},
+    }
+    slots = {
+        "order_id": entities.get("order_id"),
+        "product_code": None,
+        "color": None,
+        "pending_return": None,
+    }
+    tracker = Tracker(f"test-{user_id}", slots, latest, [], False, None, {}, None)
+    dispatcher = CollectingDispatcher()
+    events = await ActionOrderStatus().run(dispatcher, tracker, {})
+    messages = dispatcher.messages
+    (draft,) = [m["custom"]["draft"] for m in messages if (m.get("custom") or {}).get("draft")]
+    json.dumps(draft)  # it travels as JSON to Rasa and the gateway
+    responses = [m["response"] for m in messages if m.get("response")]
+    return Outcome(render_messages(messages), responses, draft, list(events))
 
 
 async def test_where_is_my_split_order_names_every_parcel_and_its_latest_scan(shop):
