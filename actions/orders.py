@@ -25,6 +25,8 @@ from shop.rules.policy_questions import asks_dispatch_rule
 
 # Sent after the parcels summary when one of them has gone quiet.
 PARCELS_STALE = "utter_parcels_stale"
+# Sent after the answer about an order shipped in several parcels when one has gone quiet.
+ORDER_PARCEL_STALE = "utter_order_parcels_stale"
 
 
 class ActionOrderStatus(ShopAction):
@@ -57,9 +59,41 @@ class ActionOrderStatus(ShopAction):
         order = choice.order
         decision = decide_status(order, text=ctx.text, now=ctx.now, policy=load_policy())
         draft = from_decision(decision, how=choice.how, events=[slot("order_id", order.order_id)])
+        if "parcel_count" in decision.facts:
+            _word_parcels(draft)
         if decision.follow_up is not None:
             draft.follow_ups = [follow_up_request(order.order_id, decision.follow_up)]
         return draft
+
+
+def _word_parcels(draft: ActionDraft) -> None:
+    """An order shipped in several parcels: each parcel as a line of the reply, and a note for a quiet one.
+
+    The template gets the flat words only; the draft keeps the per-parcel facts.
+    """
+    vocab = load_vocabulary()
+    facts = draft.facts
+    lines = []
+    for n, parcel in enumerate(facts["parcels"], start=1):
+        event = parcel["latest_event"]
+        progress = (
+            vocab.piece("parcel_latest_scan", event=event) if event else vocab.piece("parcel_not_scanned")
+        )
+        lines.append(
+            vocab.piece(
+                "parcel_line",
+                n=n,
+                courier=parcel["courier"],
+                tracking_no=parcel["tracking_no"],
+                progress=progress,
+            )
+        )
+    words = {key: value for key, value in facts.items() if not isinstance(value, list)}
+    words["parcel_list"] = vocab.join(lines, "parcel_separator")
+    draft.replies = [Reply(draft.replies[0].response, words)]
+    if facts["stale_tracking_nos"] and draft.follow_up is not None:
+        stale = vocab.join(facts["stale_tracking_nos"])
+        draft.replies.append(Reply(ORDER_PARCEL_STALE, {**words, "stale_tracking_nos": stale}))
 
 
 def _parcels_draft(ctx: Context, choice: OrderChoice, *, session: Session) -> ActionDraft:

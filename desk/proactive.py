@@ -2,8 +2,11 @@
 
 Two kinds today: an unpaid-order reminder `payment.remind_unpaid_after_hours` after the
 order was placed, and a notice when a parcel's tracking goes stale (the same rule as the
-stale-tracking reply: `shop.rules.order_status`). Each message is a `proactive_messages` row,
-unique per order and kind, committed *before* it is sent: a second run finds the row and
+stale-tracking reply: `shop.rules.order_status`), one per PARCEL: an order shipped in
+several parcels gets one per stale parcel (kind `tracking_stale:<shipment id>`), a merged
+parcel carrying several orders one in all (on the order whose shipment of it came first).
+Each message is a `proactive_messages` row, unique per order and kind, committed *before*
+it is sent: a second run finds the row and
 sends nothing, and a row still "queued" after a crash is sent by the next run (re-checked
 first: an order paid or a link revoked meanwhile skips it; a chat an agent has taken over
 keeps it queued until released). Only to a chat verified as the order's buyer, only
@@ -14,11 +17,12 @@ Free of any front end: the Telegram gateway schedules and delivers (bot/proactiv
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, exists, select, update
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from desk import follow_ups, texts
@@ -36,6 +40,8 @@ UNPAID = "unpaid_reminder"
 TRACKING_STALE = "tracking_stale"
 KINDS = (UNPAID, TRACKING_STALE)
 _TEXT_KEYS = {UNPAID: "proactive_unpaid", TRACKING_STALE: "proactive_tracking_stale"}
+# The kind of a stale-parcel notice about one parcel of an order shipped in several.
+_PARCEL_KIND = TRACKING_STALE + ":{shipment_id}"
 
 
 def in_quiet_hours(now: datetime, quiet_hours: tuple[str, str] | None, tz: ZoneInfo) -> bool:
@@ -49,20 +55,61 @@ def in_quiet_hours(now: datetime, quiet_hours: tuple[str, str] | None, tz: ZoneI
     return local >= start or local < end
 
 
-def _kind_due(order: OrderView, *, now: datetime, policy: ShopPolicy) -> str | None:
-    if order.status == "awaiting_payment":
-        placed = order.created_at
+def _is_stale(order: OrderView, *, now: datetime, policy: ShopPolicy) -> bool:
+    return decide_status(order, text="", now=now, policy=policy).follow_up == "tracking_stale"
+
+
+def _due(
+    order: Order,
+    view: OrderView,
+    *,
+    now: datetime,
+    policy: ShopPolicy,
+    first_shipments: Mapping[str, int] | None = None,
+) -> list[tuple[str, OrderView]]:
+    """(kind, what its text is about) of each message due for ``order``.
+
+    ``first_shipments`` ({waybill: id of its first shipment}) gives a merged
+    parcel's notice to one order only; None: no such check (re-checking a queued row).
+    """
+    if view.status == "awaiting_payment":
+        placed = view.created_at
         if placed is not None and now - placed >= timedelta(hours=policy.remind_unpaid_after_hours):
-            return UNPAID
-        return None
-    if order.status == "shipped":
-        decision = decide_status(order, text="", now=now, policy=policy)
-        return TRACKING_STALE if decision.follow_up == "tracking_stale" else None
-    return None
+            return [(UNPAID, view)]
+        return []
+    if view.status != "shipped":
+        return []
+    due = []
+    # view_of lists the parcels in the order of order.shipments.
+    for shipment, parcel in zip(order.shipments, view.parcels, strict=True):
+        if (
+            first_shipments is not None
+            and first_shipments.get(shipment.tracking_no, shipment.id) != shipment.id
+        ):
+            continue  # a merged parcel: the order that shipped it first tells the buyer
+        about = view.about_parcel(parcel) if view.split else view
+        if about.status == "shipped" and _is_stale(about, now=now, policy=policy):
+            kind = _PARCEL_KIND.format(shipment_id=shipment.id) if view.split else TRACKING_STALE
+            due.append((kind, about))
+    return due
 
 
-def _still_due(kind: str, order: OrderView, *, now: datetime, policy: ShopPolicy) -> bool:
-    return _kind_due(order, now=now, policy=policy) == kind
+def _still_due(kind: str, order: Order, *, now: datetime, policy: ShopPolicy) -> bool:
+    return kind in {due for due, _ in _due(order, view_of(order), now=now, policy=policy)}
+
+
+def _first_shipments(orders: list[Order], *, session: Session) -> dict[str, int]:
+    """{waybill: its first shipment's id among orders on the way} for the waybills of ``orders``."""
+    waybills = {shipment.tracking_no for order in orders for shipment in order.shipments}
+    if not waybills:
+        return {}
+    query = (
+        select(Shipment.tracking_no, func.min(Shipment.id))
+        .join(Order, Shipment.order_id == Order.id)
+        .where(Order.status == "shipped", Shipment.tracking_no.in_(waybills))
+        .group_by(Shipment.tracking_no)
+    )
+    return {waybill: first for waybill, first in session.execute(query)}
 
 
 def _buyer_chat(session: Session, order: Order, channel: str) -> Conversation | None:
@@ -90,7 +137,7 @@ def _buyer_chat(session: Session, order: Order, channel: str) -> Conversation | 
 def _text(kind: str, order: OrderView) -> str:
     latest = order.latest_event
     return texts.buyer(
-        _TEXT_KEYS[kind],
+        _TEXT_KEYS[kind.partition(":")[0]],
         order_id=order.order_id,
         product=order.product_label,
         courier=order.courier or "",
@@ -105,7 +152,7 @@ def _loaded(stmt: Select[tuple[Order]]) -> Select[tuple[Order]]:
         joinedload(Order.buyer),
         items.joinedload(OrderItem.product),
         items.joinedload(OrderItem.return_request),
-        joinedload(Order.shipment).selectinload(Shipment.events),
+        selectinload(Order.shipments).selectinload(Shipment.events),
     )
 
 
@@ -119,7 +166,9 @@ def _candidates(session: Session, *, now: datetime, policy: ShopPolicy) -> list[
     unpaid = select(Order).where(
         Order.status == "awaiting_payment", Order.created_at <= placed_before, _without(UNPAID)
     )
-    on_the_way = select(Order).where(Order.status == "shipped", _without(TRACKING_STALE))
+    # An order shipped in several parcels may owe a notice for another of them.
+    several = select(func.count(Shipment.id)).where(Shipment.order_id == Order.id).scalar_subquery() > 1
+    on_the_way = select(Order).where(Order.status == "shipped", or_(_without(TRACKING_STALE), several))
     found: list[Order] = []
     for stmt in (unpaid, on_the_way):
         found += session.scalars(_loaded(stmt).order_by(Order.created_at, Order.id)).unique()
@@ -141,42 +190,61 @@ def record_due(
     a stale parcel also gets an agent task, so the promise in the notice has an owner.
     """
     created = 0
-    for order in _candidates(session, now=now, policy=policy):
+    candidates = _candidates(session, now=now, policy=policy)
+    first_shipments = _first_shipments(candidates, session=session)
+    for order in candidates:
         view = view_of(order)
-        kind = _kind_due(view, now=now, policy=policy)
-        if kind is None:
+        due = _due(order, view, now=now, policy=policy, first_shipments=first_shipments)
+        if not due:
             continue
         conversation = _buyer_chat(session, order, channel)
         if conversation is None:
             continue  # nobody verified as this buyer can be reached: nothing is recorded, a later link may be
-        text = _text(kind, view)
-        violations = check_text(text, context=context_for(order.buyer, session=session, shop_wide=shop_wide))
-        values = {
-            "order_id": order.id,
-            "kind": kind,
-            "channel": channel,
-            "chat_id": conversation.chat_id,
-            "text": text,
-            "status": "skipped" if violations else "queued",
-            "skip_reason": "policy" if violations else None,
-            "created_at": now,
-            "sent_at": None,
-        }
-        if violations:
-            log.warning(
-                "proactive %s for an order failed the policy check: %s", kind, [v.code for v in violations]
-            )
-        if insert_ignoring_conflict(session, ProactiveMessage, values, conflict=["order_id", "kind"]):
-            created += 1
-            if kind == TRACKING_STALE:
-                follow_ups.ensure_follow_up(
-                    reason="tracking_stale",
-                    order_id=order.id,
-                    conversation_id=conversation.id,
-                    session=session,
-                    now=now,
-                )
+        for kind, about in due:
+            if _record_one(kind, about, order, conversation, session=session, now=now, shop_wide=shop_wide):
+                created += 1
     return created
+
+
+def _record_one(
+    kind: str,
+    about: OrderView,
+    order: Order,
+    conversation: Conversation,
+    *,
+    session: Session,
+    now: datetime,
+    shop_wide: ShopWideCache | None,
+) -> bool:
+    """Record one message unless it already is; a new stale-parcel notice also gets an agent task."""
+    text = _text(kind, about)
+    violations = check_text(text, context=context_for(order.buyer, session=session, shop_wide=shop_wide))
+    values = {
+        "order_id": order.id,
+        "kind": kind,
+        "channel": conversation.channel,
+        "chat_id": conversation.chat_id,
+        "text": text,
+        "status": "skipped" if violations else "queued",
+        "skip_reason": "policy" if violations else None,
+        "created_at": now,
+        "sent_at": None,
+    }
+    if violations:
+        log.warning(
+            "proactive %s for an order failed the policy check: %s", kind, [v.code for v in violations]
+        )
+    if not insert_ignoring_conflict(session, ProactiveMessage, values, conflict=["order_id", "kind"]):
+        return False
+    if kind != UNPAID:
+        follow_ups.ensure_follow_up(
+            reason="tracking_stale",
+            order_id=order.id,
+            conversation_id=conversation.id,
+            session=session,
+            now=now,
+        )
+    return True
 
 
 @dataclass(frozen=True)
@@ -207,7 +275,7 @@ def to_send(*, session: Session, now: datetime, policy: ShopPolicy, channel: str
     for row in rows:
         order = session.scalars(_loaded(select(Order).where(Order.id == row.order_id))).first()
         conversation = _buyer_chat(session, order, channel) if order is not None else None
-        if order is None or not _still_due(row.kind, view_of(order), now=now, policy=policy):
+        if order is None or not _still_due(row.kind, order, now=now, policy=policy):
             mark(row.id, "skipped", reason="no_longer_due", session=session, now=now)
         elif conversation is None or conversation.chat_id != row.chat_id:
             mark(row.id, "skipped", reason="not_linked", session=session, now=now)

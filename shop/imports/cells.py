@@ -78,17 +78,15 @@ _WAYBILL_SEPARATORS = re.compile(r"[,，;；/、]+")
 _WAYBILL_MIN = 8
 
 
-def waybill(value: Any, limit: int = 40) -> str:
-    """One 运单号; a cell listing several is refused (one parcel per order is stored for now)."""
+def waybills(value: Any, limit: int = 40) -> tuple[str, ...]:
+    """The 运单号 of a cell: one, or several for an order shipped in several parcels (empty: none yet)."""
     raw = text(value)
-    parts = [part for part in _WAYBILL_SEPARATORS.split(raw) if part.strip()]
+    parts = [part.strip() for part in _WAYBILL_SEPARATORS.split(raw) if part.strip()]
     if len(parts) == 1:
         spaced = parts[0].split()
         if len(spaced) > 1 and all(len(part) >= _WAYBILL_MIN for part in spaced):
             parts = spaced
-    if len(parts) > 1:
-        raise BadCell("several_waybills")
-    return limited(raw, limit)
+    return tuple(dict.fromkeys(limited(part, limit) for part in parts))
 
 
 def integer(value: Any) -> int:

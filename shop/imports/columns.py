@@ -124,7 +124,7 @@ ORDERS = Kind(
         Column("shipped_at", ("发货时间",), cells.moment, timed=True),
         Column("signed_at", ("签收时间", "确认收货时间"), cells.moment, timed=True),
         Column("courier", ("物流公司", "快递公司"), _text(32)),
-        Column("tracking_no", ("运单号", "物流单号", "快递单号"), cells.waybill),
+        Column("tracking_nos", ("运单号", "物流单号", "快递单号"), cells.waybills),
         Column("shipping_fee", ("邮费", "运费", "买家应付邮费"), cells.money),
         Column("insurance", ("运费险",), cells.flag),
         Column("phone_tail", ("收货人手机", "联系手机", "收货人手机号"), cells.phone_tail),

@@ -37,7 +37,7 @@ class StoredOrders:
 
     orders: dict[str, dict[str, Any]]
     items: dict[str, list[dict[str, Any]]]
-    shipments: dict[str, dict[str, Any]]
+    shipments: dict[str, list[dict[str, Any]]]  # an order's parcels (several: 拆单/分批发货)
 
     @classmethod
     def read(cls, order_ids: Sequence[str], *, session: Session) -> StoredOrders:
@@ -53,9 +53,9 @@ class StoredOrders:
             )
             for row in session.execute(query).mappings():
                 items.setdefault(row["order_id"], []).append(dict(row))
-        shipments = {
-            row["order_id"]: row for row in rows_where_in(session, SHIPMENTS, SHIPMENTS.c.order_id, known)
-        }
+        shipments: dict[str, list[dict[str, Any]]] = {}
+        for row in rows_where_in(session, SHIPMENTS, SHIPMENTS.c.order_id, known):
+            shipments.setdefault(row["order_id"], []).append(row)
         return cls(orders, items, shipments)
 
 
@@ -115,9 +115,14 @@ class OrderWrites:
         elif changed:
             self.changed_orders.append({"id": order_id, **changed})
         self._items(order_id, lines, stored.items.get(order_id, []), prices, diffs)
-        # The parcel's cells come from the row that names it: lines not shipped yet leave 运单号 blank.
-        shipped = next((line for line in lines if line.get("tracking_no")), first)
-        self._shipment(order_id, shipped, stored.shipments.get(order_id), diffs, now, created=created)
+        # Each parcel's cells come from the first row that names its waybill: lines not
+        # shipped yet leave 运单号 blank; an order shipped in several parcels names
+        # several, in one cell or on different rows.
+        parcels: dict[str, Mapping[str, Any]] = {}
+        for line in lines:
+            for tracking_no in line.get("tracking_nos", ()):
+                parcels.setdefault(tracking_no, line)
+        self._shipments(order_id, parcels, stored.shipments.get(order_id, []), diffs, now, created=created)
         return created, diffs
 
     def _items(
@@ -156,19 +161,39 @@ class OrderWrites:
                 self.gone_items.append(item["id"])
                 diffs.append(f"- {item['product_code']} {item['color']} {item['size']}")
 
+    def _shipments(
+        self,
+        order_id: str,
+        parcels: Mapping[str, Mapping[str, Any]],
+        stored: list[dict[str, Any]],
+        diffs: list[str],
+        now: datetime,
+        *,
+        created: bool,
+    ) -> None:
+        """Parcels match stored ones by waybill; one the export no longer names is kept with its scans.
+
+        The exception: a one-parcel order whose export now gives another single
+        waybill had it corrected (a typo fixed), so its parcel takes the new number.
+        """
+        by_waybill = {row["tracking_no"]: row for row in stored}
+        corrected = len(parcels) == 1 and len(stored) == 1 and not parcels.keys() & by_waybill.keys()
+        for tracking_no, values in parcels.items():
+            row = stored[0] if corrected else by_waybill.get(tracking_no)
+            self._shipment(order_id, tracking_no, values, row, diffs, now, created=created, first=not stored)
+
     def _shipment(
         self,
         order_id: str,
+        tracking_no: str,
         values: Mapping[str, Any],
         row: dict[str, Any] | None,
         diffs: list[str],
         now: datetime,
         *,
         created: bool,
+        first: bool,
     ) -> None:
-        tracking_no = values.get("tracking_no")
-        if not tracking_no:
-            return
         new = row is None
         if row is None:
             row = {
@@ -179,7 +204,7 @@ class OrderWrites:
                 "signed_at": None,
             }
             if not created:
-                diffs.append(f"运单号 ∅ → {tracking_no}")
+                diffs.append(f"运单号 ∅ → {tracking_no}" if first else f"+ 运单号 {tracking_no}")
         changed: dict[str, Any] = {}
         diff_put(row, changed, "tracking_no", tracking_no, diffs)
         if values.get("courier"):

@@ -86,26 +86,12 @@ def _group_orders(records: Sequence[Record], report: ImportReport) -> dict[str, 
         if rows and rows[0].values["account"] != values["account"]:
             refuse(report, record, "account", "other_buyer", order_id)
             bad.add(order_id)
-        elif _another_waybill(rows, values):
-            shown = f"{_waybill_of(rows)} / {values['tracking_no']}"
-            refuse(report, record, "tracking_no", "several_waybills_rows", f"{order_id} ({shown})")
-            bad.add(order_id)
         rows.append(record)
     for order_id in bad:
         rows = groups.pop(order_id, [])
         if rows:
             refuse(report, rows[0], "order_id", "order_skipped", order_id)
     return groups
-
-
-def _waybill_of(rows: Sequence[Record]) -> str:
-    return next((r.values["tracking_no"] for r in rows if r.values.get("tracking_no")), "")
-
-
-def _another_waybill(rows: Sequence[Record], values: dict[str, Any]) -> bool:
-    """Whether this row names a waybill other than the order's earlier rows (a split parcel)."""
-    known = _waybill_of(rows)
-    return bool(known and values.get("tracking_no") and values["tracking_no"] != known)
 
 
 def apply_orders(records: Sequence[Record], *, session: Session, report: ImportReport, now: datetime) -> None:

@@ -39,7 +39,17 @@ class Order(Base):
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan"
     )
-    shipment: Mapped[Shipment | None] = relationship(back_populates="order", cascade="all, delete-orphan")
+    # Several when the order ships in parcels (拆单/分批发货), oldest first.
+    shipments: Mapped[list[Shipment]] = relationship(
+        back_populates="order",
+        order_by=lambda: [Shipment.shipped_at, Shipment.id],
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def shipment(self) -> Shipment | None:
+        """The order's parcel, or its latest-shipped one when it ships in several (the one rule)."""
+        return self.shipments[-1] if self.shipments else None
 
     @property
     def items_total(self) -> Decimal:
@@ -71,19 +81,19 @@ class OrderItem(Base):
 
 
 class Shipment(Base):
-    """The parcel of an order (one per order)."""
+    """A parcel of an order: an order may ship in several, one waybill may carry several orders."""
 
     __tablename__ = "shipments"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), unique=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
     courier: Mapped[str] = mapped_column(String(32))
     # Indexed: tracking imports and merged parcels (合并发货) look shipments up by waybill.
     tracking_no: Mapped[str] = mapped_column(String(40), index=True)
     shipped_at: Mapped[datetime] = mapped_column(UTCDateTime())
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    order: Mapped[Order] = relationship(back_populates="shipment")
+    order: Mapped[Order] = relationship(back_populates="shipments")
     events: Mapped[list[TrackingEvent]] = relationship(
         back_populates="shipment",
         order_by=lambda: [TrackingEvent.occurred_at, TrackingEvent.id],

@@ -146,8 +146,11 @@ def _by_number(orders: Sequence[OrderView], number: str) -> OrderChoice | None:
         if order.order_id == number:
             return OrderChoice(CHOSEN, order=order, how="order_id")
     for order in orders:
-        if order.tracking_no and order.tracking_no.upper() == number.upper():
-            return OrderChoice(CHOSEN, order=order, how="tracking_number")
+        parcel = order.parcel_with(number)
+        if parcel is not None:
+            # An order shipped in several parcels: the answer is about the one she named.
+            chosen = order.about_parcel(parcel) if order.split else order
+            return OrderChoice(CHOSEN, order=chosen, how="tracking_number")
     return None
 
 
@@ -210,19 +213,26 @@ def choose_parcel(orders: Sequence[OrderView], hints: OrderHints) -> OrderChoice
         # Several orders, one parcel (合并发货): that parcel is the answer.
         return OrderChoice(CHOSEN, order=moving[0], how=choice.how or "in_transit")
     if len(moving) > 1:
-        return OrderChoice(SEVERAL, candidates=moving, how=choice.how or "in_transit")
+        return OrderChoice(SEVERAL, candidates=moving[:MAX_LISTED], how=choice.how or "in_transit")
     return choose_order(orders, hints, prefer=OPEN_STATUSES)
 
 
+def _per_parcel(order: OrderView) -> tuple[OrderView, ...]:
+    if not order.split:
+        return (order,)
+    return tuple(order.about_parcel(parcel) for parcel in order.parcels)
+
+
 def one_per_parcel(orders: Iterable[OrderView]) -> tuple[OrderView, ...]:
-    """The orders with orders sharing a waybill (合并发货) folded into the first of them.
+    """One view per parcel: orders sharing a waybill (合并发货) folded into the first of them.
 
     The folded view keeps the first order's id and parcel and lists every
     order's items, so a reply names the parcel once with all that is in it.
+    An order shipped in several parcels (拆单) gives one view per parcel.
     """
     folded: dict[str, OrderView] = {}
     out: list[OrderView] = []
-    for order in orders:
+    for order in (view for each in orders for view in _per_parcel(each)):
         key = (order.tracking_no or "").upper()
         first = folded.get(key) if key else None
         if first is None:

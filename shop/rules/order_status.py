@@ -13,7 +13,7 @@ from datetime import datetime
 from shop.policy.config import ShopPolicy
 from shop.rules.cues import says_not_received
 from shop.rules.decision import Decision
-from shop.rules.order_view import OrderView, as_utc, hours_between
+from shop.rules.order_view import OrderView, ParcelView, as_utc, hours_between
 
 
 def _round_hours(hours: float) -> int:
@@ -84,8 +84,66 @@ def _delivered(order: OrderView, text: str, now: datetime) -> Decision:
     return Decision("order_delivered", "order_delivered", facts)
 
 
+def _parcel_is_stale(parcel: ParcelView, now: datetime, policy: ShopPolicy) -> bool:
+    if parcel.signed_at is not None:
+        return False
+    latest = parcel.latest_event
+    last_update = latest.at if latest is not None else parcel.shipped_at
+    return last_update is not None and hours_between(last_update, now) >= policy.shipping.stale_tracking_hours
+
+
+def _split(order: OrderView, text: str, now: datetime, policy: ShopPolicy) -> Decision:
+    """An order shipped in several parcels (拆单/分批发货): every parcel, with its latest scan.
+
+    Facts: ``parcels`` (each one's courier, waybill, latest scan or "", signed
+    and stale flags; the action words them), ``parcel_count`` and
+    ``stale_tracking_nos``. A parcel gone quiet hands the reply to an agent with
+    a follow-up task, as a single stale parcel does.
+    """
+    low, high = policy.shipping.transit_days
+    parcels = [
+        {
+            "courier": parcel.courier,
+            "tracking_no": parcel.tracking_no,
+            "latest_event": parcel.latest_event.text if parcel.latest_event is not None else "",
+            "signed": parcel.signed_at is not None,
+            "stale": _parcel_is_stale(parcel, now, policy),
+        }
+        for parcel in order.parcels
+    ]
+    stale = [parcel["tracking_no"] for parcel in parcels if parcel["stale"]]
+    facts = base_facts(order) | {
+        "parcels": parcels,
+        "parcel_count": len(parcels),
+        "transit_min": low,
+        "transit_max": high,
+        "stale_hours": policy.shipping.stale_tracking_hours,
+        "stale_tracking_nos": stale,
+    }
+    if order.status == "delivered":
+        if says_not_received(text):
+            return Decision(
+                "delivered_not_received",
+                "order_parcels_not_received",
+                facts,
+                handoff_reason="delivered_not_received",
+            )
+        return Decision("order_parcels_delivered", "order_parcels_delivered", facts)
+    if stale:
+        return Decision(
+            "order_parcels_with_stale",
+            "order_parcels",
+            facts,
+            handoff_reason="tracking_stale",
+            follow_up="tracking_stale",
+        )
+    return Decision("order_parcels", "order_parcels", facts)
+
+
 def decide_status(order: OrderView, *, text: str, now: datetime, policy: ShopPolicy) -> Decision:
     """The reply for an order status question."""
+    if order.split and order.status in ("shipped", "delivered"):
+        return _split(order, text, now, policy)
     if order.status == "awaiting_payment":
         return Decision("order_awaiting_payment", "order_awaiting_payment", base_facts(order))
     if order.status == "paid":
@@ -123,7 +181,8 @@ def decide_parcels(orders: Sequence[OrderView], *, now: datetime, policy: ShopPo
         for key in ("product", "courier", "tracking_no", "latest_event"):
             facts[f"{key}_{n}"] = part.facts.get(key, "")
     stale = [order for order, part in zip(orders, parts, strict=True) if part.follow_up is not None]
-    facts["stale_order_ids"] = [order.order_id for order in stale]
+    # An order shipped in several parcels may be stale twice: one task for it.
+    facts["stale_order_ids"] = list(dict.fromkeys(order.order_id for order in stale))
     reply = f"parcels_summary_{len(parts)}"
     if not stale:
         return Decision("parcels_summary", reply, facts)

@@ -8,7 +8,7 @@ into a snapshot; it reads attributes only, so it imports no model code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -42,8 +42,28 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class ParcelView:
+    """One parcel of an order (an order shipped in several has several); events oldest first."""
+
+    courier: str
+    tracking_no: str
+    shipped_at: datetime | None = None
+    signed_at: datetime | None = None
+    events: tuple[EventView, ...] = ()
+
+    @property
+    def latest_event(self) -> EventView | None:
+        return self.events[-1] if self.events else None
+
+
+@dataclass(frozen=True)
 class OrderView:
-    """One order as the post-sale logic sees it; events are oldest first."""
+    """One order as the post-sale logic sees it; events are oldest first.
+
+    ``parcels`` lists every parcel, oldest shipped first. The single-parcel
+    fields (courier, tracking_no, shipped_at, signed_at, events) describe the
+    latest-shipped one: the one rule for code that needs "the" parcel.
+    """
 
     order_id: str
     status: str
@@ -56,6 +76,38 @@ class OrderView:
     signed_at: datetime | None = None
     events: tuple[EventView, ...] = ()
     return_shipping_insurance: bool = False
+    parcels: tuple[ParcelView, ...] = ()
+
+    @property
+    def split(self) -> bool:
+        """Shipped in several parcels (拆单/分批发货)."""
+        return len(self.parcels) > 1
+
+    @property
+    def every_parcel(self) -> tuple[ParcelView, ...]:
+        """``parcels``, or the one the single-parcel fields describe (a view built by hand)."""
+        if self.parcels or not self.tracking_no:
+            return self.parcels
+        single = ParcelView(
+            self.courier or "", self.tracking_no, self.shipped_at, self.signed_at, self.events
+        )
+        return (single,)
+
+    def parcel_with(self, tracking_no: str) -> ParcelView | None:
+        """Its parcel with this waybill (any case), if any."""
+        wanted = tracking_no.upper()
+        return next((p for p in self.every_parcel if p.tracking_no.upper() == wanted), None)
+
+    def about_parcel(self, parcel: ParcelView) -> OrderView:
+        """This order as seen through one of its parcels: a buyer naming a waybill asks about that parcel.
+
+        A signed-for parcel of an order still on its way reads as delivered:
+        that parcel is.
+        """
+        status = self.status
+        if self.split and status in ("shipped", "delivered"):
+            status = "delivered" if parcel.signed_at is not None else "shipped"
+        return replace(self, status=status, **_single_parcel_fields(parcel), parcels=(parcel,))
 
     @property
     def product_label(self) -> str:
@@ -92,8 +144,45 @@ def hours_between(earlier: datetime, later: datetime) -> float:
     return (as_utc(later) - as_utc(earlier)).total_seconds() / 3600.0
 
 
+def _single_parcel_fields(parcel: ParcelView | None) -> dict[str, Any]:
+    if parcel is None:
+        return {}
+    return {
+        "courier": parcel.courier,
+        "tracking_no": parcel.tracking_no,
+        "shipped_at": parcel.shipped_at,
+        "signed_at": parcel.signed_at,
+        "events": parcel.events,
+    }
+
+
+def effective_status(stored: str, parcels: tuple[ParcelView, ...]) -> str:
+    """The order's status; an order shipped in several parcels is delivered only when every one is signed for.
+
+    Seller tools give one status per order: an export saying signed while one
+    parcel's 签收时间 is still empty (another's is given) is read as still on its
+    way. With no sign-for time at all (an export without that column) the
+    status is taken as it is, as for a one-parcel order.
+    """
+    signed = [parcel.signed_at is not None for parcel in parcels]
+    if stored == "delivered" and any(signed) and not all(signed):
+        return "shipped"
+    return stored
+
+
+def _parcel_view(shipment: Any) -> ParcelView:
+    events = (EventView(at=as_utc(event.occurred_at), text=event.text) for event in shipment.events)
+    return ParcelView(
+        courier=shipment.courier or "",
+        tracking_no=shipment.tracking_no,
+        shipped_at=as_utc(shipment.shipped_at),
+        signed_at=as_utc(shipment.signed_at),
+        events=tuple(sorted(events, key=lambda e: e.at)),
+    )
+
+
 def view_of(order: Any) -> OrderView:
-    """Snapshot of a loaded ``shop.models.Order`` (items, products, shipment, events)."""
+    """Snapshot of a loaded ``shop.models.Order`` (items, products, parcels, events)."""
     items = []
     for item in order.items:
         request = getattr(item, "return_request", None)
@@ -110,20 +199,14 @@ def view_of(order: Any) -> OrderView:
                 request_status=request.status if request is not None else None,
             )
         )
-    shipment = order.shipment
-    events: tuple[EventView, ...] = ()
-    if shipment is not None:
-        events = tuple(EventView(at=as_utc(event.occurred_at), text=event.text) for event in shipment.events)
+    parcels = tuple(_parcel_view(shipment) for shipment in order.shipments)
     return OrderView(
         order_id=order.id,
-        status=order.status,
+        status=effective_status(order.status, parcels),
         items=tuple(items),
         created_at=as_utc(order.created_at),
         paid_at=as_utc(order.paid_at),
-        courier=shipment.courier if shipment is not None else None,
-        tracking_no=shipment.tracking_no if shipment is not None else None,
-        shipped_at=as_utc(shipment.shipped_at) if shipment is not None else None,
-        signed_at=as_utc(shipment.signed_at) if shipment is not None else None,
-        events=tuple(sorted(events, key=lambda e: e.at)),
         return_shipping_insurance=bool(order.return_shipping_insurance),
+        parcels=parcels,
+        **_single_parcel_fields(parcels[-1] if parcels else None),
     )

@@ -20,15 +20,15 @@ from shop.models import Buyer, Order, OrderItem, Shipment
 
 
 def _order_options() -> tuple[Any, ...]:
-    # Three queries in all: orders with buyer and shipment, items with product and
-    # return request, tracking events. Every query costs more in the ORM than in
+    # Four queries in all: orders with buyer, items with product and return
+    # request, parcels, their tracking events. Every query costs more in the ORM than in
     # the database, so the one-to-one parts are joined, not loaded separately.
     items = selectinload(Order.items)
     return (
         joinedload(Order.buyer),
         items.joinedload(OrderItem.product),
         items.joinedload(OrderItem.return_request),
-        joinedload(Order.shipment).selectinload(Shipment.events),
+        selectinload(Order.shipments).selectinload(Shipment.events),
     )
 
 

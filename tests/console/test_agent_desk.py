@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from desk import follow_ups, inbox
 from shop.db.engine import session_scope
-from shop.models import Conversation, Draft, FollowUpTask
+from shop.models import Conversation, Draft, FollowUpTask, Order, Shipment
 from tests.console.seed import audit_rows, buyer_message, decisions, draft_state, outbound_texts
 
 
@@ -203,6 +203,35 @@ def test_the_conversation_shows_the_buyers_orders_parcels_and_the_product_in_que
     page.goto(f"/agent/draft/{other.draft_id}")
     expect(page.locator(".history h2").first).to_contain_text("买家账号 tb_ahua")
     assert not set(linlins) & set(page.locator(".order strong").all_inner_texts())
+
+
+def test_an_order_shipped_in_several_parcels_shows_every_parcel(pages, console_server):
+    """拆单: both parcels of tb_linlin's 5021873340003, each with its waybill and latest scan."""
+    with session_scope(console_server.db_url) as session:
+        first = session.get(Order, "5021873340003").shipment
+        second = Shipment(
+            order_id="5021873340003",
+            courier="韵达快递",
+            tracking_no="43100000000033",
+            shipped_at=first.shipped_at,
+        )
+        session.add(second)
+        session.flush()
+        second_id = second.id
+    try:
+        seeded = buyer_message(console_server.db_url, "我的订单到哪了", linked_to="tb_linlin")
+        page = pages.signed_in("agent1")
+        page.goto(f"/agent/draft/{seeded.draft_id}")
+        order = page.locator(".order", has_text="5021873340003")
+        parcels = order.locator(".parcel")
+        expect(parcels).to_have_count(2)
+        expect(parcels.nth(0)).to_contain_text("中通快递 75300000000031")
+        expect(parcels.nth(0)).to_contain_text("【上海市】派件中")
+        expect(parcels.nth(1)).to_contain_text("韵达快递 43100000000033")
+        expect(parcels.nth(1)).to_contain_text("暂无物流")
+    finally:
+        with session_scope(console_server.db_url) as session:
+            session.delete(session.get(Shipment, second_id))
 
 
 def test_a_traditional_chinese_buyer_and_a_traditional_violation(pages, console_server):

@@ -130,6 +130,20 @@ def test_either_order_of_a_merged_parcel_is_answered_with_the_parcels_latest_sca
         assert "韵达快递" in reply and "YD6600000000044" in reply and "武汉转运中心" in reply, reply
 
 
+def test_an_order_shipped_in_two_parcels_is_answered_with_both_and_their_latest_scans(ask):
+    # 拆单: 7300451200077 left in two parcels, one signed for, one on its way; Simplified then Traditional.
+    for reply in ask(["我的订单7300451200077到哪了", "", "我的訂單7300451200077到哪了"], buyer="qh_xiaolan"):
+        assert "YD6600000000077" in reply and "已签收，签收人：本人" in reply, reply
+        assert "YD6600000000078" in reply and "苏州转运中心" in reply, reply
+
+
+def test_another_buyer_asking_about_a_split_order_is_told_not_found(ask):
+    [reply] = ask(["我的订单7300451200077到哪了"], buyer="qh_xiaomei")
+    assert "没有查到" in reply or "没有找到" in reply, reply
+    for hers in ("YD6600000000077", "YD6600000000078", "苏州"):
+        assert hers not in reply, reply
+
+
 def test_return_window_from_the_imported_sign_off(ask):
     [reply] = ask(["我要退货"], buyer="qh_dawei")
     # Signed for on 2026-11-13 18:20 Shanghai time, 22-23 days before the samples' day:
