@@ -29,7 +29,7 @@ messages to the next intent (docs/nlu-evaluation.md, "Session 9").
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Text, Tuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -43,6 +43,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import softmax
+
+from nlu.components.dense_tail import DenseTailMatrix
 
 
 def sentence_features(message: Message) -> List[Features]:
@@ -74,6 +76,14 @@ def sentence_matrix(messages: List[Message]) -> sp.csr_matrix:
         shape=(len(messages), width),
     )
     return matrix.tocsr()
+
+
+def dense_width(messages: List[Message]) -> int:
+    """How many of the matrix's last columns hold dense features (sentence vectors)."""
+    return max(
+        (sum(f.features.shape[1] for f in sentence_features(m) if not f.is_sparse()) for m in messages),
+        default=0,
+    )
 
 
 NO_TEXT_INTENT = {"name": "out_of_scope", "confidence": 0.0}
@@ -115,6 +125,12 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
         return sentence_matrix(messages)
+
+    def _create_training_matrix(self, training_data: TrainingData) -> Tuple[sp.csr_matrix, List[str]]:
+        """Rasa's (X, y), with X's sentence vectors multiplied as a dense block in the fit
+        (nlu/components/dense_tail.py: the same model, about a third of the fit's time)."""
+        X, y = super()._create_training_matrix(training_data)
+        return DenseTailMatrix.of(X, dense_width(training_data.intent_examples)), y
 
     def _probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         """Rasa's `predict_proba`, tempered (softmax(scores / temperature)) and weighted."""

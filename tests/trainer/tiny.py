@@ -50,6 +50,7 @@ TRAINING_MODULES = [
     "training/warm_classifier.py",
     "components/__init__.py",
     "components/classifier.py",  # the classifier's column order, for warm_classifier
+    "components/dense_tail.py",  # the classifier's training matrix
 ]
 CONFIG = """\
 recipe: default.v1

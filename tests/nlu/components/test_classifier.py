@@ -133,3 +133,18 @@ def test_a_weight_for_an_unknown_intent_or_not_above_zero_stops_training_naming_
     classifier = ShopLogisticRegressionClassifier(config, "classifier", None, None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=named):
         classifier.train(_training_data(["ask_size", "complain", "greet"]))
+
+
+def test_the_training_matrix_keeps_the_sentence_vectors_as_a_dense_block() -> None:
+    """The fit multiplies them with BLAS (nlu/components/dense_tail.py); the matrix is Rasa's."""
+    from nlu.components.classifier import ShopLogisticRegressionClassifier
+    from nlu.components.dense_tail import DenseTailMatrix
+
+    classifier = ShopLogisticRegressionClassifier({}, "classifier", None, None)  # type: ignore[arg-type]
+    data = _training_data(["ask_size", "complain", "greet"])
+    X, y = classifier._create_training_matrix(data)
+    rasas = LogisticRegressionClassifier._create_X(None, data.intent_examples)  # type: ignore[arg-type]
+    assert isinstance(X, DenseTailMatrix) and X._tail is not None
+    assert X._tail.shape == (12, 7)  # the dense feature of _message()
+    assert (X != rasas).nnz == 0
+    assert y == [m.get("intent") for m in data.intent_examples]
