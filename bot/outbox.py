@@ -97,11 +97,23 @@ class _CardNews:
         return texts.agent("done_sent", agent=self.agent or "?", at=at)
 
 
+def _draft_statuses(draft_id: int, *, session: Session) -> set[str]:
+    """What became of all the draft's queued replies so far (a draft may straddle two batches)."""
+    return set(
+        session.scalars(
+            select(OutboundMessage.status).where(
+                OutboundMessage.channel == CHANNEL, OutboundMessage.draft_id == draft_id
+            )
+        )
+    )
+
+
 async def deliver_queued(gw: Gateway) -> int:
     """Sends every queued row (oldest first); how many were handled.
 
-    A draft's card is edited once, after its last row of the batch, with what became of all of
-    them (not once per row); a round that stops half-way has still marked the drafts it finished.
+    A draft's card is edited once, after its last row, with what became of all of them (not once
+    per row, nor once per batch when a batch ends within its rows); a round that stops half-way
+    has still marked the drafts it finished.
     """
     if gw.bot is None:
         return 0
@@ -132,6 +144,10 @@ async def deliver_queued(gw: Gateway) -> int:
             )
         )
         if card is not None and last_row[row.draft_id] == i:
+            statuses = await gw.db(lambda s, d=row.draft_id: _draft_statuses(d, session=s))
+            if "queued" in statuses:
+                continue  # the batch cut the draft's replies: the next batch edits its card once
+            card.failed = card.failed or "failed" in statuses  # a reply refused in an earlier batch
             await _mark_card(gw, row.draft_id, card.status(_at(gw)))
     return len(rows)
 

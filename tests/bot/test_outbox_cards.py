@@ -165,3 +165,28 @@ async def test_a_round_that_stops_half_way_has_marked_the_cards_it_finished(
     first_edits, second_edits = harness.edits_of(first_card), harness.edits_of(second_card)
     assert len(first_edits) == 1 and _head("done_sent") in first_edits[0], first_edits
     assert len(second_edits) == 1 and texts.agent("blocked") in second_edits[0], second_edits
+
+
+async def test_a_draft_cut_by_the_batch_limit_gets_one_edit_that_remembers_a_refused_reply(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows queued while the gateway was down can exceed a batch: the first batch ends inside a draft.
+
+    Its first reply is refused in that batch and the last one goes out in the next: the card must say
+    it was not delivered (not "sent" from the second batch), and be edited once.
+    """
+    monkeypatch.setattr(outbox, "BATCH", 2)
+
+    def refuse_the_next_send() -> None:
+        harness.api.fail_next(
+            "sendMessage", chat_id=BUYER, code=400, description="Bad Request: chat not found"
+        )
+
+    card_id, draft_id, rounds = await _web_agent_sends(
+        harness, monkeypatch, REPLIES, first=refuse_the_next_send
+    )
+    await _delivery_round_over(harness, draft_id, rounds, len(REPLIES))
+    assert harness.to_buyer() == REPLIES[1:]
+    assert _statuses(harness, draft_id) == ["failed", "sent", "sent"]
+    edits = harness.edits_of(card_id)
+    assert len(edits) == 1 and _head("outbox_failed") in edits[0], edits
