@@ -62,10 +62,18 @@ def sentence_vectors(texts: List[str], scale: float) -> np.ndarray:
     prepared = [spelled_out(nlu.text.normalize.normalize((t or "")[:MAX_CHARS])).strip() for t in texts]
     out = np.zeros((len(texts), 512), dtype=np.float32)
     todo = [i for i, t in enumerate(prepared) if t]
-    for start in range(0, len(todo), BATCH):
-        chunk = todo[start : start + BATCH]
-        out[chunk] = encoder().encode([prepared[i] for i in chunk])
+    if todo:
+        out[todo] = encode([prepared[i] for i in todo])
     return out * scale
+
+
+def encode(prepared: List[str]) -> np.ndarray:
+    """The encoder's vectors of non-empty prepared texts, in batches (a training keeps
+    them between retrains: nlu/training/vector_memo.py)."""
+    out = np.empty((len(prepared), 512), dtype=np.float32)
+    for start in range(0, len(prepared), BATCH):
+        out[start : start + BATCH] = encoder().encode(prepared[start : start + BATCH])
+    return out
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)

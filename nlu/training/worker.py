@@ -8,8 +8,8 @@ arguments and the same validation, in a process where Rasa is already imported
 and `nlu.training.warm_training` keeps what repeats between trainings
 (docs/benchmarks.md: a retrain after 20 phrasings); `nlu.training.batched_features`
 featurizes the training data in bulk, `nlu.training.regex_memo` keeps unchanged
-messages' regex features, and `nlu.training.warm_classifier` starts a retrain's
-classifier from the previous fit.
+messages' regex features, `nlu.training.vector_memo` their sentence vectors, and
+`nlu.training.warm_classifier` starts a retrain's classifier from the previous fit.
 
 Protocol, one JSON object per line. The client sends
 `{"argv": [...rasa train arguments...], "code": "<code_version>"}` or
@@ -122,7 +122,12 @@ def install_speedups() -> None:
 
 
 def serve(root: Path, sock_path: Path, idle_s: float) -> None:
+    from nlu.training import vector_memo
+
     install_speedups()
+    # Here only: a kept vector was encoded in another batch (about 2e-7 apart), so `make train`
+    # (`--once`) encodes every text as `rasa train` does and gives its model exactly.
+    vector_memo.install()
     version = code_version(root)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if sock_path.exists():

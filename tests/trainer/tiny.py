@@ -47,6 +47,7 @@ TRAINING_MODULES = [
     "training/warm_training.py",
     "training/batched_features.py",
     "training/regex_memo.py",
+    "training/vector_memo.py",
     "training/warm_classifier.py",
     "components/__init__.py",
     "components/classifier.py",  # the classifier's column order, for warm_classifier
