@@ -61,6 +61,9 @@ async def test_asking_for_a_person_tells_when_and_the_bot_then_drafts_only_for_a
     await harness.wait_card(1)
     assert _mode(harness) == "human"
     assert texts.text("route_reasons.human_requested") in harness.cards()[0].text
+    # How to answer is the card's own line: the reason is shown by every front end (web, simulator).
+    assert texts.agent("card_human_mode") in harness.cards()[0].text
+    assert "卡片" not in texts.text("route_reasons.human_requested")
 
     harness.buyer_says("你好")
     second = await harness.wait_card(2)
