@@ -58,6 +58,10 @@ async def _web_agent_sends(
     return card_id, draft_id, rounds
 
 
+def _refuse_the_next_send(harness: Harness) -> None:
+    harness.api.fail_next("sendMessage", chat_id=BUYER, code=400, description="Bad Request: chat not found")
+
+
 def _statuses(harness: Harness, draft_id: int) -> list[str]:
     return harness.db(
         lambda s: list(
@@ -115,13 +119,8 @@ async def test_one_reply_telegram_refused_makes_the_card_say_it_was_not_delivere
 ) -> None:
     """The first reply is refused, the others go: the card must not read "sent"."""
 
-    def refuse_the_next_send() -> None:
-        harness.api.fail_next(
-            "sendMessage", chat_id=BUYER, code=400, description="Bad Request: chat not found"
-        )
-
     card_id, draft_id, rounds = await _web_agent_sends(
-        harness, monkeypatch, REPLIES, first=refuse_the_next_send
+        harness, monkeypatch, REPLIES, first=lambda: _refuse_the_next_send(harness)
     )
     await _delivery_round_over(harness, draft_id, rounds, len(REPLIES))
     assert harness.to_buyer() == REPLIES[1:]
@@ -177,13 +176,8 @@ async def test_a_draft_cut_by_the_batch_limit_gets_one_edit_that_remembers_a_ref
     """
     monkeypatch.setattr(outbox, "BATCH", 2)
 
-    def refuse_the_next_send() -> None:
-        harness.api.fail_next(
-            "sendMessage", chat_id=BUYER, code=400, description="Bad Request: chat not found"
-        )
-
     card_id, draft_id, rounds = await _web_agent_sends(
-        harness, monkeypatch, REPLIES, first=refuse_the_next_send
+        harness, monkeypatch, REPLIES, first=lambda: _refuse_the_next_send(harness)
     )
     await _delivery_round_over(harness, draft_id, rounds, len(REPLIES))
     assert harness.to_buyer() == REPLIES[1:]

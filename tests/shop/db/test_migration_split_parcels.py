@@ -16,33 +16,21 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shop.db.devpg import PostgresServer
 from shop.db.engine import dispose_engine, make_engine
 from shop.db.migrate import alembic_config, current_revision, head_revision, upgrade
 from shop.demo import load_demo
 from shop.models import Order, Shipment
+from tests.db_fixtures import BACKENDS
+from tests.shop.db.earlier_revision import database_at
 from tests.shop.imports.conftest import snapshot
 
 SHIPPED_ORDER = "5021873340003"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def url_at_0012(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """An empty database migrated only up to 0012 (one parcel per order)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("pg_server")
-        name = f"shop_0012_{tmp_path.name[-20:].lower().replace('-', '_')}"
-        with server.admin() as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name}")
-            conn.execute(f"CREATE DATABASE {name}")
-        url = server.url(name)
-    upgrade(url, "0012")
-    try:
-        yield url
-    finally:
-        dispose_engine(url)
+    yield from database_at("0012", request, tmp_path)
 
 
 def _second_parcel(order_id: str) -> Shipment:
