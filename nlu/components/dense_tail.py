@@ -18,7 +18,7 @@ Only for training: a parse multiplies one row, where the split costs more than i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,16 +48,16 @@ class DenseTailMatrix(sp.csr_matrix):
         return self._head, self._tail
 
     def _mul_vector(self, other: np.ndarray) -> np.ndarray:
-        blocks = self._blocks()
-        if blocks is None:
-            return super()._mul_vector(other)
-        head, tail = blocks
-        return head @ other[: head.shape[1]] + tail @ other[head.shape[1] :]
+        return self._blockwise(other, super()._mul_vector)
 
     def _mul_multivector(self, other: np.ndarray) -> np.ndarray:
+        return self._blockwise(other, super()._mul_multivector)
+
+    def _blockwise(self, other: np.ndarray, plain: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """`self @ other` as the sum of the two blocks' products (`plain` without blocks)."""
         blocks = self._blocks()
         if blocks is None:
-            return super()._mul_multivector(other)
+            return plain(other)
         head, tail = blocks
         return head @ other[: head.shape[1]] + tail @ other[head.shape[1] :]
 
