@@ -47,12 +47,17 @@ def _paid(order: OrderView, now: datetime, policy: ShopPolicy) -> Decision:
     return Decision("order_paid_overdue", "order_paid_overdue", overdue, handoff_reason="dispatch_overdue")
 
 
+def _hours_quiet(parcel: OrderView | ParcelView, now: datetime) -> float:
+    """Hours since the parcel's last scan, or since dispatch before any (0 when neither is known)."""
+    latest = parcel.latest_event
+    last_update = latest.at if latest is not None else parcel.shipped_at
+    return hours_between(last_update, now) if last_update is not None else 0.0
+
+
 def _shipped(order: OrderView, now: datetime, policy: ShopPolicy) -> Decision:
     low, high = policy.shipping.transit_days
     facts = base_facts(order) | shipment_facts(order) | {"transit_min": low, "transit_max": high}
-    latest = order.latest_event
-    last_update = latest.at if latest is not None else order.shipped_at
-    quiet = hours_between(last_update, now) if last_update is not None else 0.0
+    quiet = _hours_quiet(order, now)
     stale_after = policy.shipping.stale_tracking_hours
     if quiet >= stale_after:
         # A parcel that has not been scanned for this long may be stuck or lost:
@@ -85,11 +90,8 @@ def _delivered(order: OrderView, text: str, now: datetime) -> Decision:
 
 
 def _parcel_is_stale(parcel: ParcelView, now: datetime, policy: ShopPolicy) -> bool:
-    if parcel.signed_at is not None:
-        return False
-    latest = parcel.latest_event
-    last_update = latest.at if latest is not None else parcel.shipped_at
-    return last_update is not None and hours_between(last_update, now) >= policy.shipping.stale_tracking_hours
+    """The same rule as a one-parcel order's (`_shipped`), for a parcel not signed for yet."""
+    return parcel.signed_at is None and _hours_quiet(parcel, now) >= policy.shipping.stale_tracking_hours
 
 
 def _split(order: OrderView, text: str, now: datetime, policy: ShopPolicy) -> Decision:
