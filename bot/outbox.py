@@ -26,7 +26,7 @@ from bot.desk import card_status
 from bot.gateway import CHANNEL, Gateway
 from desk import store, texts
 from shop.db.errors import ShopUnavailable
-from shop.models import AgentDecision, Conversation, OutboundMessage
+from shop.models import SENDING_ACTIONS, AgentDecision, Conversation, OutboundMessage
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +44,11 @@ class Queued:
     agent: str | None  # who decided to send it (the draft's last send/edit/override)
 
 
-# Decisions that send a draft: the last one names the agent on the card.
-SENDING = ("send", "edit", "override")
-
-
 def _queued(session: Session) -> list[Queued]:
     """The oldest queued rows, each with its chat's conversation and its sender: one statement per batch."""
     sender = (
         select(AgentDecision.agent_user_id)
-        .where(AgentDecision.draft_id == OutboundMessage.draft_id, AgentDecision.action.in_(SENDING))
+        .where(AgentDecision.draft_id == OutboundMessage.draft_id, AgentDecision.action.in_(SENDING_ACTIONS))
         .order_by(AgentDecision.id.desc())
         .limit(1)
         .correlate(OutboundMessage)

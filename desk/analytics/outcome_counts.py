@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 from desk.analytics.outcomes import (
     DECIDING,
     NO_INTENT,
-    SENDING,
     OutcomeCount,
     judged,
     of_buyers,
 )
 from desk.analytics.period import Period
 from desk.drafts import DraftState
-from shop.models import AgentDecision, Conversation, Draft
+from shop.models import SENDING_ACTIONS, AgentDecision, Conversation, Draft
 
 
 def _has_reply(dialect: str) -> ColumnElement[bool]:
@@ -50,7 +49,7 @@ def outcome_counts(*, session: Session, period: Period) -> list[OutcomeCount]:
             AgentDecision.draft_id.label("draft_id"),
             _flag(AgentDecision.action == "reject").label("rejected"),
             _flag(and_(AgentDecision.action == "send", AgentDecision.text.is_(None))).label("as_is"),
-            _flag(AgentDecision.action.in_(SENDING)).label("by_agent"),
+            _flag(AgentDecision.action.in_(SENDING_ACTIONS)).label("by_agent"),
         )
         .join(Draft, Draft.id == AgentDecision.draft_id)
         .join(Conversation, Conversation.id == Draft.conversation_id)

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from desk.analytics.period import Period
 from desk.channels import NOT_BUYERS
 from desk.drafts import OPEN, DraftState
-from shop.models import AgentDecision, Conversation, Draft
+from shop.models import SENDING_ACTIONS, AgentDecision, Conversation, Draft
 
 UNCHANGED, EDITED, REJECTED = "unchanged", "edited", "rejected"
 OUTCOMES = (UNCHANGED, EDITED, REJECTED)
@@ -72,8 +72,7 @@ class OutcomeCount:
 
 Counted = DraftOutcome | OutcomeCount
 # Agents' decisions that decide a draft ("teach" only names the right intent of a rejected one).
-SENDING = ("send", "edit", "override")
-DECIDING = (*SENDING, "reject")
+DECIDING = (*SENDING_ACTIONS, "reject")
 
 
 def judged(state: str, *, decided: bool, rejected: bool, as_is: bool, by_agent: bool) -> str | None:
@@ -97,7 +96,7 @@ def _outcome(state: str, decisions: list[tuple[str, str | None]]) -> str | None:
         decided=bool(decisions),
         rejected="reject" in actions,
         as_is=any(action == "send" and text is None for action, text in decisions),
-        by_agent=bool(actions & set(SENDING)),
+        by_agent=bool(actions & set(SENDING_ACTIONS)),
     )
 
 

@@ -13,6 +13,7 @@ from shop.models.catalogue import PlatformItem, Product, Promotion, ShopInfo, Si
 from shop.models.channel import (
     CONVERSATION_MODES,
     DECISION_ACTIONS,
+    SENDING_ACTIONS,
     DRAFT_STATES,
     INBOUND_KINDS,
     INBOUND_STATUSES,
@@ -41,6 +42,7 @@ from shop.models.people import Buyer, ChannelLink, LinkAttempt
 __all__ = [
     "CONVERSATION_MODES",
     "DECISION_ACTIONS",
+    "SENDING_ACTIONS",
     "DRAFT_STATES",
     "INBOUND_KINDS",
     "INBOUND_STATUSES",

@@ -34,6 +34,8 @@ INBOUND_KINDS = ("text", "photo", "voice", "sticker", "document", "other")
 INBOUND_STATUSES = ("pending", "processing", "done", "failed", "ignored")
 DRAFT_STATES = ("pending", "sent", "rejected", "superseded", "overdue")
 DECISION_ACTIONS = ("send", "edit", "reject", "take_over", "release", "teach", "override")
+# The decisions that send a draft to the buyer (as drafted, edited, or with the agent's own text).
+SENDING_ACTIONS = ("send", "edit", "override")
 OUTBOUND_STATUSES = ("queued", "sent", "failed")
 # recorded before sending; skipped: no longer true at send time (paid, scanned) or not allowed
 PROACTIVE_STATUSES = ("queued", "sent", "skipped")
