@@ -184,7 +184,7 @@ class _Seeder:
         }
         decision = decide(
             self.routing, intent=intent, confidence=confidence, has_reply=True, policy_ok=True,
-            handoff=handoff, human_mode=False, agents_on_duty=True, now=at,
+            handoff=handoff, human_mode=False, agents_on_duty=True, now=at, text=text or "",
         )  # fmt: skip
         draft = store.record_draft(
             conversation_id=conv.id, inbound_id=inbound_id, texts=list(scene["reply"]), intent=intent,

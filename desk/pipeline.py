@@ -119,6 +119,7 @@ def build_draft(
         human_mode=human_mode,
         agents_on_duty=agents_on_duty,
         now=now or datetime.now(timezone.utc),
+        text=turn.text,
     )
     return RoutedDraft(
         text=turn.text,

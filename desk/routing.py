@@ -59,6 +59,14 @@ class RoutingConfig:
     human_mode: HumanMode = HumanMode()
     # The shop's response-time rule (routing.yml `response_minutes`): what the owner's numbers measure against.
     response_minutes: float = 3.0
+    # Words that mean the buyer wants a person (routing.yml `agent_words`): a message
+    # with one goes to an agent whatever intent the model read in it.
+    agent_words: tuple[str, ...] = ()
+
+    def agent_word_in(self, text: str) -> str | None:
+        """The first of `agent_words` the text contains (case-insensitive), or None."""
+        folded = text.casefold()
+        return next((word for word in self.agent_words if word.casefold() in folded), None)
 
     def route_for(self, intent: str) -> IntentRoute:
         return self.intents.get(intent, self.default)
@@ -94,6 +102,7 @@ REASONS = {
     "assist_mode": "assist mode: every draft goes to an agent",
     "agents_on_duty": "human_first mode: agents are on duty",
     "never_auto": "intent {intent} is never auto-sent",
+    "agent_word": "the buyer wrote {word!r}, which asks for a person",
     "below_threshold": "confidence {confidence:.2f} is below {intent}'s threshold {threshold:.2f}",
     "auto": "{mode}: {intent} at {confidence:.2f} ≥ {threshold:.2f}, policy ok",
     "earlier_waiting": "an earlier message of this chat is waiting for an agent",
@@ -158,7 +167,14 @@ def parse_routing(raw: dict) -> RoutingConfig:
         holidays=frozenset(date.fromisoformat(str(d)) for d in raw.get("holidays") or []),
         human_mode=_human_mode(raw.get("human_mode") or {}),
         response_minutes=_response_minutes(raw.get("response_minutes", RoutingConfig.response_minutes)),
+        agent_words=_agent_words(raw.get("agent_words") or []),
     )
+
+
+def _agent_words(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(w, str) and w.strip() for w in value):
+        raise RoutingConfigError("agent_words must be a list of words (non-empty text)")
+    return tuple(w.strip() for w in value)
 
 
 def _minutes(raw: dict, key: str, default: int) -> int:
@@ -194,8 +210,11 @@ def decide(
     human_mode: bool,
     agents_on_duty: bool,
     now: datetime,
+    text: str = "",
 ) -> RouteDecision:
-    """Auto-send only when every condition holds; otherwise the first reason not to."""
+    """Auto-send only when every condition holds; otherwise the first reason not to.
+
+    `text` is the buyer's message (or the part of it this draft answers)."""
     if human_mode:
         return RouteDecision(False, "human_mode")
     if not has_reply:
@@ -209,6 +228,9 @@ def decide(
     if config.mode == "human_first" and agents_on_duty and config.in_business_hours(now):
         return RouteDecision(False, "agents_on_duty")
     route = config.route_for(intent)
+    word = config.agent_word_in(text)
+    if word is not None and intent not in NEVER_AUTO:
+        return RouteDecision(False, "agent_word", {"word": word, "intent": intent})
     if intent in NEVER_AUTO or not route.auto_send:
         return RouteDecision(False, "never_auto", {"intent": intent})
     params = {"intent": intent, "confidence": confidence, "threshold": route.threshold, "mode": config.mode}

@@ -25,6 +25,11 @@ other intents keep their order and ratios. out_of_scope is the catch-all, traine
 on hundreds of varied off-topic lines, and real buyers' terse requests fell into
 it (precision 43-54% on real messages); a weight of 0.5 gives its borderline
 messages to the next intent (docs/nlu-evaluation.md, "Session 9").
+
+`neighbours` (`count`, `temperature`, `weight`; default off) blends the vote of the
+training phrasings nearest to the message (cosine of its sentence vectors,
+nlu/components/neighbours.py) into those probabilities: `weight` of it, the rest
+the regression's. The training phrasings' vectors are stored with the model.
 """
 
 from __future__ import annotations
@@ -33,8 +38,10 @@ from typing import Any, Dict, List, Text, Tuple
 
 import numpy as np
 import scipy.sparse as sp
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
@@ -45,6 +52,9 @@ from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import softmax
 
 from nlu.components.dense_tail import DenseTailMatrix
+from nlu.components.neighbours import NearestPhrasings
+
+NEIGHBOURS_FILE = "neighbours.npz"
 
 
 def sentence_features(message: Message) -> List[Features]:
@@ -101,12 +111,37 @@ def carries_text(message: Message) -> bool:
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
     """`LogisticRegressionClassifier` (same options, same model files), faster features,
-    and a `temperature` for its probabilities."""
+    a `temperature` and `intent_weights` for its probabilities, and optionally the
+    nearest training phrasings' vote blended in (`neighbours`)."""
+
+    _neighbours: NearestPhrasings | None = None
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        """Rasa's options and `temperature` (1: Rasa's probabilities)."""
-        return {**LogisticRegressionClassifier.get_default_config(), "temperature": 1.0, "intent_weights": {}}
+        """Rasa's options, `temperature` (1: Rasa's probabilities), no weights, no neighbours."""
+        return {
+            **LogisticRegressionClassifier.get_default_config(),
+            "temperature": 1.0,
+            "intent_weights": {},
+            "neighbours": {},
+        }
+
+    def _neighbour_settings(self) -> Dict[str, float] | None:
+        """`count`, `temperature` and `weight` of the neighbours' vote, or None when it is off."""
+        settings = self.config.get("neighbours") or {}
+        if not settings or float(settings.get("weight", 0)) == 0:
+            return None
+        unknown = sorted(set(settings) - {"count", "temperature", "weight"})
+        if unknown:
+            raise ValueError(f"neighbours takes count, temperature and weight, not: {', '.join(unknown)}")
+        count, temperature, weight = (
+            int(settings.get("count", 10)),
+            float(settings.get("temperature", 0.05)),
+            float(settings["weight"]),
+        )
+        if count < 1 or temperature <= 0 or not 0 < weight <= 1:
+            raise ValueError("neighbours needs count >= 1, temperature > 0 and 0 < weight <= 1")
+        return {"count": count, "temperature": temperature, "weight": weight}
 
     def train(self, training_data: TrainingData) -> Resource:
         """Rasa's training, after checking `intent_weights` against the data's intents."""
@@ -121,6 +156,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             raise ValueError(
                 f"intent_weights must be above 0 (0 makes an intent unreachable): {', '.join(not_positive)}"
             )
+        self._neighbour_settings()  # a wrong setting stops the training before the fit
         return super().train(training_data)
 
     def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
@@ -130,9 +166,60 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         """Rasa's (X, y), with X's sentence vectors multiplied as a dense block in the fit
         (nlu/components/dense_tail.py: the same model, about a third of the fit's time)."""
         X, y = super()._create_training_matrix(training_data)
-        return DenseTailMatrix.of(X, dense_width(training_data.intent_examples)), y
+        width = dense_width(training_data.intent_examples)
+        self._neighbours = None
+        if self._neighbour_settings() is not None and X.shape[0]:
+            if not width:
+                raise ValueError(
+                    "neighbours needs sentence vectors: put a dense featurizer before the classifier"
+                )
+            self._neighbours = NearestPhrasings.fit(X[:, -width:].toarray(), y, sorted(set(y)))
+        return DenseTailMatrix.of(X, width), y
+
+    def persist(self) -> None:
+        """Rasa's model file, and the training phrasings' vectors when the neighbours vote."""
+        super().persist()
+        if self._neighbours is not None:
+            with self._model_storage.write_to(self._resource) as model_dir:
+                self._neighbours.save(model_dir / NEIGHBOURS_FILE)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "ShopLogisticRegressionClassifier":
+        """Rasa's loading, plus the training phrasings' vectors if the model has them."""
+        component = super().load(config, model_storage, resource, execution_context, **kwargs)
+        try:
+            with model_storage.read_from(resource) as model_dir:
+                stored = model_dir / NEIGHBOURS_FILE
+                if stored.exists():
+                    component._neighbours = NearestPhrasings.load(stored)
+        except ValueError:  # no files at all: Rasa's load already returned an untrained component
+            return component
+        classes = getattr(component.clf, "classes_", None)
+        if component._neighbours is not None and list(component._neighbours.classes) != list(classes):
+            raise ValueError("the model's stored neighbours have other intents than its classifier")
+        return component
 
     def _probabilities(self, X: sp.csr_matrix) -> np.ndarray:
+        """Rasa's `predict_proba`, tempered and weighted, with the neighbours' vote blended in."""
+        probabilities = self._regression_probabilities(X)
+        settings = self._neighbour_settings()
+        if settings is None or self._neighbours is None:
+            return probabilities
+        width = self._neighbours.vectors.shape[1]
+        votes = self._neighbours.probabilities(
+            X[:, -width:].toarray(), count=int(settings["count"]), temperature=settings["temperature"]
+        )
+        weight = settings["weight"]
+        return (1 - weight) * probabilities + weight * votes
+
+    def _regression_probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         """Rasa's `predict_proba`, tempered (softmax(scores / temperature)) and weighted."""
         temperature = float(self.config.get("temperature", 1.0))
         if temperature == 1.0:

@@ -95,6 +95,19 @@ def choose_thresholds(
     }
 
 
+def hold_agent_words(
+    predictions: Sequence[Prediction], texts: Sequence[str], words: Sequence[str]
+) -> list[Prediction]:
+    """The predictions, with every message that contains one of `words` held back
+    (confidence 0): the gateway gives such a message to an agent whatever its intent
+    (responses/routing.yml `agent_words`, desk/routing.py; same case-insensitive match)."""
+    folded = [w.casefold() for w in words]
+    return [
+        (gold, intent, 0.0 if any(w in text.casefold() for w in folded) else conf)
+        for (gold, intent, conf), text in zip(predictions, texts, strict=True)
+    ]
+
+
 def would_auto_send(intent: str, confidence: float, thresholds: Mapping[str, float | None]) -> bool:
     """The gateway's threshold rule: never for ALWAYS_AGENT or an intent without a threshold."""
     threshold = thresholds.get(intent)

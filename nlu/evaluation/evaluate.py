@@ -44,7 +44,7 @@ from nlu.evaluation.data import (
 from nlu.evaluation.labelled import score_labelled
 from nlu.evaluation.models import ROOT, Parser, cv_fold_predictions, model_for, quiet_rasa_logging
 from nlu.evaluation.report import write_confusion_png, write_markdown
-from nlu.evaluation.routing_file import read_thresholds
+from nlu.evaluation.routing_file import read_agent_words, read_thresholds
 from nlu.evaluation.tsv import REAL_BUYERS, LabelledFileError, load_tsv
 
 HELDOUT = ROOT / "tests" / "nlu_heldout" / "heldout.yml"
@@ -137,11 +137,21 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
     }
 
 
+def cv_texts(examples: list[Example], folds: int) -> list[str]:
+    """The texts in the order `cross_validate` returns its predictions (fold by fold)."""
+    return [examples[i]["text"] for test_idx in stratified_folds(examples, folds) for i in test_idx]
+
+
 def current_thresholds() -> dict[str, float | None]:
     """The thresholds the gateway applies today (responses/routing.yml)."""
     from nlu.evaluation.thresholds import routed_intents
 
     return read_thresholds(ROUTING.read_text(encoding="utf-8"), routed_intents())
+
+
+def current_agent_words() -> list[str]:
+    """The words that send a message to an agent whatever its intent (responses/routing.yml)."""
+    return read_agent_words(ROUTING.read_text(encoding="utf-8"))
 
 
 def evaluate_pipeline(
@@ -174,7 +184,12 @@ def evaluate_pipeline(
         # Auto-send applies to our model only: the routing file's thresholds are calibrated on it.
         thresholds = current_thresholds() if name == "ours" else None
         result["labelled"] = score_labelled(
-            path, examples, on_file, thresholds, show_all_errors=path.resolve() != REAL_BUYERS.resolve()
+            path,
+            examples,
+            on_file,
+            thresholds,
+            show_all_errors=path.resolve() != REAL_BUYERS.resolve(),
+            agent_words=current_agent_words(),
         )
     return result
 
@@ -225,9 +240,9 @@ def main(argv: list[str] | None = None) -> int:
             cv = cross_validate(ROOT / PIPELINES[name][0], training, args.folds, extras)
             predictions = cv.pop("predictions")  # thousands of rows: the table is what the report needs
             if name == "ours":
-                cv["autosend"] = autosend.autosend_table(
-                    [(g, i, float(c)) for g, i, c in predictions], current_thresholds()
-                )
+                rows = [(g, i, float(c)) for g, i, c in predictions]
+                held = autosend.hold_agent_words(rows, cv_texts(training, args.folds), current_agent_words())
+                cv["autosend"] = autosend.autosend_table(held, current_thresholds())
             report["pipelines"][name]["cross_validation"] = cv
 
     args.out.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,7 @@ every error is worth reading: `show_all_errors`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ def _part(
     large: list[str],
     thresholds: dict[str, float | None] | None,
     errors: bool,
+    agent_words: Sequence[str] = (),
 ) -> dict[str, Any]:
     gold = [e["intent"] for e in examples]
     served = [m.served_intent(p["intent"]) for p in predictions]
@@ -42,6 +44,7 @@ def _part(
     }
     if thresholds is not None:
         rows = [(g, p["intent"], p["confidence"]) for g, p in zip(gold, predictions, strict=True)]
+        rows = autosend.hold_agent_words(rows, [e["text"] for e in examples], agent_words)
         texts = [e["text"] for e in examples] if errors else None
         out["autosend"] = autosend.autosend_table(rows, thresholds, texts)
     if errors:
@@ -105,12 +108,14 @@ def score_labelled(
     thresholds: dict[str, float | None] | None,
     *,
     show_all_errors: bool,
+    agent_words: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Whole-file and per-half scores; auto-send tables when `thresholds` is given."""
+    """Whole-file and per-half scores; auto-send tables when `thresholds` is given
+    (messages with one of `agent_words` are never auto-sent)."""
     header, large = _file_header(path, examples)
     out: dict[str, Any] = {
         **header,
-        "whole": _part(examples, predictions, large, thresholds, show_all_errors),
+        "whole": _part(examples, predictions, large, thresholds, show_all_errors, agent_words),
     }
     for half, idx in split_halves(examples).items():
         out[half] = _part(
@@ -119,6 +124,7 @@ def score_labelled(
             large,
             thresholds,
             errors=half == "analysis" and not show_all_errors,
+            agent_words=agent_words,
         )
         out[half]["messages"] = len(idx)
     return out

@@ -36,6 +36,11 @@ def read_thresholds(text: str, intents: Iterable[str]) -> dict[str, float | None
     return out
 
 
+def read_agent_words(text: str) -> list[str]:
+    """The routing file's `agent_words`: a message with one always goes to an agent."""
+    return [str(w).strip() for w in (yaml.safe_load(text) or {}).get("agent_words") or []]
+
+
 def _entry(threshold: float | None) -> tuple[str, str]:
     return ("false", f"{NEVER:.1f}") if threshold is None else ("true", f"{threshold:.2f}")
 

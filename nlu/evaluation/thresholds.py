@@ -24,7 +24,7 @@ from typing import Any
 
 from nlu.evaluation import autosend
 from nlu.evaluation.models import ROOT, quiet_rasa_logging
-from nlu.evaluation.routing_file import read_thresholds, update_text
+from nlu.evaluation.routing_file import read_agent_words, read_thresholds, update_text
 from nlu.evaluation.tsv import REAL_BUYERS, domain_intents, load_tsv, split_halves
 
 ROUTING = ROOT / "responses" / "routing.yml"
@@ -36,14 +36,14 @@ def routed_intents() -> list[str]:
     return [*domain_intents(), "nlu_fallback"]
 
 
-def cv_predictions(folds: int) -> list[autosend.Prediction]:
-    """Out-of-fold (gold, intent, confidence) of every training example (cached folds)."""
+def cv_predictions(folds: int) -> tuple[list[str], list[autosend.Prediction]]:
+    """Texts and out-of-fold (gold, intent, confidence) of every training example (cached folds)."""
     from nlu.evaluation.data import load_examples, training_extras
-    from nlu.evaluation.evaluate import TRAINING, cross_validate
+    from nlu.evaluation.evaluate import TRAINING, cross_validate, cv_texts
 
     training = load_examples(TRAINING)
     result = cross_validate(ROOT / "config.yml", training, folds, training_extras(TRAINING))
-    return [(g, i, float(c)) for g, i, c in result["predictions"]]
+    return cv_texts(training, folds), [(g, i, float(c)) for g, i, c in result["predictions"]]
 
 
 def file_predictions(path: Path) -> tuple[list[str], list[autosend.Prediction]]:
@@ -99,9 +99,14 @@ def main(argv: list[str] | None = None) -> int:
     intents = routed_intents()
     old_text = args.routing.read_text(encoding="utf-8")
     current = read_thresholds(old_text, intents)
-    oof = cv_predictions(args.folds)
+    # A message with one of the routing file's agent words never goes out on its own:
+    # it cannot count for or against an intent's threshold.
+    words = read_agent_words(old_text)
+    oof_texts, oof = cv_predictions(args.folds)
+    oof = autosend.hold_agent_words(oof, oof_texts, words)
     check = args.tsv or (REAL_BUYERS if REAL_BUYERS.exists() else None)
     texts, rows = file_predictions(check) if check is not None else ([], [])
+    rows = autosend.hold_agent_words(rows, texts, words)
     halves = split_halves([{"text": t} for t in texts])
     gate = [] if args.no_gate else [rows[i] for i in halves["analysis"]]
     chosen = autosend.choose_thresholds(

@@ -115,6 +115,8 @@ def test_routing_file_can_not_make_agent_intents_auto_send(intent):
         ({"intents": {"greet": {"threshold": 1.5}}}, "intents.greet"),
         ({"intents": {"greet": {"threshold": "high"}}}, "must be a number"),
         ({"business_hours": {"someday": ["09:00", "18:00"]}}, "unknown days"),
+        ({"agent_words": "人工"}, "agent_words must be a list"),
+        ({"agent_words": ["人工", " "]}, "agent_words must be a list"),
     ],
 )
 def test_bad_routing_file_names_the_problem(raw, message):
@@ -126,7 +128,7 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
     from desk.routing import REASONS, RouteDecision
     from desk.texts import route_reason
 
-    params = {"intent": "ask_size", "confidence": 0.5, "threshold": 0.6, "mode": "bot_first"}
+    params = {"intent": "ask_size", "confidence": 0.5, "threshold": 0.6, "mode": "bot_first", "word": "x"}
     for code in REASONS:
         shown = route_reason(RouteDecision(False, code, params))
         assert shown and not shown.isascii(), f"{code} is shown to agents as {shown!r}"
@@ -157,3 +159,48 @@ def test_gateway_and_threshold_chooser_agree_on_the_always_agent_intents():
     from nlu.evaluation.autosend import ALWAYS_AGENT
 
     assert NEVER_AUTO == ALWAYS_AGENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["转人工 发票抬头开错了怎么改", "人工客服，包裹显示签收了", "叫你们店長出來", "我要真人 不要机器人"],
+)
+def test_a_buyer_who_asks_for_a_person_gets_an_agent_whatever_the_intent(text):
+    """The model may read "转人工 + a question" as the question: the shop's words still send it to a person."""
+    from desk.texts import route_reason
+
+    shipped = load_routing(RESPONSES_DIR / "routing.yml")
+    config = dataclasses.replace(shipped, intents={"ask_invoice": IntentRoute(True, 0.5)})
+    decision = _decide(config, intent="ask_invoice", confidence=0.99, agents_on_duty=False, text=text)
+    assert not decision.auto_send
+    assert decision.code == "agent_word"
+    assert decision.params["word"] in text
+    assert decision.params["word"] in route_reason(decision)
+    # The same question without the words goes out on its own.
+    plain = _decide(
+        config, intent="ask_invoice", confidence=0.99, agents_on_duty=False, text="发票抬头开错了怎么改"
+    )
+    assert plain.auto_send
+
+
+def test_agent_words_match_in_any_case_and_only_where_written():
+    config = parse_routing(
+        {
+            "mode": "bot_first",
+            "agent_words": ["VIP"],
+            "intents": {"greet": {"auto_send": True, "threshold": 0.5}},
+        }
+    )
+    assert _decide(config, intent="greet", confidence=0.9, text="找vip客服").code == "agent_word"
+    assert _decide(config, intent="greet", confidence=0.9, text="你好").auto_send
+    assert _decide(config, intent="greet", confidence=0.9).auto_send  # no text known: nothing to match
+
+
+def test_gateway_and_threshold_chooser_hold_the_same_messages_for_agent_words():
+    from nlu.evaluation.autosend import hold_agent_words
+
+    words = ["人工", "店长", "VIP"]
+    config = parse_routing({"agent_words": words})
+    texts = ["转人工", "店长呢", "vip通道", "你好", "发票怎么开"]
+    held = hold_agent_words([("greet", "greet", 0.9)] * len(texts), texts, words)
+    assert [c == 0.0 for _, _, c in held] == [config.agent_word_in(t) is not None for t in texts]

@@ -52,6 +52,7 @@ TRAINING_MODULES = [
     "components/__init__.py",
     "components/classifier.py",  # the classifier's column order, for warm_classifier
     "components/dense_tail.py",  # the classifier's training matrix
+    "components/neighbours.py",  # the classifier's nearest-phrasings vote
 ]
 CONFIG = """\
 recipe: default.v1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from rasa.engine.storage.resource import Resource
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
@@ -148,3 +149,87 @@ def test_the_training_matrix_keeps_the_sentence_vectors_as_a_dense_block() -> No
     assert X._tail.shape == (12, 7)  # the dense feature of _message()
     assert (X != rasas).nnz == 0
     assert y == [m.get("intent") for m in data.intent_examples]
+
+
+NEIGHBOURS = {"count": 3, "temperature": 0.05, "weight": 0.3}
+
+
+def _with_neighbours(model_storage, execution_context, neighbours=NEIGHBOURS):  # type: ignore[no-untyped-def]
+    from nlu.components.classifier import ShopLogisticRegressionClassifier
+
+    config = {
+        **ShopLogisticRegressionClassifier.get_default_config(),
+        "temperature": 1.5,
+        "solver": "newton-cg",
+        "neighbours": neighbours,
+    }
+    return ShopLogisticRegressionClassifier.create(config, model_storage, Resource("clf"), execution_context)
+
+
+def test_neighbours_blend_the_nearest_phrasings_vote_into_the_probabilities(
+    model_storage, execution_context
+) -> None:
+    """(1 - weight) of the regression's probabilities, weight of the nearest phrasings' vote;
+    the model keeps the phrasings' vectors, so a loaded model answers the same."""
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    from nlu.components.classifier import ShopLogisticRegressionClassifier
+    from nlu.components.neighbours import NearestPhrasings
+
+    data = _training_data(["ask_size", "complain", "greet"])
+    classifier = _with_neighbours(model_storage, execution_context)
+    classifier.train(data)
+    messages = data.intent_examples[:6]
+    for message in messages:
+        message.set("text_tokens", [Token("起球", 3)])
+    X = sentence_matrix(messages)
+    regression = classifier._regression_probabilities(X)
+    vectors = X[:, -7:].toarray()
+    votes = NearestPhrasings.fit(vectors, [m.get("intent") for m in messages], list(classifier.clf.classes_))
+    expected_votes = classifier._neighbours.probabilities(vectors, count=3, temperature=0.05)
+    # Each training message is its own nearest phrasing: its vote leans to its own intent.
+    assert [classifier.clf.classes_[i] for i in expected_votes.argmax(axis=1)] == [
+        m.get("intent") for m in messages
+    ]
+    assert votes.classes == list(classifier.clf.classes_)
+    blended = classifier._probabilities(X)
+    assert blended == pytest.approx(0.7 * regression + 0.3 * expected_votes)
+
+    loaded = ShopLogisticRegressionClassifier.load(
+        classifier.config, model_storage, Resource("clf"), execution_context
+    )
+    assert loaded._neighbours is not None
+    assert loaded._probabilities(X) == pytest.approx(blended)
+    ranked = loaded.process(messages)
+    assert [m.get("intent")["confidence"] for m in ranked] == pytest.approx(list(blended.max(axis=1)))
+
+
+@pytest.mark.parametrize(
+    ("neighbours", "named"),
+    [
+        ({"count": 3, "weight": 0.3, "temprature": 0.1}, "temprature"),
+        ({"count": 0, "weight": 0.3}, "count >= 1"),
+        ({"count": 3, "weight": 1.5}, "weight"),
+        ({"count": 3, "weight": 0.3, "temperature": 0}, "temperature > 0"),
+    ],
+)
+def test_a_wrong_neighbours_setting_stops_training_naming_it(
+    model_storage, execution_context, neighbours, named
+) -> None:
+    classifier = _with_neighbours(model_storage, execution_context, neighbours)
+    with pytest.raises(ValueError, match=named):
+        classifier.train(_training_data(["ask_size", "complain", "greet"]))
+
+
+def test_neighbours_without_sentence_vectors_stop_training(model_storage, execution_context) -> None:
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    rng = np.random.default_rng(3)
+    messages = []
+    for k in range(9):
+        message = _message(rng, dense=False)
+        message.set("intent", ["ask_size", "complain", "greet"][k % 3])
+        messages.append(message)
+    classifier = _with_neighbours(model_storage, execution_context)
+    with pytest.raises(ValueError, match="dense featurizer"):
+        classifier.train(TrainingData(training_examples=messages))

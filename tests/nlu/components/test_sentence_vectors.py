@@ -90,6 +90,7 @@ def test_load_gives_the_same_vectors(model_storage: Any, execution_context: Any)
 
 def test_smoke_train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
+    import tarfile
 
     from rasa.core.agent import Agent
     from rasa.model_training import train_nlu
@@ -100,7 +101,8 @@ def test_smoke_train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "- name: nlu.components.tokenizer.ShopJiebaTokenizer\n"
         "- name: CountVectorsFeaturizer\n"
         "- name: nlu.components.sentence_vectors.SentenceVectorFeaturizer\n"
-        "- name: nlu.components.classifier.ShopLogisticRegressionClassifier\n",
+        "- name: nlu.components.classifier.ShopLogisticRegressionClassifier\n"
+        "  neighbours: {count: 3, weight: 0.3}\n",  # the phrasings' vectors go into the model file
         encoding="utf-8",
     )
     data = tmp_path / "nlu.yml"
@@ -114,3 +116,5 @@ def test_smoke_train(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert model
     result = asyncio.run(Agent.load(model).parse_message("我想退货"))
     assert result["intent"]["name"] == "request_return"
+    with tarfile.open(model) as archive:
+        assert any(name.endswith("neighbours.npz") for name in archive.getnames())

@@ -169,7 +169,9 @@ def test_gate_of_real_messages_raises_or_removes_a_threshold() -> None:
 
 
 def _fake_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(thresholds, "cv_predictions", lambda folds: SYNTHETIC)
+    monkeypatch.setattr(
+        thresholds, "cv_predictions", lambda folds: ([f"cv{i}" for i in range(len(SYNTHETIC))], SYNTHETIC)
+    )
     monkeypatch.setattr(
         thresholds,
         "file_predictions",
@@ -224,3 +226,29 @@ def test_command_holds_thresholds_to_the_analysis_half(
     monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([check_half, analysis], rows))
     assert thresholds.main(["--dry-run", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]) == 0
     assert "+  greet:            {auto_send: false, threshold: 1.0}   # greeting" in capsys.readouterr().out
+
+
+def test_a_message_with_an_agent_word_neither_blocks_nor_backs_a_threshold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "转人工 + an invoice question" read as ask_invoice goes to an agent at the gateway
+    (routing.yml agent_words), so the chooser must not hold ask_invoice back for it."""
+    _fake_data(monkeypatch)
+    cv = [*SYNTHETIC, ("request_human", "greet", 0.99)]
+    texts = [f"cv{i}" for i in range(len(SYNTHETIC))] + ["转人工 你好"]
+    monkeypatch.setattr(thresholds, "cv_predictions", lambda folds: (texts, cv))
+    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([], []))
+    routing = tmp_path / "routing.yml"
+    routing.write_text(ROUTING, encoding="utf-8")
+    args = ["--dry-run", "--no-gate", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]
+    assert thresholds.main(args) == 0
+    assert "+  greet:            {auto_send: false, threshold: 1.0}" in capsys.readouterr().out
+    routing.write_text('agent_words: ["人工"]\n' + ROUTING, encoding="utf-8")
+    assert thresholds.main(args) == 0
+    assert "+  greet:            {auto_send: true,  threshold: 0.46}" in capsys.readouterr().out
+
+
+def test_hold_agent_words_keeps_every_other_prediction() -> None:
+    rows = [("greet", "greet", 0.9), ("request_human", "ask_invoice", 0.97), ("thank", "thank", 0.8)]
+    held = autosend.hold_agent_words(rows, ["你好", "轉人工 發票", "谢谢"], ["人工"])
+    assert held == [("greet", "greet", 0.9), ("request_human", "ask_invoice", 0.0), ("thank", "thank", 0.8)]
