@@ -46,7 +46,10 @@ class NearestPhrasings:
         unknown = sorted(set(intents) - set(index))
         if unknown:
             raise ValueError(f"intents missing from the classes: {', '.join(unknown)}")
-        return cls(unit_rows(vectors), np.array([index[name] for name in intents]), classes)
+        # Kept at half precision (what the model file stores: 5.8 MB instead of 11.6 for
+        # 5,700 phrasings), so the trained and the loaded model vote alike.
+        stored = unit_rows(vectors).astype(np.float16).astype(np.float32)
+        return cls(stored, np.array([index[name] for name in intents]), classes)
 
     def probabilities(self, vectors: np.ndarray, *, count: int, temperature: float) -> np.ndarray:
         """One row per message, one column per class: the nearest phrasings' weighted vote."""
@@ -62,7 +65,9 @@ class NearestPhrasings:
         return votes / votes.sum(axis=1, keepdims=True)
 
     def save(self, path: Path) -> None:
-        np.savez(path, vectors=self.vectors, labels=self.labels, classes=np.array(self.classes))
+        np.savez(
+            path, vectors=self.vectors.astype(np.float16), labels=self.labels, classes=np.array(self.classes)
+        )
 
     @classmethod
     def load(cls, path: Path) -> NearestPhrasings:
