@@ -27,14 +27,28 @@ from shop.policy import CheckContext, check_text
 REQUEST_HUMAN = "request_human"
 
 
+# What `announce` records in a draft's metadata when the buyer asked for a person in
+# words (routing.yml `agent_words`) while the model read another intent.
+AGENT_WORD = "agent_word"
+
+
 def asked_for_human(meta: dict | None) -> bool:
-    """Is this draft metadata the request_human action's (the buyer asked for a person)?"""
-    return (meta or {}).get("handoff_reason") == REQUEST_HUMAN
+    """Does this draft metadata say the buyer asked for a person (the request_human
+    action's handoff, or an agent word `announce` recorded)?"""
+    meta = meta or {}
+    return meta.get("handoff_reason") == REQUEST_HUMAN or bool(meta.get(AGENT_WORD))
+
+
+def _agent_word(draft: RoutedDraft) -> str | None:
+    """The agent word that held the draft or one of its parts, if any."""
+    held = [d.decision for d in (draft, *draft.parts) if d.decision.code == AGENT_WORD]
+    return held[0].params.get("word") if held else None
 
 
 def asks_for_human(draft: RoutedDraft) -> bool:
-    """Did the buyer ask for a person?"""
-    return asked_for_human(draft.meta)
+    """Did the buyer ask for a person: the model read request_human, or the message has
+    one of the routing file's agent words ("转人工 + a question" read as the question)?"""
+    return asked_for_human(draft.meta) or _agent_word(draft) is not None
 
 
 def _opens(opens: datetime, now: datetime, timezone: str) -> str:
@@ -64,7 +78,9 @@ def announce(
     text = notice(routing, now)
     violations = check_text(text, context=check_context)
     decision = RouteDecision(False, "policy_failed") if violations else RouteDecision(True, "human_requested")
-    return replace(draft, replies=[text], violations=violations, decision=decision)
+    word = _agent_word(draft)
+    meta = draft.meta if word is None else {**draft.meta, AGENT_WORD: word}
+    return replace(draft, replies=[text], violations=violations, decision=decision, meta=meta)
 
 
 def quiet_over(routing: RoutingConfig, last_activity: datetime | None, now: datetime) -> bool:

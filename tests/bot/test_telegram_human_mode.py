@@ -50,6 +50,26 @@ def _mode(harness: Harness) -> str:
     return harness.db(lambda s: s.scalars(select(Conversation.mode)).one())
 
 
+@pytest.mark.parametrize("ask", ["转人工 发票抬头开错了怎么改", "人工客服，發票抬頭開錯了"])
+async def test_a_person_asked_for_beside_a_question_is_a_request_for_a_person(
+    harness: Harness, ask: str
+) -> None:
+    """The model reads "转人工 + a question" as the question (here ask_invoice, confident, auto-sendable):
+    the routing file's agent words still make it a request for a person, with the same notice and mode."""
+    await harness.start()
+    harness.rasa.script[ask] = Turn("ask_invoice", 0.99, ["亲，发票抬头可以在订单详情里修改哦～"])
+    harness.gateway.clock = Clock(MONDAY_10)
+    harness.buyer_says(ask)
+    notice = texts.buyer("human_soon", minutes=5)
+    await harness.wait_for(lambda: harness.to_buyer() == [notice], what="who answers and when")
+    card = await harness.wait_card(1)
+    assert _mode(harness) == "human"
+    assert texts.text("route_reasons.human_requested") in harness.cards()[0].text
+    draft_id = await harness.draft_of_card(card)
+    meta = harness.db(lambda s: s.get(Draft, draft_id).meta)
+    assert meta["agent_word"] == "人工"  # what a restarted gateway reads (bot/recovery.py)
+
+
 @pytest.mark.parametrize("ask", ["我要转人工", "我要轉人工"])
 async def test_asking_for_a_person_tells_when_and_the_bot_then_drafts_only_for_agents(
     harness: Harness, ask: str
