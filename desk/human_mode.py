@@ -47,7 +47,7 @@ def _agent_word(draft: RoutedDraft) -> str | None:
 
 def asks_for_human(draft: RoutedDraft) -> bool:
     """Did the buyer ask for a person: the model read request_human, or the message has
-    one of the routing file's agent words ("转人工 + a question" read as the question)?"""
+    one of the routing file's agent words (a person asked for beside a question, read as the question)?"""
     return asked_for_human(draft.meta) or _agent_word(draft) is not None
 
 
