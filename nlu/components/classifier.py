@@ -34,6 +34,7 @@ the regression's. The training phrasings' vectors are stored with the model.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict, List, Text, Tuple
 
 import numpy as np
@@ -126,8 +127,10 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             "neighbours": {},
         }
 
+    @functools.cached_property
     def _neighbour_settings(self) -> Dict[str, float] | None:
-        """`count`, `temperature` and `weight` of the neighbours' vote, or None when it is off."""
+        """`count`, `temperature` and `weight` of the neighbours' vote, or None when it is off
+        (read once: the config does not change after the component is built)."""
         settings = self.config.get("neighbours") or {}
         if not settings or float(settings.get("weight", 0)) == 0:
             return None
@@ -156,7 +159,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             raise ValueError(
                 f"intent_weights must be above 0 (0 makes an intent unreachable): {', '.join(not_positive)}"
             )
-        self._neighbour_settings()  # a wrong setting stops the training before the fit
+        self._neighbour_settings  # noqa: B018 (read: a wrong setting stops the training before the fit)
         return super().train(training_data)
 
     def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
@@ -168,7 +171,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         X, y = super()._create_training_matrix(training_data)
         width = dense_width(training_data.intent_examples)
         self._neighbours = None
-        if self._neighbour_settings() is not None and X.shape[0]:
+        if self._neighbour_settings is not None and X.shape[0]:
             if not width:
                 raise ValueError(
                     "neighbours needs sentence vectors: put a dense featurizer before the classifier"
@@ -209,7 +212,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         """Rasa's `predict_proba`, tempered and weighted, with the neighbours' vote blended in."""
         probabilities = self._regression_probabilities(X)
-        settings = self._neighbour_settings()
+        settings = self._neighbour_settings
         if settings is None or self._neighbours is None:
             return probabilities
         width = self._neighbours.vectors.shape[1]

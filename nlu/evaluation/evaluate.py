@@ -100,10 +100,12 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
     (`extras`: its lookup tables, as YAML, given to every fold).
 
     `predictions` holds every training example's out-of-fold `[gold, intent, confidence]`
-    (intent as the pipeline returned it, nlu_fallback included): the threshold chooser's input.
+    (intent as the pipeline returned it, nlu_fallback included): the threshold chooser's input;
+    `texts` the same examples' texts, in the same order.
     """
     gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0
     pooled_predictions: list[list[Any]] = []
+    texts: list[str] = []
     for k, test_idx in enumerate(stratified_folds(examples, folds)):
         held = set(test_idx)
         train = [e for i, e in enumerate(examples) if i not in held]
@@ -119,6 +121,7 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
         pooled_predictions += [
             [g, p["intent"], p["confidence"]] for g, p in zip(fold_gold, result["predictions"], strict=True)
         ]
+        texts += [e["text"] for e in test]
         gold += fold_gold
         served += fold_served
     pooled = m.intent_report(gold, served)
@@ -134,12 +137,8 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
         "fold_train_cpu_seconds": cpu,
         "folds_from_cache": cached,
         "predictions": pooled_predictions,
+        "texts": texts,
     }
-
-
-def cv_texts(examples: list[Example], folds: int) -> list[str]:
-    """The texts in the order `cross_validate` returns its predictions (fold by fold)."""
-    return [examples[i]["text"] for test_idx in stratified_folds(examples, folds) for i in test_idx]
 
 
 def current_thresholds() -> dict[str, float | None]:
@@ -239,9 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         for name in pipelines:
             cv = cross_validate(ROOT / PIPELINES[name][0], training, args.folds, extras)
             predictions = cv.pop("predictions")  # thousands of rows: the table is what the report needs
+            texts = cv.pop("texts")
             if name == "ours":
                 rows = [(g, i, float(c)) for g, i, c in predictions]
-                held = autosend.hold_agent_words(rows, cv_texts(training, args.folds), current_agent_words())
+                held = autosend.hold_agent_words(rows, texts, current_agent_words())
                 cv["autosend"] = autosend.autosend_table(held, current_thresholds())
             report["pipelines"][name]["cross_validation"] = cv
 

@@ -39,11 +39,11 @@ def routed_intents() -> list[str]:
 def cv_predictions(folds: int) -> tuple[list[str], list[autosend.Prediction]]:
     """Texts and out-of-fold (gold, intent, confidence) of every training example (cached folds)."""
     from nlu.evaluation.data import load_examples, training_extras
-    from nlu.evaluation.evaluate import TRAINING, cross_validate, cv_texts
+    from nlu.evaluation.evaluate import TRAINING, cross_validate
 
     training = load_examples(TRAINING)
     result = cross_validate(ROOT / "config.yml", training, folds, training_extras(TRAINING))
-    return cv_texts(training, folds), [(g, i, float(c)) for g, i, c in result["predictions"]]
+    return result["texts"], [(g, i, float(c)) for g, i, c in result["predictions"]]
 
 
 def file_predictions(path: Path) -> tuple[list[str], list[autosend.Prediction]]:
