@@ -250,10 +250,10 @@ def autosend_table(
             row["harmful"] += 1
             case = {"gold": gold, "intent": intent, "confidence": round(conf, 3)}
             harmful.append({**case, "text": texts[i]} if texts is not None else case)
+    rules = {intent: as_rule(route) for intent, route in thresholds.items()}
     rows = {
         intent: {
-            "threshold": as_rule(thresholds.get(intent)).threshold,  # type: ignore[union-attr]
-            "max_grievance": as_rule(thresholds.get(intent)).max_grievance,  # type: ignore[union-attr]
+            **rules[intent]._asdict(),  # type: ignore[union-attr]  # sent, so it has a rule
             **row,
             "coverage": row["sent"] / total if total else 0.0,
             "wrong_rate": row["wrong"] / row["sent"],
@@ -275,7 +275,7 @@ def autosend_table(
         key = f"{case['gold']} -> {case['intent']}"
         pairs[key] = pairs.get(key, 0) + 1
     return {
-        "thresholds": {intent: as_rule(route) for intent, route in thresholds.items()},
+        "thresholds": rules,
         "per_intent": rows,
         "overall": overall,
         "harmful_pairs": dict(sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))),

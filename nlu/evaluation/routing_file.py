@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from nlu.evaluation.autosend import Route, Rule, as_rule
+from nlu.evaluation.autosend import Route, Rule
 
 NEVER = 1.0  # how the file spells "never": auto_send false, threshold 1.0
 _LINE = re.compile(
@@ -66,7 +66,7 @@ def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
     """The routing file's text with `thresholds` written in (None: never auto-send; a
     Rule: threshold and grievance cap; a bare number: the threshold, keeping the cap)."""
     pending = dict(thresholds)
-    expected = read_thresholds(text, thresholds)
+    expected = {intent: _resolved(text, intent, route) for intent, route in thresholds.items()}
     lines = text.splitlines(keepends=True)
     in_intents = False
     for i, line in enumerate(lines):
@@ -85,19 +85,24 @@ def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
     updated = "".join(lines)
     if pending:
         updated = _round_trip(updated, pending)
-    for intent, route in thresholds.items():
-        if route is None or isinstance(route, Rule):
-            expected[intent] = as_rule(route)
-        else:
-            kept = expected.get(intent)
-            expected[intent] = Rule(float(route), kept.max_grievance if kept else 1.0)
-    rounded = {
-        k: None if r is None else Rule(round(r.threshold, 2), round(r.max_grievance, 2))
-        for k, r in expected.items()
-    }
-    if read_thresholds(updated, thresholds) != rounded:
+    if read_thresholds(updated, thresholds) != expected:
         raise RuntimeError("the routing file did not take the new thresholds; edit it by hand")
     return updated
+
+
+def _written_cap(text: str, intent: str) -> float:
+    """The `max_grievance` the file gives `intent` today (1.0: none)."""
+    entry = ((yaml.safe_load(text) or {}).get("intents") or {}).get(intent) or {}
+    return float(entry.get("max_grievance", 1.0))
+
+
+def _resolved(text: str, intent: str, route: Route) -> Rule | None:
+    """The rule `route` means for `intent` in this file, rounded as the file keeps it
+    (a bare number keeps the cap written today)."""
+    if route is None:
+        return None
+    rule = route if isinstance(route, Rule) else Rule(float(route), _written_cap(text, intent))
+    return Rule(round(rule.threshold, 2), round(rule.max_grievance, 2))
 
 
 def _round_trip(text: str, thresholds: Mapping[str, Route]) -> str:
@@ -110,7 +115,7 @@ def _round_trip(text: str, thresholds: Mapping[str, Route]) -> str:
     if data.get("intents") is None:
         data["intents"] = CommentedMap()
     for name, route in thresholds.items():
-        rule = as_rule(route)
+        rule = _resolved(text, name, route)
         entry = CommentedMap(
             auto_send=rule is not None, threshold=NEVER if rule is None else round(rule.threshold, 2)
         )

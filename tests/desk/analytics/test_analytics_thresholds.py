@@ -146,3 +146,11 @@ def test_apply_refuses_what_must_reach_an_agent_and_records_nothing(
         assert refused.value.code == code
     assert routing_copy.read_text(encoding="utf-8") == before
     assert session.scalars(select(ThresholdChange)).all() == []
+
+
+def test_the_owner_reads_an_intents_grievance_cap_beside_its_threshold() -> None:
+    from desk.analytics.report import route_words
+
+    capped = route_words(IntentRoute(True, 0.69, 0.03))
+    assert "0.69" in capped and "0.03" in capped and "投诉" in capped
+    assert "投诉" not in route_words(IntentRoute(True, 0.69))
