@@ -348,8 +348,14 @@ def _claim(session: Session, draft_id: int, sources: tuple[str, ...], target: st
 
 
 def _low_confidence(routing: RoutingConfig, draft: RoutedDraft) -> bool:
+    """The model was unsure: a trainer should see the message (below the threshold, or held
+    because the reading leans toward a grievance)."""
     route = routing.route_for(draft.intent)
-    return draft.intent == "nlu_fallback" or (route.auto_send and draft.confidence < route.threshold)
+    return (
+        draft.intent == "nlu_fallback"
+        or (route.auto_send and draft.confidence < route.threshold)
+        or draft.decision.code == "grievance_doubt"
+    )
 
 
 def _save_draft(

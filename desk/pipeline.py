@@ -21,7 +21,7 @@ from typing import Any
 from desk import parts as multipart
 from desk.message_text import for_model, is_blank
 from desk.rasa_client import RasaClient, RasaTurn
-from desk.routing import RouteDecision, RoutingConfig, decide
+from desk.routing import RouteDecision, RoutingConfig, decide, grievance_share
 from shop.policy import CheckContext, Violation, check_text
 from stack.settings import MODEL_MAX_CHARS
 
@@ -120,6 +120,7 @@ def build_draft(
         agents_on_duty=agents_on_duty,
         now=now or datetime.now(timezone.utc),
         text=turn.text,
+        grievance=grievance_share(turn.intent_ranking),
     )
     return RoutedDraft(
         text=turn.text,

@@ -30,12 +30,37 @@ NEVER_AUTO = frozenset(
         "nlu_fallback",
     }
 )
+# A buyer's grievance or a request for a person: what an auto-sent answer to
+# anything else must never be (nlu.evaluation.autosend.HARMFUL_GOLD).
+GRIEVANCE_INTENTS = frozenset({"complain", "request_return", "request_human"})
 
 
 @dataclass(frozen=True)
 class IntentRoute:
     auto_send: bool
     threshold: float
+    # The most of the model's ranking that may lie on GRIEVANCE_INTENTS for the
+    # draft to go out alone (routing.yml `max_grievance`; 1.0: no cap).
+    max_grievance: float = 1.0
+
+
+def grievance_share(intent_ranking: list[dict]) -> float:
+    """How much of the model's ranking could be a complaint, return or request for a person.
+
+    The listed GRIEVANCE_INTENTS confidences, plus, when one of them is missing
+    from the (truncated) ranking, everything the ranking leaves unlisted: an
+    unknown share counts against auto-sending. Same rule as
+    nlu.evaluation.autosend.grievance_share, which chose the caps.
+    """
+    listed = {
+        str(r.get("name")): float(r.get("confidence") or 0.0)
+        for r in intent_ranking
+        if r.get("name") != "nlu_fallback"
+    }
+    share = sum(listed.get(name, 0.0) for name in GRIEVANCE_INTENTS)
+    if not GRIEVANCE_INTENTS <= listed.keys():
+        share += max(0.0, 1.0 - sum(listed.values()))
+    return min(1.0, share)
 
 
 @dataclass(frozen=True)
@@ -104,6 +129,10 @@ REASONS = {
     "never_auto": "intent {intent} is never auto-sent",
     "agent_word": "the buyer wrote {word!r}, which asks for a person",
     "below_threshold": "confidence {confidence:.2f} is below {intent}'s threshold {threshold:.2f}",
+    "grievance_doubt": (
+        "{intent} at {confidence:.2f}, but {grievance:.2f} of the reading is a complaint, return or "
+        "request for a person (at most {max_grievance:.2f} goes out alone)"
+    ),
     "auto": "{mode}: {intent} at {confidence:.2f} ≥ {threshold:.2f}, policy ok",
     "earlier_waiting": "an earlier message of this chat is waiting for an agent",
     "human_requested": "the buyer asked for a person: told who answers and when, chat in human mode",
@@ -125,14 +154,22 @@ class RoutingConfigError(ValueError):
     """The routing file is wrong; the message names the key."""
 
 
-def _route(raw: dict, where: str) -> IntentRoute:
+def _share(raw: dict, key: str, where: str) -> float:
     try:
-        threshold = float(raw.get("threshold", 1.0))
+        value = float(raw.get(key, 1.0))
     except (TypeError, ValueError) as exc:
-        raise RoutingConfigError(f"{where}: threshold must be a number") from exc
-    if not 0.0 <= threshold <= 1.0:
-        raise RoutingConfigError(f"{where}: threshold must be between 0 and 1")
-    return IntentRoute(bool(raw.get("auto_send", False)), threshold)
+        raise RoutingConfigError(f"{where}: {key} must be a number") from exc
+    if not 0.0 <= value <= 1.0:
+        raise RoutingConfigError(f"{where}: {key} must be between 0 and 1")
+    return value
+
+
+def _route(raw: dict, where: str) -> IntentRoute:
+    return IntentRoute(
+        bool(raw.get("auto_send", False)),
+        _share(raw, "threshold", where),
+        _share(raw, "max_grievance", where),
+    )
 
 
 def _clock(value: str) -> time:
@@ -211,10 +248,13 @@ def decide(
     agents_on_duty: bool,
     now: datetime,
     text: str = "",
+    grievance: float = 1.0,
 ) -> RouteDecision:
     """Auto-send only when every condition holds; otherwise the first reason not to.
 
-    `text` is the buyer's message (or the part of it this draft answers)."""
+    `text` is the buyer's message (or the part of it this draft answers);
+    `grievance` the share of the model's ranking on a grievance (`grievance_share`;
+    unknown counts as all of it, which only matters for an intent with a cap)."""
     if human_mode:
         return RouteDecision(False, "human_mode")
     if not has_reply:
@@ -236,4 +276,7 @@ def decide(
     params = {"intent": intent, "confidence": confidence, "threshold": route.threshold, "mode": config.mode}
     if confidence < route.threshold:
         return RouteDecision(False, "below_threshold", params)
+    if grievance > route.max_grievance:
+        capped = {**params, "grievance": grievance, "max_grievance": route.max_grievance}
+        return RouteDecision(False, "grievance_doubt", capped)
     return RouteDecision(True, "auto", params)

@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from desk import clauses  # noqa: E402
 from desk.parts import model_text, plan_parts  # noqa: E402
-from desk.rasa_client import RasaClient  # noqa: E402
-from desk.routing import NEVER_AUTO, load_routing  # noqa: E402
+from desk.rasa_client import RasaClient, RasaTurn  # noqa: E402
+from desk.routing import NEVER_AUTO, grievance_share, load_routing  # noqa: E402
 from stack.settings import load_settings  # noqa: E402
 
 MIXED = Path(__file__).resolve().parent.parent / "tests" / "desk" / "mixed_messages.yml"
@@ -52,9 +52,14 @@ class Reading:
     primary: str  # the draft's intent: the first part an agent must see, else the first part
 
 
-def _held(intent: str, confidence: float) -> bool:
-    route = ROUTING.route_for(intent)
-    return intent in NEVER_AUTO or not route.auto_send or confidence < route.threshold
+def _held(turn: RasaTurn) -> bool:
+    route = ROUTING.route_for(turn.intent)
+    return (
+        turn.intent in NEVER_AUTO
+        or not route.auto_send
+        or turn.confidence < route.threshold
+        or grievance_share(turn.intent_ranking) > route.max_grievance
+    )
 
 
 async def read(client: RasaClient, text: str) -> Reading:
@@ -63,7 +68,7 @@ async def read(client: RasaClient, text: str) -> Reading:
     if len(parts) < 2:
         return Reading(whole, len(clauses.candidates(text)), [text], [whole], whole)
     turns = [await client.parse("evaluate", model_text(p)) for p in parts]
-    held = [t.intent for t in turns if _held(t.intent, t.confidence)]
+    held = [t.intent for t in turns if _held(t)]
     intents = [t.intent for t in turns]
     return Reading(whole, len(clauses.candidates(text)), parts, intents, (held or intents)[0])
 

@@ -1,10 +1,13 @@
 """Auto-send thresholds from data, and what they would do (pure: no Rasa, no files).
 
-A prediction is `(gold, intent, confidence)`: the intent the bot would act on
-(nlu_fallback included) and its confidence. A message is auto-sent when its
-intent has a threshold and the confidence reaches it (the gateway's rule,
-desk/routing.py; its other conditions - policy, mode, handoff - only ever hold
-a draft back, so this is the most that could go out).
+A prediction is `(gold, intent, confidence[, grievance])`: the intent the bot
+would act on (nlu_fallback included), its confidence, and the share of the
+model's ranking on a complaint, a return or a request for a person
+(`grievance_share`; 0 when not given). A message is auto-sent when its intent
+has a rule, the confidence reaches the rule's threshold and the grievance share
+is at most the rule's `max_grievance` (the gateway's rule, desk/routing.py; its
+other conditions - policy, mode, handoff - only ever hold a draft back, so this
+is the most that could go out).
 
 An intent's threshold is the lowest one at which the auto-sent messages of that
 intent are right at least `precision` of the time, none of them is a harmful
@@ -13,14 +16,36 @@ intent is never auto-sent (None). An optional `gate` set of predictions (real
 messages: the analysis half of the real-buyer file) must meet the same precision
 with no harmful confusion too, because cross-validation on our own phrasings is
 more confident than real buyers deserve.
+
+A rule may also cap the grievance share: real buyers' complaints are often flat
+reports ("still not here") that the model reads as a question with a little
+weight on complain. Holding those back lets the threshold come down for the
+rest; `choose_rule` tries each cap of GRIEVANCE_CAPS and keeps the one that
+sends the most cross-validation messages under the same rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-Prediction = tuple[str, str, float]  # (gold, intent acted on, confidence)
+
+class Prediction(NamedTuple):
+    gold: str
+    intent: str  # the intent acted on
+    confidence: float
+    grievance: float = 0.0  # share of the ranking on HARMFUL_GOLD intents
+
+
+class Rule(NamedTuple):
+    """An intent's auto-send rule: confidence at least `threshold`, grievance share at most `max_grievance`."""
+
+    threshold: float
+    max_grievance: float = 1.0
+
+
+# A routing entry: a rule, a bare threshold (no grievance cap) or None (never auto-sent).
+Route = Rule | float | None
 
 # A buyer's grievance, a return or a request for a person answered as anything
 # else is the harm the issue forbids: such a message must never be auto-sent.
@@ -43,6 +68,29 @@ TARGET_PRECISION = 0.99
 MIN_SUPPORT = 20
 # Candidate thresholds: the routing file keeps two decimals.
 GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(71))
+# Candidate grievance caps, loosest first (1.0: no cap), so a tie keeps the simpler rule.
+GRIEVANCE_CAPS = (1.0, 0.5, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01)
+
+
+def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
+    """How much of the model's ranking could be a complaint, return or request for a person.
+
+    The listed HARMFUL_GOLD confidences, plus, when one of them is missing from a
+    truncated ranking, everything the ranking leaves unlisted (an upper bound:
+    an unknown share counts against auto-sending). Same rule as desk/routing.py.
+    """
+    listed = {name: float(conf) for name, conf in ranking if name != "nlu_fallback"}
+    share = sum(listed.get(name, 0.0) for name in HARMFUL_GOLD)
+    if not HARMFUL_GOLD <= listed.keys():
+        share += max(0.0, 1.0 - sum(listed.values()))
+    return min(1.0, share)
+
+
+def as_rule(route: Route) -> Rule | None:
+    """A routing entry as a Rule (a bare number is a threshold without a grievance cap)."""
+    if route is None or isinstance(route, Rule):
+        return route
+    return Rule(float(route))
 
 
 def is_harmful(gold: str, intent: str) -> bool:
@@ -57,12 +105,23 @@ def choose_threshold(
     precision: float = TARGET_PRECISION,
     min_support: int = MIN_SUPPORT,
     gate: Iterable[Prediction] = (),
+    max_grievance: float = 1.0,
 ) -> float | None:
-    """The lowest grid threshold meeting the rule for `intent`, or None (never auto-send)."""
+    """The lowest grid threshold meeting the rule for `intent`, or None (never auto-send).
+
+    Messages whose grievance share is above `max_grievance` are held back, so
+    they neither count for nor against the threshold."""
     if intent in ALWAYS_AGENT:
         return None
-    mine = [(gold, conf) for gold, name, conf in predictions if name == intent]
-    gated = [(gold, conf) for gold, name, conf in gate if name == intent]
+
+    def sendable(rows: Iterable[tuple]) -> list[tuple[str, float]]:
+        return [
+            (p.gold, p.confidence)
+            for p in map(_prediction, rows)
+            if p.intent == intent and p.grievance <= max_grievance
+        ]
+
+    mine, gated = sendable(predictions), sendable(gate)
     for threshold in GRID:
         sent = [gold for gold, conf in mine if conf >= threshold]
         if len(sent) < min_support:
@@ -95,6 +154,52 @@ def choose_thresholds(
     }
 
 
+def choose_rule(
+    intent: str,
+    predictions: Sequence[Prediction],
+    *,
+    precision: float = TARGET_PRECISION,
+    min_support: int = MIN_SUPPORT,
+    gate: Sequence[Prediction] = (),
+    caps: Sequence[float] = GRIEVANCE_CAPS,
+) -> Rule | None:
+    """The rule (threshold and grievance cap) that auto-sends the most of `predictions`, or None."""
+    rows = [_prediction(p) for p in predictions]
+    best: tuple[int, Rule] | None = None
+    for cap in caps:
+        threshold = choose_threshold(
+            intent, rows, precision=precision, min_support=min_support, gate=gate, max_grievance=cap
+        )
+        if threshold is None:
+            continue
+        sent = sum(p.intent == intent and p.confidence >= threshold and p.grievance <= cap for p in rows)
+        if best is None or sent > best[0]:
+            best = (sent, Rule(threshold, cap))
+    return None if best is None else best[1]
+
+
+def choose_rules(
+    predictions: Sequence[Prediction],
+    intents: Iterable[str],
+    *,
+    precision: float = TARGET_PRECISION,
+    min_support: int = MIN_SUPPORT,
+    gate: Sequence[Prediction] = (),
+    caps: Sequence[float] = GRIEVANCE_CAPS,
+) -> dict[str, Rule | None]:
+    """A rule (or None) for every intent."""
+    return {
+        intent: choose_rule(
+            intent, predictions, precision=precision, min_support=min_support, gate=gate, caps=caps
+        )
+        for intent in intents
+    }
+
+
+def _prediction(row: tuple) -> Prediction:
+    return row if isinstance(row, Prediction) else Prediction(*row)
+
+
 def hold_agent_words(
     predictions: Sequence[Prediction], texts: Sequence[str], words: Sequence[str]
 ) -> list[Prediction]:
@@ -103,20 +208,28 @@ def hold_agent_words(
     (responses/routing.yml `agent_words`, desk/routing.py; same case-insensitive match)."""
     folded = [w.casefold() for w in words]
     return [
-        (gold, intent, 0.0 if any(w in text.casefold() for w in folded) else conf)
-        for (gold, intent, conf), text in zip(predictions, texts, strict=True)
+        p._replace(confidence=0.0) if any(w in text.casefold() for w in folded) else p
+        for p, text in zip(map(_prediction, predictions), texts, strict=True)
     ]
 
 
-def would_auto_send(intent: str, confidence: float, thresholds: Mapping[str, float | None]) -> bool:
-    """The gateway's threshold rule: never for ALWAYS_AGENT or an intent without a threshold."""
-    threshold = thresholds.get(intent)
-    return intent not in ALWAYS_AGENT and threshold is not None and confidence >= threshold
+def would_auto_send(
+    intent: str, confidence: float, rules: Mapping[str, Route], grievance: float = 0.0
+) -> bool:
+    """The gateway's rule: never for ALWAYS_AGENT or an intent without a rule; otherwise
+    confidence at least the threshold and grievance share at most the cap."""
+    rule = as_rule(rules.get(intent))
+    return (
+        intent not in ALWAYS_AGENT
+        and rule is not None
+        and confidence >= rule.threshold
+        and grievance <= rule.max_grievance
+    )
 
 
 def autosend_table(
     predictions: Sequence[Prediction],
-    thresholds: Mapping[str, float | None],
+    thresholds: Mapping[str, Route],
     texts: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Coverage and wrong-intent rate of auto-sending, per intent acted on and overall.
@@ -127,8 +240,8 @@ def autosend_table(
     total = len(predictions)
     per: dict[str, dict[str, Any]] = {}
     harmful: list[dict[str, Any]] = []
-    for i, (gold, intent, conf) in enumerate(predictions):
-        if not would_auto_send(intent, conf, thresholds):
+    for i, (gold, intent, conf, grievance) in enumerate(map(_prediction, predictions)):
+        if not would_auto_send(intent, conf, thresholds, grievance):
             continue
         row = per.setdefault(intent, {"sent": 0, "wrong": 0, "harmful": 0})
         row["sent"] += 1
@@ -137,9 +250,10 @@ def autosend_table(
             row["harmful"] += 1
             case = {"gold": gold, "intent": intent, "confidence": round(conf, 3)}
             harmful.append({**case, "text": texts[i]} if texts is not None else case)
+    rules = {intent: as_rule(route) for intent, route in thresholds.items()}
     rows = {
         intent: {
-            "threshold": thresholds.get(intent),
+            **rules[intent]._asdict(),  # type: ignore[union-attr]  # sent, so it has a rule
             **row,
             "coverage": row["sent"] / total if total else 0.0,
             "wrong_rate": row["wrong"] / row["sent"],
@@ -161,7 +275,7 @@ def autosend_table(
         key = f"{case['gold']} -> {case['intent']}"
         pairs[key] = pairs.get(key, 0) + 1
     return {
-        "thresholds": dict(thresholds),
+        "thresholds": rules,
         "per_intent": rows,
         "overall": overall,
         "harmful_pairs": dict(sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))),

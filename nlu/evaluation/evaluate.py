@@ -99,8 +99,9 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
     """Pooled and per-fold intent scores of N-fold cross-validation on the training data
     (`extras`: its lookup tables, as YAML, given to every fold).
 
-    `predictions` holds every training example's out-of-fold `[gold, intent, confidence]`
-    (intent as the pipeline returned it, nlu_fallback included): the threshold chooser's input;
+    `predictions` holds every training example's out-of-fold `[gold, intent, confidence,
+    grievance share]` (intent as the pipeline returned it, nlu_fallback included): the
+    threshold chooser's input;
     `texts` the same examples' texts, in the same order.
     """
     gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0
@@ -119,7 +120,8 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
         cpu.append(round(result.get("train_cpu_seconds", 0.0), 1))
         cached += result["cached"]
         pooled_predictions += [
-            [g, p["intent"], p["confidence"]] for g, p in zip(fold_gold, result["predictions"], strict=True)
+            [g, p["intent"], p["confidence"], autosend.grievance_share(p.get("ranking") or [])]
+            for g, p in zip(fold_gold, result["predictions"], strict=True)
         ]
         texts += [e["text"] for e in test]
         gold += fold_gold
@@ -141,8 +143,8 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
     }
 
 
-def current_thresholds() -> dict[str, float | None]:
-    """The thresholds the gateway applies today (responses/routing.yml)."""
+def current_thresholds() -> dict[str, autosend.Rule | None]:
+    """The auto-send rules the gateway applies today (responses/routing.yml)."""
     from nlu.evaluation.thresholds import routed_intents
 
     return read_thresholds(ROUTING.read_text(encoding="utf-8"), routed_intents())

@@ -8,7 +8,7 @@ every error is worth reading: `show_all_errors`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ def _part(
     examples: list[Example],
     predictions: list[dict[str, Any]],
     large: list[str],
-    thresholds: dict[str, float | None] | None,
+    thresholds: Mapping[str, autosend.Route] | None,
     errors: bool,
     agent_words: Sequence[str] = (),
 ) -> dict[str, Any]:
@@ -43,7 +43,12 @@ def _part(
         "confusion": m.confusion(gold, served),
     }
     if thresholds is not None:
-        rows = [(g, p["intent"], p["confidence"]) for g, p in zip(gold, predictions, strict=True)]
+        rows = [
+            autosend.Prediction(
+                g, p["intent"], p["confidence"], autosend.grievance_share(p.get("ranking") or [])
+            )
+            for g, p in zip(gold, predictions, strict=True)
+        ]
         rows = autosend.hold_agent_words(rows, [e["text"] for e in examples], agent_words)
         texts = [e["text"] for e in examples] if errors else None
         out["autosend"] = autosend.autosend_table(rows, thresholds, texts)
@@ -105,7 +110,7 @@ def score_labelled(
     path: Path,
     examples: list[Example],
     predictions: list[dict[str, Any]],
-    thresholds: dict[str, float | None] | None,
+    thresholds: Mapping[str, autosend.Route] | None,
     *,
     show_all_errors: bool,
     agent_words: Sequence[str] = (),

@@ -1,7 +1,7 @@
-"""Read and rewrite the per-intent thresholds of responses/routing.yml.
+"""Read and rewrite the per-intent auto-send rules of responses/routing.yml.
 
-The gateway (desk/routing.py) reads `intents: {name: {auto_send, threshold}}`
-and `default:` for unlisted intents. Rewriting keeps every comment and the
+The gateway (desk/routing.py) reads `intents: {name: {auto_send, threshold[,
+max_grievance]}}` and `default:` for unlisted intents. Rewriting keeps every comment and the
 file's alignment: a threshold line of the usual one-line form is edited in
 place; anything else (a block-style entry, an intent not yet listed) falls
 back to a ruamel.yaml round trip, which also keeps comments.
@@ -16,23 +16,29 @@ from pathlib import Path
 
 import yaml
 
+from nlu.evaluation.autosend import Route, Rule
+
 NEVER = 1.0  # how the file spells "never": auto_send false, threshold 1.0
 _LINE = re.compile(
     r"^(?P<head>\s+(?P<name>[a-z_]+):\s*\{\s*auto_send:\s*)(?P<auto>true|false)(?P<comma>\s*,)(?P<gap>\s*)"
-    r"(?P<mid>threshold:\s*)[0-9.]+(?P<tail>\s*\}.*)$"
+    r"(?P<mid>threshold:\s*)[0-9.]+(?P<cap>\s*,\s*max_grievance:\s*[0-9.]+)?(?P<tail>\s*\}.*)$"
 )
 
 
-def read_thresholds(text: str, intents: Iterable[str]) -> dict[str, float | None]:
-    """Each intent's threshold as the gateway would apply it (None: never auto-sent)."""
+def read_thresholds(text: str, intents: Iterable[str]) -> dict[str, Rule | None]:
+    """Each intent's rule as the gateway would apply it (None: never auto-sent)."""
     raw = yaml.safe_load(text) or {}
     listed = raw.get("intents") or {}
     default = raw.get("default") or {}
-    out: dict[str, float | None] = {}
+    out: dict[str, Rule | None] = {}
     for intent in intents:
         route = listed.get(intent) if intent in listed else default
         route = route or {}
-        out[intent] = float(route.get("threshold", NEVER)) if route.get("auto_send") else None
+        out[intent] = (
+            Rule(float(route.get("threshold", NEVER)), float(route.get("max_grievance", 1.0)))
+            if route.get("auto_send")
+            else None
+        )
     return out
 
 
@@ -41,13 +47,26 @@ def read_agent_words(text: str) -> list[str]:
     return [str(w).strip() for w in (yaml.safe_load(text) or {}).get("agent_words") or []]
 
 
-def _entry(threshold: float | None) -> tuple[str, str]:
-    return ("false", f"{NEVER:.1f}") if threshold is None else ("true", f"{threshold:.2f}")
+def _entry(route: Route, cap_written: str | None) -> tuple[str, str, str]:
+    """auto_send, threshold and the `, max_grievance: x` part of a one-line entry.
+
+    A bare number changes the threshold and keeps the cap already written."""
+    if route is None:
+        return "false", f"{NEVER:.1f}", ""
+    if isinstance(route, Rule):
+        return "true", f"{route.threshold:.2f}", _cap(route.max_grievance)
+    return "true", f"{float(route):.2f}", cap_written or ""
 
 
-def update_text(text: str, thresholds: Mapping[str, float | None]) -> str:
-    """The routing file's text with `thresholds` written in (None: never auto-send)."""
+def _cap(max_grievance: float) -> str:
+    return "" if max_grievance >= 1.0 else f", max_grievance: {max_grievance:.2f}"
+
+
+def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
+    """The routing file's text with `thresholds` written in (None: never auto-send; a
+    Rule: threshold and grievance cap; a bare number: the threshold, keeping the cap)."""
     pending = dict(thresholds)
+    expected = {intent: _resolved(text, intent, route) for intent, route in thresholds.items()}
     lines = text.splitlines(keepends=True)
     in_intents = False
     for i, line in enumerate(lines):
@@ -56,23 +75,37 @@ def update_text(text: str, thresholds: Mapping[str, float | None]) -> str:
             continue
         match = _LINE.match(line.rstrip("\n")) if in_intents else None
         if match and match["name"] in pending:
-            auto, value = _entry(pending.pop(match["name"]))
+            auto, value, cap = _entry(pending.pop(match["name"]), match["cap"])
             ending = "\n" if line.endswith("\n") else ""
             # Keep the column the file aligned `threshold:` to ("true,  " / "false, ").
             gap = " " * max(1, len(match["auto"]) + len(match["gap"]) - len(auto))
             lines[i] = (
-                f"{match['head']}{auto}{match['comma']}{gap}{match['mid']}{value}{match['tail']}{ending}"
+                f"{match['head']}{auto}{match['comma']}{gap}{match['mid']}{value}{cap}{match['tail']}{ending}"
             )
     updated = "".join(lines)
     if pending:
         updated = _round_trip(updated, pending)
-    written = read_thresholds(updated, thresholds)
-    if written != {k: (None if v is None else round(v, 2)) for k, v in thresholds.items()}:
+    if read_thresholds(updated, thresholds) != expected:
         raise RuntimeError("the routing file did not take the new thresholds; edit it by hand")
     return updated
 
 
-def _round_trip(text: str, thresholds: Mapping[str, float | None]) -> str:
+def _written_cap(text: str, intent: str) -> float:
+    """The `max_grievance` the file gives `intent` today (1.0: none)."""
+    entry = ((yaml.safe_load(text) or {}).get("intents") or {}).get(intent) or {}
+    return float(entry.get("max_grievance", 1.0))
+
+
+def _resolved(text: str, intent: str, route: Route) -> Rule | None:
+    """The rule `route` means for `intent` in this file, rounded as the file keeps it
+    (a bare number keeps the cap written today)."""
+    if route is None:
+        return None
+    rule = route if isinstance(route, Rule) else Rule(float(route), _written_cap(text, intent))
+    return Rule(round(rule.threshold, 2), round(rule.max_grievance, 2))
+
+
+def _round_trip(text: str, thresholds: Mapping[str, Route]) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -81,10 +114,13 @@ def _round_trip(text: str, thresholds: Mapping[str, float | None]) -> str:
     data = yml.load(text)
     if data.get("intents") is None:
         data["intents"] = CommentedMap()
-    for name, threshold in thresholds.items():
+    for name, route in thresholds.items():
+        rule = _resolved(text, name, route)
         entry = CommentedMap(
-            auto_send=threshold is not None, threshold=NEVER if threshold is None else round(threshold, 2)
+            auto_send=rule is not None, threshold=NEVER if rule is None else round(rule.threshold, 2)
         )
+        if rule is not None and rule.max_grievance < 1.0:
+            entry["max_grievance"] = round(rule.max_grievance, 2)
         entry.fa.set_flow_style()
         data["intents"][name] = entry
     out = io.StringIO()
@@ -92,7 +128,7 @@ def _round_trip(text: str, thresholds: Mapping[str, float | None]) -> str:
     return out.getvalue()
 
 
-def write_thresholds(path: Path, thresholds: Mapping[str, float | None]) -> tuple[str, str]:
+def write_thresholds(path: Path, thresholds: Mapping[str, Route]) -> tuple[str, str]:
     """Write `thresholds` into the routing file; returns (old text, new text)."""
     old = path.read_text(encoding="utf-8")
     new = update_text(old, thresholds)

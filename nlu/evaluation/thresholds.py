@@ -3,9 +3,9 @@
     .venv-rasa/bin/python -m nlu.evaluation.thresholds [--dry-run] [--folds N] [--tsv PATH]   (make thresholds)
 
 Out-of-fold predictions of N-fold cross-validation on data/nlu (the evaluation's
-fold code and cache) choose each intent's threshold: the lowest at which the
-intent's auto-sent answers are >= 99% right with no harmful confusion
-(nlu.evaluation.autosend), else never. A labelled file of real messages (the real-buyer
+fold code and cache) choose each intent's rule: the lowest threshold at which the
+intent's auto-sent answers are >= 99% right with no harmful confusion, with the
+grievance cap under which that sends the most (nlu.evaluation.autosend), else never. A labelled file of real messages (the real-buyer
 set by default, `--tsv` for a shop's own) is parsed with the project's model:
 its analysis half must pass the same rule at the chosen threshold (`--no-gate`:
 cross-validation alone), its check half and the whole file report what the new
@@ -43,7 +43,9 @@ def cv_predictions(folds: int) -> tuple[list[str], list[autosend.Prediction]]:
 
     training = load_examples(TRAINING)
     result = cross_validate(ROOT / "config.yml", training, folds, training_extras(TRAINING))
-    return result["texts"], [(g, i, float(c)) for g, i, c in result["predictions"]]
+    return result["texts"], [
+        autosend.Prediction(g, i, float(c), float(v)) for g, i, c, v in result["predictions"]
+    ]
 
 
 def file_predictions(path: Path) -> tuple[list[str], list[autosend.Prediction]]:
@@ -60,8 +62,14 @@ def file_predictions(path: Path) -> tuple[list[str], list[autosend.Prediction]]:
     rows = []
     for example, result in zip(examples, predicted, strict=True):
         intent = result.get("intent") or {}
+        ranking = [(r.get("name"), r.get("confidence") or 0.0) for r in result.get("intent_ranking") or []]
         rows.append(
-            (example["intent"], intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0))
+            autosend.Prediction(
+                example["intent"],
+                intent.get("name") or "nlu_fallback",
+                float(intent.get("confidence") or 0),
+                autosend.grievance_share(ranking),
+            )
         )
     return [e["text"] for e in examples], rows
 
@@ -74,8 +82,10 @@ def table_lines(title: str, table: dict[str, Any]) -> list[str]:
         f"wrong {o['wrong']} ({100 * o['wrong_rate']:.1f}%), harmful {o['harmful']}"
     ]
     for intent, r in table["per_intent"].items():
+        cap = f"  grievance <= {r['max_grievance']:.2f}" if r["max_grievance"] < 1.0 else ""
         lines.append(
-            f"  {intent:<18} >= {r['threshold']:.2f}  sent {r['sent']:>4}  wrong {r['wrong']:>3}  harmful {r['harmful']}"
+            f"  {intent:<18} >= {r['threshold']:.2f}  sent {r['sent']:>4}  wrong {r['wrong']:>3}  "
+            f"harmful {r['harmful']}{cap}"
         )
     return lines
 
@@ -92,7 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-gate", action="store_true", help="do not hold thresholds to the file's analysis half"
     )
+    parser.add_argument("--no-grievance-cap", action="store_true", help="thresholds alone (no max_grievance)")
     args = parser.parse_args(argv)
+    caps = (1.0,) if args.no_grievance_cap else autosend.GRIEVANCE_CAPS
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     quiet_rasa_logging(logging.INFO)
 
@@ -109,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = autosend.hold_agent_words(rows, texts, words)
     halves = split_halves([{"text": t} for t in texts])
     gate = [] if args.no_gate else [rows[i] for i in halves["analysis"]]
-    chosen = autosend.choose_thresholds(
-        oof, intents, precision=args.precision, min_support=args.min_support, gate=gate
+    chosen = autosend.choose_rules(
+        oof, intents, precision=args.precision, min_support=args.min_support, gate=gate, caps=caps
     )
     report = table_lines(
         f"cross-validation ({args.folds} folds), current thresholds", autosend.autosend_table(oof, current)

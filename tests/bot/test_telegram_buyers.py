@@ -290,6 +290,33 @@ async def test_low_confidence_goes_to_agents_and_the_trainers(harness: Harness) 
     assert "低于 ask_size 的阈值" in harness.cards()[0].text
 
 
+async def test_a_question_the_model_partly_reads_as_a_complaint_waits_for_an_agent(harness: Harness) -> None:
+    """A flat report ("still nothing") read as an order-status question with a quarter of the
+    reading on complain: above ask_order_status's grievance cap (tests/bot/routing.yml), so an
+    agent sees the draft with the reason, the buyer gets nothing on their own, and trainers see it."""
+    ranking = [
+        ("ask_order_status", 0.72),
+        ("complain", 0.24),
+        ("request_return", 0.02),
+        ("request_human", 0.01),
+        ("thank", 0.01),
+    ]
+    harness.rasa.script["还是没动静"] = Turn(
+        "ask_order_status", 0.72, ["亲，帮您查一下物流～"], ranking=ranking
+    )
+    await harness.start()
+    harness.buyer_says("还是没动静")
+    await harness.wait_card()
+    assert "像投诉、退换货或找人工" in harness.cards()[0].text and "0.27" in harness.cards()[0].text
+    assert harness.to_buyer() == []
+    draft = harness.db(lambda s: s.scalars(select(Draft)).one())
+    assert (draft.auto_send, draft.intent) == (False, "ask_order_status")
+    items = harness.db(lambda s: list_items(session=s))
+    assert [(i.reason, i.model_intent, i.runner_up_intent) for i in items] == [
+        ("low_confidence", "ask_order_status", "complain")
+    ]
+
+
 async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_the_chat(
     harness: Harness,
 ) -> None:

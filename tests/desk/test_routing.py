@@ -117,6 +117,11 @@ def test_routing_file_can_not_make_agent_intents_auto_send(intent):
         ({"business_hours": {"someday": ["09:00", "18:00"]}}, "unknown days"),
         ({"agent_words": "人工"}, "agent_words must be a list"),
         ({"agent_words": ["人工", " "]}, "agent_words must be a list"),
+        ({"intents": {"greet": {"threshold": 0.5, "max_grievance": 2}}}, "max_grievance must be between"),
+        (
+            {"intents": {"greet": {"threshold": 0.5, "max_grievance": "low"}}},
+            "max_grievance must be a number",
+        ),
     ],
 )
 def test_bad_routing_file_names_the_problem(raw, message):
@@ -128,7 +133,15 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
     from desk.routing import REASONS, RouteDecision
     from desk.texts import route_reason
 
-    params = {"intent": "ask_size", "confidence": 0.5, "threshold": 0.6, "mode": "bot_first", "word": "x"}
+    params = {
+        "intent": "ask_size",
+        "confidence": 0.5,
+        "threshold": 0.6,
+        "mode": "bot_first",
+        "word": "x",
+        "grievance": 0.2,
+        "max_grievance": 0.05,
+    }
     for code in REASONS:
         shown = route_reason(RouteDecision(False, code, params))
         assert shown and not shown.isascii(), f"{code} is shown to agents as {shown!r}"
@@ -203,4 +216,121 @@ def test_gateway_and_threshold_chooser_hold_the_same_messages_for_agent_words():
     config = parse_routing({"agent_words": words})
     texts = ["转人工", "店长呢", "vip通道", "你好", "发票怎么开"]
     held = hold_agent_words([("greet", "greet", 0.9)] * len(texts), texts, words)
-    assert [c == 0.0 for _, _, c in held] == [config.agent_word_in(t) is not None for t in texts]
+    assert [p.confidence == 0.0 for p in held] == [config.agent_word_in(t) is not None for t in texts]
+
+
+def _ranking(**confidences: float) -> list[dict]:
+    return [{"name": name, "confidence": c} for name, c in confidences.items()]
+
+
+def test_a_draft_the_model_half_reads_as_a_complaint_waits_for_an_agent():
+    """A flat report ("still not here") read as an order-status question with some weight on
+    complain is held where the intent has a grievance cap; a clean reading still goes out."""
+    from desk.routing import grievance_share
+    from desk.texts import route_reason
+
+    config = parse_routing(
+        {"intents": {"ask_order_status": {"auto_send": True, "threshold": 0.7, "max_grievance": 0.05}}}
+    )
+    doubtful = _ranking(
+        ask_order_status=0.8, complain=0.12, request_return=0.03, request_human=0.01, thank=0.04
+    )
+    clean = _ranking(ask_order_status=0.95, complain=0.01, request_return=0.01, request_human=0.0, thank=0.03)
+    held = _decide(
+        config,
+        intent="ask_order_status",
+        confidence=0.8,
+        grievance=grievance_share(doubtful),
+        agents_on_duty=False,
+    )
+    assert not held.auto_send and held.code == "grievance_doubt"
+    assert "0.16" in route_reason(held) and "0.05" in route_reason(held)
+    sent = _decide(
+        config,
+        intent="ask_order_status",
+        confidence=0.95,
+        grievance=grievance_share(clean),
+        agents_on_duty=False,
+    )
+    assert sent.auto_send
+    # An intent without a cap is not held for it, and a draft whose reading is unknown
+    # (no ranking) is held only where there is a cap.
+    uncapped = parse_routing({"intents": {"ask_order_status": {"auto_send": True, "threshold": 0.7}}})
+    assert _decide(uncapped, intent="ask_order_status", confidence=0.8, grievance=1.0).auto_send
+    assert _decide(
+        config, intent="ask_order_status", confidence=0.95, grievance=grievance_share([])
+    ).code == ("grievance_doubt")
+
+
+@pytest.mark.parametrize(
+    "ranking",
+    [
+        {"ask_order_status": 0.8, "complain": 0.12, "request_return": 0.03, "request_human": 0.01},
+        {"thank": 0.6, "goodbye": 0.3, "complain": 0.02},  # two grievance intents not listed
+        {"nlu_fallback": 0.3, "greet": 0.5, "complain": 0.1, "request_return": 0.1, "request_human": 0.1},
+        {},
+    ],
+)
+def test_gateway_and_threshold_chooser_measure_grievance_alike(ranking):
+    from desk.routing import GRIEVANCE_INTENTS, grievance_share
+    from nlu.evaluation.autosend import HARMFUL_GOLD
+    from nlu.evaluation.autosend import grievance_share as chooser_share
+
+    assert GRIEVANCE_INTENTS == HARMFUL_GOLD
+    assert grievance_share(_ranking(**ranking)) == pytest.approx(chooser_share(ranking.items()))
+
+
+def test_a_truncated_ranking_counts_what_it_leaves_out_as_possible_grievance():
+    from desk.routing import grievance_share
+
+    # complain is listed; return and human are not, so the 0.1 left unlisted may be theirs.
+    assert grievance_share(_ranking(thank=0.8, complain=0.1)) == pytest.approx(0.2)
+    assert grievance_share(_ranking(thank=0.9, complain=0.05, request_return=0.03, request_human=0.02)) == (
+        pytest.approx(0.1)
+    )
+
+
+def test_the_pipeline_reads_the_grievance_share_from_the_models_ranking():
+    from desk.pipeline import build_draft
+    from desk.rasa_client import RasaTurn
+
+    config = parse_routing(
+        {
+            "mode": "bot_first",
+            "intents": {"ask_order_status": {"auto_send": True, "threshold": 0.7, "max_grievance": 0.05}},
+        }
+    )
+
+    def draft(ranking: dict) -> str:
+        turn = RasaTurn(
+            text="x",
+            intent="ask_order_status",
+            confidence=0.9,
+            intent_ranking=_ranking(**ranking),
+            messages=[{"text": "亲，您的订单已经发货了，物流信息可以在订单详情里查看哦。"}],
+        )
+        return build_draft(
+            turn, routing=config, check_context=None, agents_on_duty=False, now=IN_HOURS
+        ).decision.code
+
+    assert (
+        draft({"ask_order_status": 0.9, "complain": 0.08, "request_return": 0.01, "request_human": 0.01})
+        == "grievance_doubt"
+    )
+    assert (
+        draft({"ask_order_status": 0.9, "complain": 0.02, "request_return": 0.01, "request_human": 0.0})
+        == "auto"
+    )
+
+
+def test_the_gateway_reads_the_cap_the_chooser_wrote() -> None:
+    import yaml
+
+    from nlu.evaluation.autosend import Rule
+    from nlu.evaluation.routing_file import update_text
+
+    routing = "intents:\n  greet:   {auto_send: true,  threshold: 0.60}\n  thank:   {auto_send: true,  threshold: 0.60}\n"
+    written = update_text(routing, {"greet": Rule(0.4, 0.05), "thank": Rule(0.5)})
+    config = parse_routing(yaml.safe_load(written))
+    assert config.route_for("greet").max_grievance == 0.05
+    assert config.route_for("thank").max_grievance == 1.0

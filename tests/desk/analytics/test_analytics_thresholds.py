@@ -116,7 +116,8 @@ def test_apply_writes_routing_yml_and_records_who_and_when(session: Session, rou
     old_line = next(line for line in before if line.startswith("  ask_size:"))
     assert changed == [(old_line, old_line.replace(f"threshold: {was.threshold:.2f}", "threshold: 0.70"))]
     assert "auto_send: true" in changed[0][1]
-    assert load_routing(routing_copy).route_for("ask_size") == IntentRoute(True, 0.70)
+    # The owner moves the threshold; the grievance cap `make thresholds` chose stays.
+    assert load_routing(routing_copy).route_for("ask_size") == IntentRoute(True, 0.70, was.max_grievance)
 
     row = session.scalars(select(ThresholdChange)).one()
     assert (row.intent, row.old_auto_send, row.old_threshold, row.new_auto_send, row.new_threshold) == (
@@ -145,3 +146,11 @@ def test_apply_refuses_what_must_reach_an_agent_and_records_nothing(
         assert refused.value.code == code
     assert routing_copy.read_text(encoding="utf-8") == before
     assert session.scalars(select(ThresholdChange)).all() == []
+
+
+def test_the_owner_reads_an_intents_grievance_cap_beside_its_threshold() -> None:
+    from desk.analytics.report import route_words
+
+    capped = route_words(IntentRoute(True, 0.69, 0.03))
+    assert "0.69" in capped and "0.03" in capped and "投诉" in capped
+    assert "投诉" not in route_words(IntentRoute(True, 0.69))

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from nlu.evaluation import autosend, thresholds
+from nlu.evaluation.autosend import Prediction, Rule
 from nlu.evaluation.routing_file import read_thresholds, update_text
 from nlu.evaluation.tsv import half_of
 
@@ -102,6 +103,7 @@ def test_autosend_table_coverage_wrong_rate_and_harmful_cases() -> None:
     }
     assert table["per_intent"]["greet"] == {
         "threshold": 0.6,
+        "max_grievance": 1.0,
         "sent": 2,
         "wrong": 1,
         "harmful": 0,
@@ -142,7 +144,7 @@ def test_update_keeps_comments_and_alignment_and_changes_only_thresholds() -> No
         ),
     ]
     assert read_thresholds(new, ["greet", "thank", "complain", "ask_size"]) == {
-        "greet": 0.46,
+        "greet": Rule(0.46),
         "thank": None,
         "complain": None,
         "ask_size": None,  # the default does not auto-send
@@ -153,7 +155,7 @@ def test_update_adds_an_unlisted_intent_and_keeps_comments() -> None:
     new = update_text(ROUTING, {"ask_invoice": 0.5})
     assert "# How drafts are routed (a comment that must survive)." in new
     assert "# Never on their own." in new
-    assert read_thresholds(new, ["ask_invoice", "greet"]) == {"ask_invoice": 0.5, "greet": 0.6}
+    assert read_thresholds(new, ["ask_invoice", "greet"]) == {"ask_invoice": Rule(0.5), "greet": Rule(0.6)}
 
 
 def test_gate_of_real_messages_raises_or_removes_a_threshold() -> None:
@@ -202,7 +204,7 @@ def test_command_prints_a_diff_and_dry_run_writes_nothing(
 
     assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
     assert read_thresholds(routing.read_text(encoding="utf-8"), ["greet", "thank"]) == {
-        "greet": 0.46,
+        "greet": Rule(0.46),
         "thank": None,
     }
     assert "# How drafts are routed (a comment that must survive)." in routing.read_text(encoding="utf-8")
@@ -251,4 +253,74 @@ def test_a_message_with_an_agent_word_neither_blocks_nor_backs_a_threshold(
 def test_hold_agent_words_keeps_every_other_prediction() -> None:
     rows = [("greet", "greet", 0.9), ("request_human", "ask_invoice", 0.97), ("thank", "thank", 0.8)]
     held = autosend.hold_agent_words(rows, ["你好", "轉人工 發票", "谢谢"], ["人工"])
-    assert held == [("greet", "greet", 0.9), ("request_human", "ask_invoice", 0.0), ("thank", "thank", 0.8)]
+    assert held == [
+        ("greet", "greet", 0.9, 0.0),
+        ("request_human", "ask_invoice", 0.0, 0.0),
+        ("thank", "thank", 0.8, 0.0),
+    ]
+
+
+def test_grievance_share_counts_what_a_truncated_ranking_leaves_out() -> None:
+    listed = [
+        ("ask_order_status", 0.8),
+        ("complain", 0.12),
+        ("request_return", 0.03),
+        ("request_human", 0.01),
+    ]
+    assert autosend.grievance_share(listed) == pytest.approx(0.16)
+    # request_return and request_human are not listed: the 0.1 nobody was given may be theirs.
+    assert autosend.grievance_share([("thank", 0.8), ("complain", 0.1)]) == pytest.approx(0.2)
+    assert autosend.grievance_share([]) == 1.0  # nothing known: all of it might be
+
+
+# Order-status answers, right at 0.70 and 0.90, and one flat-report complaint read as
+# order status at 0.80 with 0.3 of the ranking on complain.
+FLAT_REPORT = [
+    *(Prediction("ask_order_status", "ask_order_status", 0.70, 0.01) for _ in range(100)),
+    *(Prediction("ask_order_status", "ask_order_status", 0.90, 0.0) for _ in range(100)),
+    Prediction("complain", "ask_order_status", 0.80, 0.3),
+]
+
+
+def test_a_grievance_cap_lets_the_threshold_come_down_without_the_complaint() -> None:
+    # Confidence alone has to climb above the complaint: half the right answers wait.
+    assert autosend.choose_threshold("ask_order_status", FLAT_REPORT) == 0.81
+    assert autosend.choose_rule("ask_order_status", FLAT_REPORT, caps=(1.0,)) == Rule(0.81, 1.0)
+    # Holding readings with more than 0.2 on a grievance sends every right answer and not the complaint.
+    rule = autosend.choose_rule("ask_order_status", FLAT_REPORT)
+    assert rule == Rule(0.30, 0.2)
+    table = autosend.autosend_table(FLAT_REPORT, {"ask_order_status": rule})
+    assert table["overall"]["sent"] == 200 and table["overall"]["harmful"] == 0
+    assert table["per_intent"]["ask_order_status"]["max_grievance"] == 0.2
+    # The real messages' gate holds the cap too: a complaint at 0.1 grievance forbids 0.2.
+    gate = [Prediction("complain", "ask_order_status", 0.75, 0.1)]
+    assert autosend.choose_rule("ask_order_status", FLAT_REPORT, gate=gate) == Rule(0.30, 0.07)
+
+
+def test_a_cap_that_sends_no_more_is_not_added() -> None:
+    clean = [Prediction("greet", "greet", 0.9, 0.0)] * 50
+    assert autosend.choose_rule("greet", clean) == Rule(0.30, 1.0)
+    assert autosend.choose_rule("complain", [Prediction("complain", "complain", 1.0, 1.0)] * 50) is None
+
+
+def test_would_auto_send_holds_a_reading_above_the_cap() -> None:
+    rules = {"ask_stock": Rule(0.6, 0.1), "greet": 0.6}
+    assert autosend.would_auto_send("ask_stock", 0.9, rules, grievance=0.1)
+    assert not autosend.would_auto_send("ask_stock", 0.9, rules, grievance=0.11)
+    assert autosend.would_auto_send("greet", 0.9, rules, grievance=0.9)  # a bare threshold has no cap
+
+
+def test_update_writes_the_cap_keeps_it_for_a_bare_threshold_and_drops_it_for_never() -> None:
+    capped = update_text(ROUTING, {"greet": Rule(0.4, 0.05)})
+    assert (
+        "  greet:            {auto_send: true,  threshold: 0.40, max_grievance: 0.05}   # greeting" in capped
+    )
+    assert read_thresholds(capped, ["greet"]) == {"greet": Rule(0.4, 0.05)}
+    # An owner applying a new threshold (desk/analytics/apply.py) keeps the cap.
+    moved = update_text(capped, {"greet": 0.45})
+    assert read_thresholds(moved, ["greet"]) == {"greet": Rule(0.45, 0.05)}
+    assert update_text(moved, {"greet": Rule(0.45)}).count("max_grievance") == 0
+    never = update_text(capped, {"greet": None})
+    assert "  greet:            {auto_send: false, threshold: 1.0}   # greeting" in never
+    added = update_text(ROUTING, {"ask_stock": Rule(0.7, 0.1)})
+    assert read_thresholds(added, ["ask_stock"]) == {"ask_stock": Rule(0.7, 0.1)}
