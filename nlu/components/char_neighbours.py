@@ -14,6 +14,7 @@ sklearn's public `vocabulary` and `idf_`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,6 +49,8 @@ class CharacterNeighbours:
         self.matrix = sp.csr_matrix(matrix, dtype=np.float32)
         # n-grams x phrasings, laid out once: a message's row times it is one sparse product.
         self._by_ngram = self.matrix.T.tocsr()
+        self._analyze = vectorizer.build_analyzer()
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.labels = np.asarray(labels, dtype=np.int64)
         self.classes = list(classes)
 
@@ -68,12 +71,33 @@ class CharacterNeighbours:
     def probabilities(self, texts: Sequence[str], *, count: int, temperature: float) -> np.ndarray:
         """One row per message, one column per class: the nearest phrasings' weighted vote.
         A message sharing no n-gram with any phrasing gets an even vote (no opinion)."""
-        rows = self.vectorizer.transform(prepared(texts))
+        rows = self.rows(texts)
         similarity = (rows @ self._by_ngram).toarray()
         votes = nearest_vote(similarity, self.labels, len(self.classes), count=count, temperature=temperature)
         unknown = rows.getnnz(axis=1) == 0
         votes[unknown] = 1.0 / len(self.classes)
         return votes
+
+    def rows(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """The texts' TF-IDF rows, equal to the vectorizer's `transform` (1 + log of each
+        n-gram's count, times its idf, scaled to length 1), without its per-call checks and
+        conversions: 0.1 ms for one message instead of 0.5 (a test compares the two)."""
+        analyze, vocabulary, idf = self._analyze, self.vectorizer.vocabulary_, self._idf
+        indptr, indices, values = [0], [np.zeros(0, dtype=np.int64)], [np.zeros(0)]
+        for text in prepared(texts):
+            counts = Counter(vocabulary[g] for g in analyze(text) if g in vocabulary)
+            columns = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            weights = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[
+                columns
+            ]
+            norm = np.sqrt(weights @ weights)
+            indices.append(columns)
+            values.append(weights / norm if norm > 0 else weights)
+            indptr.append(indptr[-1] + len(columns))
+        return sp.csr_matrix(
+            (np.concatenate(values).astype(np.float32), np.concatenate(indices), np.array(indptr)),
+            shape=(len(indptr) - 1, len(vocabulary)),
+        )
 
     def save(self, path: Path) -> None:
         terms = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.__getitem__)

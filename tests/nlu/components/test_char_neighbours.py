@@ -64,3 +64,13 @@ def test_saved_and_loaded_phrasings_vote_the_same_without_pickle(tmp_path: Path)
 def test_an_intent_outside_the_classes_is_refused() -> None:
     with pytest.raises(ValueError, match="thank"):
         CharacterNeighbours.fit(["你好", "谢谢"], ["greet", "thank"], CLASSES)
+
+
+def test_the_rows_are_the_vectorizers_own_tf_idf() -> None:
+    """`rows` skips sklearn's per-call checks; the numbers must stay sklearn's."""
+    phrasings = _phrasings()
+    messages = ["身高170穿多大码 M码", "在吗在吗在吗老板", "掉色了!!", "", "ＸＬ碼", "完全没见过的字"]
+    ours = phrasings.rows(messages)
+    sklearns = phrasings.vectorizer.transform([m.replace("ＸＬ碼", "xl码") for m in messages])
+    assert ours.shape == sklearns.shape
+    assert ours.toarray() == pytest.approx(sklearns.toarray(), abs=1e-6)
