@@ -30,6 +30,9 @@ messages to the next intent (docs/nlu-evaluation.md, "Session 9").
 training phrasings nearest to the message (cosine of its sentence vectors,
 nlu/components/neighbours.py) into those probabilities: `weight` of it, the rest
 the regression's. The training phrasings' vectors are stored with the model.
+`char_count`, `char_temperature` and `char_weight` (default 0: off) do the same
+for the phrasings nearest by their characters (TF-IDF of character n-grams,
+nlu/components/char_neighbours.py): the regression keeps 1 - weight - char_weight.
 """
 
 from __future__ import annotations
@@ -52,10 +55,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import softmax
 
+from nlu.components.char_neighbours import CharacterNeighbours
 from nlu.components.dense_tail import DenseTailMatrix
 from nlu.components.neighbours import NearestPhrasings
 
 NEIGHBOURS_FILE = "neighbours.npz"
+CHAR_NEIGHBOURS_FILE = "char_neighbours.npz"
+NEIGHBOUR_SETTINGS = ("count", "temperature", "weight", "char_count", "char_temperature", "char_weight")
 
 
 def sentence_features(message: Message) -> List[Features]:
@@ -116,6 +122,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
     nearest training phrasings' vote blended in (`neighbours`)."""
 
     _neighbours: NearestPhrasings | None = None
+    _char_neighbours: CharacterNeighbours | None = None
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -129,22 +136,35 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     @functools.cached_property
     def _neighbour_settings(self) -> Dict[str, float] | None:
-        """`count`, `temperature` and `weight` of the neighbours' vote, or None when it is off
-        (read once: the config does not change after the component is built)."""
+        """The neighbours' votes: `count`, `temperature` and `weight` of the sentence vectors'
+        one and the same with `char_` of the characters' one (a weight of 0 turns a vote off),
+        or None when both are off (read once: the config does not change after the component
+        is built)."""
         settings = self.config.get("neighbours") or {}
-        if not settings or float(settings.get("weight", 0)) == 0:
-            return None
-        unknown = sorted(set(settings) - {"count", "temperature", "weight"})
+        unknown = sorted(set(settings) - set(NEIGHBOUR_SETTINGS))
         if unknown:
-            raise ValueError(f"neighbours takes count, temperature and weight, not: {', '.join(unknown)}")
-        count, temperature, weight = (
-            int(settings.get("count", 10)),
-            float(settings.get("temperature", 0.05)),
-            float(settings["weight"]),
-        )
-        if count < 1 or temperature <= 0 or not 0 < weight <= 1:
-            raise ValueError("neighbours needs count >= 1, temperature > 0 and 0 < weight <= 1")
-        return {"count": count, "temperature": temperature, "weight": weight}
+            raise ValueError(f"neighbours takes {', '.join(NEIGHBOUR_SETTINGS)}, not: {', '.join(unknown)}")
+        read = {
+            "count": int(settings.get("count", 10)),
+            "temperature": float(settings.get("temperature", 0.05)),
+            "weight": float(settings.get("weight", 0)),
+            "char_count": int(settings.get("char_count", 10)),
+            "char_temperature": float(settings.get("char_temperature", 0.05)),
+            "char_weight": float(settings.get("char_weight", 0)),
+        }
+        if read["weight"] == 0 and read["char_weight"] == 0:
+            return None
+        if (
+            min(read["count"], read["char_count"]) < 1
+            or min(read["temperature"], read["char_temperature"]) <= 0
+            or min(read["weight"], read["char_weight"]) < 0
+            or read["weight"] + read["char_weight"] > 1
+        ):
+            raise ValueError(
+                "neighbours needs count >= 1, temperature > 0 (char_ ones too) and a weight and "
+                "char_weight of 0 or more that add up to at most 1"
+            )
+        return read
 
     def train(self, training_data: TrainingData) -> Resource:
         """Rasa's training, after checking `intent_weights` against the data's intents."""
@@ -170,21 +190,31 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         (nlu/components/dense_tail.py: the same model, about a third of the fit's time)."""
         X, y = super()._create_training_matrix(training_data)
         width = dense_width(training_data.intent_examples)
-        self._neighbours = None
-        if self._neighbour_settings is not None and X.shape[0]:
-            if not width:
-                raise ValueError(
-                    "neighbours needs sentence vectors: put a dense featurizer before the classifier"
-                )
-            self._neighbours = NearestPhrasings.fit(X[:, -width:].toarray(), y, sorted(set(y)))
+        self._neighbours = self._char_neighbours = None
+        settings = self._neighbour_settings
+        if settings is not None and X.shape[0]:
+            if settings["weight"] > 0:
+                if not width:
+                    raise ValueError(
+                        "neighbours needs sentence vectors: put a dense featurizer before the classifier"
+                    )
+                self._neighbours = NearestPhrasings.fit(X[:, -width:].toarray(), y, sorted(set(y)))
+            if settings["char_weight"] > 0:
+                # The rows of X, as Rasa's _create_training_matrix chose them.
+                texts = [e.get(TEXT) for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+                self._char_neighbours = CharacterNeighbours.fit(texts, y, sorted(set(y)))
         return DenseTailMatrix.of(X, width), y
 
     def persist(self) -> None:
-        """Rasa's model file, and the training phrasings' vectors when the neighbours vote."""
+        """Rasa's model file, and the training phrasings' vectors (sentence, characters) for
+        the neighbours' votes that are on."""
         super().persist()
-        if self._neighbours is not None:
+        if self._neighbours is not None or self._char_neighbours is not None:
             with self._model_storage.write_to(self._resource) as model_dir:
-                self._neighbours.save(model_dir / NEIGHBOURS_FILE)
+                if self._neighbours is not None:
+                    self._neighbours.save(model_dir / NEIGHBOURS_FILE)
+                if self._char_neighbours is not None:
+                    self._char_neighbours.save(model_dir / CHAR_NEIGHBOURS_FILE)
 
     @classmethod
     def load(
@@ -202,25 +232,39 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
                 stored = model_dir / NEIGHBOURS_FILE
                 if stored.exists():
                     component._neighbours = NearestPhrasings.load(stored)
+                stored = model_dir / CHAR_NEIGHBOURS_FILE
+                if stored.exists():
+                    component._char_neighbours = CharacterNeighbours.load(stored)
         except ValueError:  # no files at all: Rasa's load already returned an untrained component
             return component
-        classes = getattr(component.clf, "classes_", None)
-        if component._neighbours is not None and list(component._neighbours.classes) != list(classes):
-            raise ValueError("the model's stored neighbours have other intents than its classifier")
+        classes = list(getattr(component.clf, "classes_", []))
+        for stored_votes in (component._neighbours, component._char_neighbours):
+            if stored_votes is not None and list(stored_votes.classes) != classes:
+                raise ValueError("the model's stored neighbours have other intents than its classifier")
         return component
 
-    def _probabilities(self, X: sp.csr_matrix) -> np.ndarray:
-        """Rasa's `predict_proba`, tempered and weighted, with the neighbours' vote blended in."""
+    def _probabilities(self, X: sp.csr_matrix, texts: List[str] | None = None) -> np.ndarray:
+        """Rasa's `predict_proba`, tempered and weighted, with the neighbours' votes blended in
+        (the characters' vote reads `texts`, the messages' texts in X's row order)."""
         probabilities = self._regression_probabilities(X)
         settings = self._neighbour_settings
-        if settings is None or self._neighbours is None:
+        if settings is None:
             return probabilities
-        width = self._neighbours.vectors.shape[1]
-        votes = self._neighbours.probabilities(
-            X[:, -width:].toarray(), count=int(settings["count"]), temperature=settings["temperature"]
-        )
-        weight = settings["weight"]
-        return (1 - weight) * probabilities + weight * votes
+        share, votes = 1.0, np.zeros_like(probabilities)  # the regression's share, the votes' sum
+        if self._neighbours is not None:
+            width = self._neighbours.vectors.shape[1]
+            votes += settings["weight"] * self._neighbours.probabilities(
+                X[:, -width:].toarray(), count=int(settings["count"]), temperature=settings["temperature"]
+            )
+            share -= settings["weight"]
+        if self._char_neighbours is not None:
+            if texts is None:
+                raise ValueError("the characters' vote needs the messages' texts")
+            votes += settings["char_weight"] * self._char_neighbours.probabilities(
+                texts, count=int(settings["char_count"]), temperature=settings["char_temperature"]
+            )
+            share -= settings["char_weight"]
+        return share * probabilities + votes
 
     def _regression_probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         """Rasa's `predict_proba`, tempered (softmax(scores / temperature)) and weighted."""
@@ -245,7 +289,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def _rank(self, messages: List[Message]) -> None:
         """Rasa's `process` with the tempered probabilities: the top intent and the ranking."""
-        probabilities = self._probabilities(self._create_X(messages))
+        probabilities = self._probabilities(self._create_X(messages), [m.get(TEXT) for m in messages])
         for message, row in zip(messages, probabilities):
             ranking = sorted(
                 ({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),

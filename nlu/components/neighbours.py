@@ -39,6 +39,23 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.where(norms > 0, norms, 1.0)
 
 
+def nearest_vote(
+    similarity: np.ndarray, labels: np.ndarray, classes: int, *, count: int, temperature: float
+) -> np.ndarray:
+    """One row per message (`similarity`: its row against every training phrasing), one
+    column per class: each of the `count` nearest phrasings votes for its class (`labels`)
+    with weight exp(similarity / temperature); each row sums to 1."""
+    count = min(count, similarity.shape[1])
+    nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
+    closeness = np.take_along_axis(similarity, nearest, axis=1)
+    # Shifted by each row's best similarity: the same weights, no overflow at small temperatures.
+    weights = np.exp((closeness - closeness.max(axis=1, keepdims=True)) / temperature)
+    votes = np.zeros((len(similarity), classes))
+    rows = np.repeat(np.arange(len(similarity)), count)
+    np.add.at(votes, (rows, labels[nearest].ravel()), weights.ravel())
+    return votes / votes.sum(axis=1, keepdims=True)
+
+
 class NearestPhrasings:
     """The training phrasings' unit vectors and intents, and their vote for new messages."""
 
@@ -67,15 +84,7 @@ class NearestPhrasings:
         # server waking them cost 3-4 ms a parse and 40% of its throughput at 32 buyers (bench).
         with _blas().limit(limits=1):
             similarity = unit_rows(vectors) @ self.vectors.T
-        count = min(count, similarity.shape[1])
-        nearest = np.argpartition(-similarity, count - 1, axis=1)[:, :count]
-        closeness = np.take_along_axis(similarity, nearest, axis=1)
-        # Shifted by each row's best similarity: the same weights, no overflow at small temperatures.
-        weights = np.exp((closeness - closeness.max(axis=1, keepdims=True)) / temperature)
-        votes = np.zeros((len(similarity), len(self.classes)))
-        rows = np.repeat(np.arange(len(similarity)), count)
-        np.add.at(votes, (rows, self.labels[nearest].ravel()), weights.ravel())
-        return votes / votes.sum(axis=1, keepdims=True)
+        return nearest_vote(similarity, self.labels, len(self.classes), count=count, temperature=temperature)
 
     def save(self, path: Path) -> None:
         np.savez(

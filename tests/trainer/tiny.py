@@ -53,6 +53,9 @@ TRAINING_MODULES = [
     "components/classifier.py",  # the classifier's column order, for warm_classifier
     "components/dense_tail.py",  # the classifier's training matrix
     "components/neighbours.py",  # the classifier's nearest-phrasings vote
+    "components/char_neighbours.py",  # ... and its vote by characters
+    "text/__init__.py",
+    "text/normalize.py",  # the characters' vote reads normalised text
 ]
 CONFIG = """\
 recipe: default.v1

@@ -233,3 +233,122 @@ def test_neighbours_without_sentence_vectors_stop_training(model_storage, execut
     classifier = _with_neighbours(model_storage, execution_context)
     with pytest.raises(ValueError, match="dense featurizer"):
         classifier.train(TrainingData(training_examples=messages))
+
+
+CHAR_PHRASINGS = {
+    "ask_size": ["身高165穿什么码", "体重110斤选M码还是L码", "这条裤子尺码偏大吗", "腰围二尺一穿几码"],
+    "complain": ["质量太差了还掉色", "衣服起球严重很失望", "做工粗糙线头很多", "洗一次就缩水了"],
+    "greet": ["你好在吗", "亲在不在", "老板你好", "有人在吗"],
+}
+
+
+def _text_data(*, dense: bool = True):  # type: ignore[no-untyped-def]
+    """Training messages with the phrasings' texts and random features: the regression learns
+    nothing about the texts, so what the characters' vote adds shows."""
+    from rasa.nlu.tokenizers.tokenizer import Token
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    rng = np.random.default_rng(13)
+    messages = []
+    for intent, texts in CHAR_PHRASINGS.items():
+        for text in texts:
+            message = _message(rng, dense=dense)
+            message.set(TEXT, text)
+            message.set("intent", intent)
+            message.set("text_tokens", [Token(text, 0)])
+            messages.append(message)
+    return TrainingData(training_examples=messages)
+
+
+def _buyer_messages(texts: list[str], *, dense: bool = True) -> list[Message]:
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    rng = np.random.default_rng(17)
+    messages = []
+    for text in texts:
+        message = _message(rng, dense=dense)
+        message.set(TEXT, text)
+        message.set("text_tokens", [Token(text, 0)])
+        messages.append(message)
+    return messages
+
+
+def test_the_characters_vote_blends_in_and_survives_persist_and_load(
+    model_storage, execution_context
+) -> None:
+    """(1 - weight - char_weight) of the regression, weight of the sentence vectors' vote and
+    char_weight of the characters' vote; a typo'd message follows the phrasing it is written like."""
+    from nlu.components.classifier import CHAR_NEIGHBOURS_FILE, ShopLogisticRegressionClassifier
+
+    neighbours = {**NEIGHBOURS, "weight": 0.2, "char_count": 3, "char_temperature": 0.05, "char_weight": 0.6}
+    classifier = _with_neighbours(model_storage, execution_context, neighbours)
+    classifier.train(_text_data())
+    buyers = ["身高170穿啥码", "衣服起球了很失忘", "老板在吗"]
+    messages = _buyer_messages(buyers)
+    X = sentence_matrix(messages)
+    regression = classifier._regression_probabilities(X)
+    sentence_votes = classifier._neighbours.probabilities(X[:, -7:].toarray(), count=3, temperature=0.05)
+    char_votes = classifier._char_neighbours.probabilities(buyers, count=3, temperature=0.05)
+    blended = classifier._probabilities(X, buyers)
+    assert blended == pytest.approx(0.2 * regression + 0.2 * sentence_votes + 0.6 * char_votes)
+    assert blended.sum(axis=1) == pytest.approx([1.0, 1.0, 1.0])
+
+    with model_storage.read_from(Resource("clf")) as model_dir:
+        assert (model_dir / CHAR_NEIGHBOURS_FILE).exists()
+    loaded = ShopLogisticRegressionClassifier.load(
+        classifier.config, model_storage, Resource("clf"), execution_context
+    )
+    assert loaded._char_neighbours is not None
+    assert loaded._probabilities(X, buyers) == pytest.approx(blended)
+    ranked = loaded.process(messages)
+    assert [m.get("intent")["name"] for m in ranked] == ["ask_size", "complain", "greet"]
+
+
+def test_char_weight_zero_is_the_sentence_vote_alone_number_for_number(
+    model_storage, execution_context
+) -> None:
+    """The option off (the default) answers exactly as before it existed and stores nothing more."""
+    from nlu.components.classifier import CHAR_NEIGHBOURS_FILE
+
+    classifier = _with_neighbours(model_storage, execution_context, {**NEIGHBOURS, "char_weight": 0})
+    classifier.train(_text_data())
+    assert classifier._char_neighbours is None
+    with model_storage.read_from(Resource("clf")) as model_dir:
+        assert not (model_dir / CHAR_NEIGHBOURS_FILE).exists()
+    buyers = ["身高170穿啥码", "衣服起球了很失忘", "老板在吗"]
+    X = sentence_matrix(_buyer_messages(buyers))
+    votes = classifier._neighbours.probabilities(X[:, -7:].toarray(), count=3, temperature=0.05)
+    expected = (1 - 0.3) * classifier._regression_probabilities(
+        X
+    ) + 0.3 * votes  # the formula before char_weight
+    assert np.array_equal(classifier._probabilities(X, buyers), expected)
+
+
+def test_the_characters_vote_alone_needs_no_sentence_vectors(model_storage, execution_context) -> None:
+    classifier = _with_neighbours(model_storage, execution_context, {"char_count": 3, "char_weight": 0.7})
+    classifier.train(_text_data(dense=False))
+    assert classifier._neighbours is None and classifier._char_neighbours is not None
+    messages = _buyer_messages(["身高170穿啥码", "衣服起球了很失忘", "老板在吗"], dense=False)
+    assert [m.get("intent")["name"] for m in classifier.process(messages)] == [
+        "ask_size",
+        "complain",
+        "greet",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("neighbours", "named"),
+    [
+        ({"count": 3, "weight": 0.3, "char_wieght": 0.1}, "char_wieght"),
+        ({"count": 3, "weight": 0.3, "char_weight": 0.2, "char_count": 0}, "count >= 1"),
+        ({"count": 3, "weight": 0.6, "char_weight": 0.5}, "at most 1"),
+        ({"count": 3, "weight": 0.3, "char_weight": -0.1}, "0 or more"),
+        ({"char_weight": 0.3, "char_temperature": 0}, "temperature > 0"),
+    ],
+)
+def test_a_wrong_characters_vote_setting_stops_training_naming_it(
+    model_storage, execution_context, neighbours, named
+) -> None:
+    classifier = _with_neighbours(model_storage, execution_context, neighbours)
+    with pytest.raises(ValueError, match=named):
+        classifier.train(_text_data())
