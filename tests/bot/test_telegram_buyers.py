@@ -393,7 +393,7 @@ async def test_edits_locations_and_contacts_reach_the_desk_with_their_content(ha
     original = harness.buyer_update("你好")
     harness.api.push(original)
     await harness.wait_for(lambda: harness.to_buyer() == [GREETING], what="the greeting")
-    edited = dict(original["message"], text="你好，我要退货", edit_date=original["message"]["date"] + 5)
+    edited = dict(original["message"], text="你好，这件外套想退掉", edit_date=original["message"]["date"] + 5)
     harness.api.push({"edited_message": edited})
     await harness.wait_for(lambda: len(harness.cards()) == 1, what="the edit's card")
     harness.api.push(
@@ -412,7 +412,7 @@ async def test_edits_locations_and_contacts_reach_the_desk_with_their_content(ha
     await harness.wait_for(lambda: len(harness.cards()) == 4, what="the contact's card")
 
     edit_card, location_card, venue_card, contact_card = (c.text for c in harness.cards())
-    assert texts.agent("inbound_edited", text="你好，我要退货") in edit_card
+    assert texts.agent("inbound_edited", text="你好，这件外套想退掉") in edit_card
     assert texts.agent("inbound_location", latitude=31.2304, longitude=121.4737) in location_card
     assert "Shop Pickup Point" in venue_card and "Chaoyang Rd 1" in venue_card and "39.90420" in venue_card
     # +86 and 11 digits: all but the last 4 hidden.
