@@ -334,3 +334,15 @@ def test_the_gateway_reads_the_cap_the_chooser_wrote() -> None:
     config = parse_routing(yaml.safe_load(written))
     assert config.route_for("greet").max_grievance == 0.05
     assert config.route_for("thank").max_grievance == 1.0
+
+
+def test_a_grievance_share_just_above_its_cap_never_reads_as_equal_to_it():
+    from desk.texts import route_reason
+
+    config = parse_routing(
+        {"intents": {"thank": {"auto_send": True, "threshold": 0.5, "max_grievance": 0.03}}}
+    )
+    decision = _decide(config, intent="thank", confidence=0.9, grievance=0.0301)
+    assert decision.code == "grievance_doubt"
+    shown = route_reason(decision)
+    assert "0.04" in shown and shown.count("0.03") == 1, shown
