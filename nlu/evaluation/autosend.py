@@ -86,6 +86,13 @@ def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
     return min(1.0, share)
 
 
+def prediction(gold: str, parsed: Mapping[str, Any]) -> Prediction:
+    """A parsed message (nlu.evaluation.models.simplify: intent, confidence, ranking) as a Prediction."""
+    return Prediction(
+        gold, parsed["intent"], float(parsed["confidence"]), grievance_share(parsed.get("ranking") or [])
+    )
+
+
 def as_rule(route: Route) -> Rule | None:
     """A routing entry as a Rule (a bare number is a threshold without a grievance cap)."""
     if route is None or isinstance(route, Rule):

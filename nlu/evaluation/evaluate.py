@@ -99,13 +99,13 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
     """Pooled and per-fold intent scores of N-fold cross-validation on the training data
     (`extras`: its lookup tables, as YAML, given to every fold).
 
-    `predictions` holds every training example's out-of-fold `[gold, intent, confidence,
-    grievance share]` (intent as the pipeline returned it, nlu_fallback included): the
-    threshold chooser's input;
+    `predictions` holds every training example's out-of-fold `autosend.Prediction` (gold,
+    intent as the pipeline returned it with nlu_fallback included, confidence, grievance
+    share): the threshold chooser's input;
     `texts` the same examples' texts, in the same order.
     """
     gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0
-    pooled_predictions: list[list[Any]] = []
+    pooled_predictions: list[autosend.Prediction] = []
     texts: list[str] = []
     for k, test_idx in enumerate(stratified_folds(examples, folds)):
         held = set(test_idx)
@@ -120,8 +120,7 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
         cpu.append(round(result.get("train_cpu_seconds", 0.0), 1))
         cached += result["cached"]
         pooled_predictions += [
-            [g, p["intent"], p["confidence"], autosend.grievance_share(p.get("ranking") or [])]
-            for g, p in zip(fold_gold, result["predictions"], strict=True)
+            autosend.prediction(g, p) for g, p in zip(fold_gold, result["predictions"], strict=True)
         ]
         texts += [e["text"] for e in test]
         gold += fold_gold
@@ -242,8 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             predictions = cv.pop("predictions")  # thousands of rows: the table is what the report needs
             texts = cv.pop("texts")
             if name == "ours":
-                rows = [(g, i, float(c)) for g, i, c in predictions]
-                held = autosend.hold_agent_words(rows, texts, current_agent_words())
+                held = autosend.hold_agent_words(predictions, texts, current_agent_words())
                 cv["autosend"] = autosend.autosend_table(held, current_thresholds())
             report["pipelines"][name]["cross_validation"] = cv
 

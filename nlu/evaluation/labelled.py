@@ -43,12 +43,7 @@ def _part(
         "confusion": m.confusion(gold, served),
     }
     if thresholds is not None:
-        rows = [
-            autosend.Prediction(
-                g, p["intent"], p["confidence"], autosend.grievance_share(p.get("ranking") or [])
-            )
-            for g, p in zip(gold, predictions, strict=True)
-        ]
+        rows = [autosend.prediction(g, p) for g, p in zip(gold, predictions, strict=True)]
         rows = autosend.hold_agent_words(rows, [e["text"] for e in examples], agent_words)
         texts = [e["text"] for e in examples] if errors else None
         out["autosend"] = autosend.autosend_table(rows, thresholds, texts)

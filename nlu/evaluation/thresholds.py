@@ -37,40 +37,26 @@ def routed_intents() -> list[str]:
 
 
 def cv_predictions(folds: int) -> tuple[list[str], list[autosend.Prediction]]:
-    """Texts and out-of-fold (gold, intent, confidence) of every training example (cached folds)."""
+    """Texts and out-of-fold predictions (with grievance shares) of every training example (cached folds)."""
     from nlu.evaluation.data import load_examples, training_extras
     from nlu.evaluation.evaluate import TRAINING, cross_validate
 
     training = load_examples(TRAINING)
     result = cross_validate(ROOT / "config.yml", training, folds, training_extras(TRAINING))
-    return result["texts"], [
-        autosend.Prediction(g, i, float(c), float(v)) for g, i, c, v in result["predictions"]
-    ]
+    return result["texts"], result["predictions"]
 
 
 def file_predictions(path: Path) -> tuple[list[str], list[autosend.Prediction]]:
-    """Texts and (gold, intent, confidence) of a labelled file, parsed by the project's model."""
-    from nlu.evaluation.models import Parser, model_for
+    """Texts and predictions of a labelled file, parsed by the project's model."""
+    from nlu.evaluation.models import Parser, model_for, simplify
 
     examples = load_tsv(path)
     model, _ = model_for("config.yml", "")
     parser = Parser(model)
     try:
-        predicted = [parser.parse(e["text"]) for e in examples]
+        rows = [autosend.prediction(e["intent"], simplify(parser.parse(e["text"]))) for e in examples]
     finally:
         parser.close()
-    rows = []
-    for example, result in zip(examples, predicted, strict=True):
-        intent = result.get("intent") or {}
-        ranking = [(r.get("name"), r.get("confidence") or 0.0) for r in result.get("intent_ranking") or []]
-        rows.append(
-            autosend.Prediction(
-                example["intent"],
-                intent.get("name") or "nlu_fallback",
-                float(intent.get("confidence") or 0),
-                autosend.grievance_share(ranking),
-            )
-        )
     return [e["text"] for e in examples], rows
 
 

@@ -363,3 +363,63 @@ def test_evaluate_scores_a_shop_export_end_to_end(tmp_path: Path, monkeypatch: p
     assert [e["text"] for e in whole["errors"]] == ["谢谢", "衣服破了"]  # a shop's own file: every error
     assert (out / "confusion-shop-ours.png").stat().st_size > 0
     assert "## Labelled file:" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_full_evaluation_reports_cross_validation_auto_send_with_the_grievance_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make evaluate` without QUICK: the folds' answers (scripted here) reach the CV auto-send
+    table with their grievance shares, held to the routing file's cap."""
+    import json
+
+    from nlu.evaluation import evaluate
+
+    training = tmp_path / "nlu.yml"
+    training.write_text(
+        'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n'
+        + "".join(f"    - 你好{i}\n" for i in range(10))
+        + "- intent: complain\n  examples: |\n"
+        + "".join(f"    - 太差了{i}\n" for i in range(10)),
+        encoding="utf-8",
+    )
+
+    def scripted_fold(config: Path, train: list, test: list, extras: str) -> dict:
+        # Every message read as greet 0.9; the complaints with a third of the reading on complain.
+        def parsed(example: dict) -> dict:
+            share = 0.3 if example["intent"] == "complain" else 0.02
+            ranking = [("greet", 0.9), ("complain", share), ("request_return", 0.0), ("request_human", 0.0)]
+            return {"intent": "greet", "confidence": 0.9, "ranking": ranking, "entities": []}
+
+        return {"predictions": [parsed(e) for e in test], "train_seconds": 0.0, "cached": False}
+
+    class NoParser:
+        def __init__(self, model: object) -> None:
+            pass
+
+        def predict(self, texts: list[str]) -> list[dict]:
+            return [{"intent": "greet", "confidence": 0.9, "ranking": [], "entities": []} for _ in texts]
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(evaluate, "TRAINING", training)
+    monkeypatch.setattr(evaluate, "cv_fold_predictions", scripted_fold)
+    monkeypatch.setattr(evaluate, "model_for", lambda config, prefix: (tmp_path / "m.tar.gz", {}))
+    monkeypatch.setattr(evaluate, "Parser", NoParser)
+    monkeypatch.setattr(evaluate, "REAL_BUYERS", tmp_path / "absent.tsv")
+    routing = tmp_path / "routing.yml"
+    routing.write_text(
+        "intents:\n  greet: {auto_send: true, threshold: 0.5, max_grievance: 0.1}\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(evaluate, "ROUTING", routing)
+    out = tmp_path / "out"
+    assert evaluate.main(["--no-baseline", "--folds", "2", "--out", str(out)]) == 0
+
+    cv = json.loads((out / "report.json").read_text(encoding="utf-8"))["pipelines"]["ours"][
+        "cross_validation"
+    ]
+    # The ten greetings go out; the ten complaints are held by the cap, so none is harmful.
+    assert cv["autosend"]["overall"] | {"coverage": 0} == {
+        "messages": 20, "sent": 10, "wrong": 0, "harmful": 0, "coverage": 0, "wrong_rate": 0.0
+    }  # fmt: skip
+    assert "predictions" not in cv and "texts" not in cv
