@@ -47,26 +47,12 @@ def read_agent_words(text: str) -> list[str]:
     return [str(w).strip() for w in (yaml.safe_load(text) or {}).get("agent_words") or []]
 
 
-def _entry(route: Route, cap_written: str | None) -> tuple[str, str, str]:
-    """auto_send, threshold and the `, max_grievance: x` part of a one-line entry.
-
-    A bare number changes the threshold and keeps the cap already written."""
-    if route is None:
-        return "false", f"{NEVER:.1f}", ""
-    if isinstance(route, Rule):
-        return "true", f"{route.threshold:.2f}", _cap(route.max_grievance)
-    return "true", f"{float(route):.2f}", cap_written or ""
-
-
-def _cap(max_grievance: float) -> str:
-    return "" if max_grievance >= 1.0 else f", max_grievance: {max_grievance:.2f}"
-
-
 def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
     """The routing file's text with `thresholds` written in (None: never auto-send; a
     Rule: threshold and grievance cap; a bare number: the threshold, keeping the cap)."""
-    pending = dict(thresholds)
-    expected = {intent: _resolved(text, intent, route) for intent, route in thresholds.items()}
+    written = (yaml.safe_load(text) or {}).get("intents") or {}
+    rules = {intent: _resolved(route, written.get(intent) or {}) for intent, route in thresholds.items()}
+    pending = dict(rules)
     lines = text.splitlines(keepends=True)
     in_intents = False
     for i, line in enumerate(lines):
@@ -75,7 +61,7 @@ def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
             continue
         match = _LINE.match(line.rstrip("\n")) if in_intents else None
         if match and match["name"] in pending:
-            auto, value, cap = _entry(pending.pop(match["name"]), match["cap"])
+            auto, value, cap = _entry(pending.pop(match["name"]))
             ending = "\n" if line.endswith("\n") else ""
             # Keep the column the file aligned `threshold:` to ("true,  " / "false, ").
             gap = " " * max(1, len(match["auto"]) + len(match["gap"]) - len(auto))
@@ -85,27 +71,29 @@ def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
     updated = "".join(lines)
     if pending:
         updated = _round_trip(updated, pending)
-    if read_thresholds(updated, thresholds) != expected:
+    if read_thresholds(updated, thresholds) != rules:
         raise RuntimeError("the routing file did not take the new thresholds; edit it by hand")
     return updated
 
 
-def _written_cap(text: str, intent: str) -> float:
-    """The `max_grievance` the file gives `intent` today (1.0: none)."""
-    entry = ((yaml.safe_load(text) or {}).get("intents") or {}).get(intent) or {}
-    return float(entry.get("max_grievance", 1.0))
-
-
-def _resolved(text: str, intent: str, route: Route) -> Rule | None:
-    """The rule `route` means for `intent` in this file, rounded as the file keeps it
-    (a bare number keeps the cap written today)."""
+def _resolved(route: Route, entry: Mapping) -> Rule | None:
+    """The rule `route` means for an intent whose entry in the file is `entry`, rounded as
+    the file keeps it (a bare number keeps the cap written today)."""
     if route is None:
         return None
-    rule = route if isinstance(route, Rule) else Rule(float(route), _written_cap(text, intent))
+    rule = route if isinstance(route, Rule) else Rule(float(route), float(entry.get("max_grievance", 1.0)))
     return Rule(round(rule.threshold, 2), round(rule.max_grievance, 2))
 
 
-def _round_trip(text: str, thresholds: Mapping[str, Route]) -> str:
+def _entry(rule: Rule | None) -> tuple[str, str, str]:
+    """auto_send, threshold and the `, max_grievance: x` part of a one-line entry."""
+    if rule is None:
+        return "false", f"{NEVER:.1f}", ""
+    cap = "" if rule.max_grievance >= 1.0 else f", max_grievance: {rule.max_grievance:.2f}"
+    return "true", f"{rule.threshold:.2f}", cap
+
+
+def _round_trip(text: str, rules: Mapping[str, Rule | None]) -> str:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
@@ -114,13 +102,10 @@ def _round_trip(text: str, thresholds: Mapping[str, Route]) -> str:
     data = yml.load(text)
     if data.get("intents") is None:
         data["intents"] = CommentedMap()
-    for name, route in thresholds.items():
-        rule = _resolved(text, name, route)
-        entry = CommentedMap(
-            auto_send=rule is not None, threshold=NEVER if rule is None else round(rule.threshold, 2)
-        )
+    for name, rule in rules.items():
+        entry = CommentedMap(auto_send=rule is not None, threshold=NEVER if rule is None else rule.threshold)
         if rule is not None and rule.max_grievance < 1.0:
-            entry["max_grievance"] = round(rule.max_grievance, 2)
+            entry["max_grievance"] = rule.max_grievance
         entry.fa.set_flow_style()
         data["intents"][name] = entry
     out = io.StringIO()
