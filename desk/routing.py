@@ -13,6 +13,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from nlu.evaluation.autosend import HARMFUL_GOLD
+from nlu.evaluation.autosend import grievance_share as autosend_grievance_share
+
 MODES = ("assist", "bot_first", "human_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # These never go out on their own, whatever the file says: the issue's defaults
@@ -31,8 +34,8 @@ NEVER_AUTO = frozenset(
     }
 )
 # A buyer's grievance or a request for a person: what an auto-sent answer to
-# anything else must never be (nlu.evaluation.autosend.HARMFUL_GOLD).
-GRIEVANCE_INTENTS = frozenset({"complain", "request_return", "request_human"})
+# anything else must never be (the threshold chooser's own set, so both read alike).
+GRIEVANCE_INTENTS = HARMFUL_GOLD
 
 
 @dataclass(frozen=True)
@@ -45,22 +48,10 @@ class IntentRoute:
 
 
 def grievance_share(intent_ranking: list[dict]) -> float:
-    """How much of the model's ranking could be a complaint, return or request for a person.
-
-    The listed GRIEVANCE_INTENTS confidences, plus, when one of them is missing
-    from the (truncated) ranking, everything the ranking leaves unlisted: an
-    unknown share counts against auto-sending. Same rule as
-    nlu.evaluation.autosend.grievance_share, which chose the caps.
-    """
-    listed = {
-        str(r.get("name")): float(r.get("confidence") or 0.0)
-        for r in intent_ranking
-        if r.get("name") != "nlu_fallback"
-    }
-    share = sum(listed.get(name, 0.0) for name in GRIEVANCE_INTENTS)
-    if not GRIEVANCE_INTENTS <= listed.keys():
-        share += max(0.0, 1.0 - sum(listed.values()))
-    return min(1.0, share)
+    """How much of Rasa's `intent_ranking` could be a complaint, return or request for a
+    person: the share `make thresholds` chose the caps by (nlu.evaluation.autosend, pure
+    Python), so the gateway holds exactly what the chooser counted on."""
+    return autosend_grievance_share((r.get("name"), r.get("confidence") or 0.0) for r in intent_ranking)
 
 
 @dataclass(frozen=True)

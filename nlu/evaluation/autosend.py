@@ -77,7 +77,7 @@ def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
 
     The listed HARMFUL_GOLD confidences, plus, when one of them is missing from a
     truncated ranking, everything the ranking leaves unlisted (an upper bound:
-    an unknown share counts against auto-sending). Same rule as desk/routing.py.
+    an unknown share counts against auto-sending). The gateway calls it too (desk/routing.py).
     """
     listed = {name: float(conf) for name, conf in ranking if name != "nlu_fallback"}
     share = sum(listed.get(name, 0.0) for name in HARMFUL_GOLD)
