@@ -25,6 +25,7 @@ import csv
 import os
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desk import clauses  # noqa: E402
 from desk.parts import model_text, plan_parts  # noqa: E402
 from desk.rasa_client import RasaClient, RasaTurn  # noqa: E402
-from desk.routing import NEVER_AUTO, grievance_share, load_routing  # noqa: E402
+from desk.routing import decide, grievance_share, load_routing  # noqa: E402
 from stack.settings import load_settings  # noqa: E402
 
 MIXED = Path(__file__).resolve().parent.parent / "tests" / "desk" / "mixed_messages.yml"
@@ -53,13 +54,22 @@ class Reading:
 
 
 def _held(turn: RasaTurn) -> bool:
-    route = ROUTING.route_for(turn.intent)
-    return (
-        turn.intent in NEVER_AUTO
-        or not route.auto_send
-        or turn.confidence < route.threshold
-        or grievance_share(turn.intent_ranking) > route.max_grievance
+    """Would the gateway hold this part's draft for an agent on the model's reading alone
+    (a reply that passes the policy check assumed; the gateway's own rule, desk.routing)?"""
+    decision = decide(
+        ROUTING,
+        intent=turn.intent,
+        confidence=turn.confidence,
+        has_reply=True,
+        policy_ok=True,
+        handoff=False,
+        human_mode=False,
+        agents_on_duty=False,
+        now=datetime.now(timezone.utc),
+        text=turn.text,
+        grievance=grievance_share(turn.intent_ranking),
     )
+    return not decision.auto_send
 
 
 async def read(client: RasaClient, text: str) -> Reading:
