@@ -46,9 +46,9 @@ class CharacterNeighbours:
         if matrix.shape[0] != len(labels):
             raise ValueError("one intent per training row")
         self.vectorizer = vectorizer
-        self.matrix = sp.csr_matrix(matrix, dtype=np.float32)
         # n-grams x phrasings, laid out once: a message's row times it is one sparse product.
-        self._by_ngram = self.matrix.T.tocsr()
+        # The only copy kept (the phrasings' rows are its transpose, needed only to save).
+        self._by_ngram = sp.csr_matrix(matrix, dtype=np.float32).T.tocsr()
         self._analyze = vectorizer.build_analyzer()
         self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
         self.labels = np.asarray(labels, dtype=np.int64)
@@ -101,14 +101,15 @@ class CharacterNeighbours:
 
     def save(self, path: Path) -> None:
         terms = sorted(self.vectorizer.vocabulary_, key=self.vectorizer.vocabulary_.__getitem__)
+        matrix = self._by_ngram.T.tocsr()
         np.savez(
             path,
             terms=np.array(terms, dtype=str),
             idf=self.vectorizer.idf_,
-            data=self.matrix.data,
-            indices=self.matrix.indices,
-            indptr=self.matrix.indptr,
-            shape=np.array(self.matrix.shape),
+            data=matrix.data,
+            indices=matrix.indices,
+            indptr=matrix.indptr,
+            shape=np.array(matrix.shape),
             labels=self.labels,
             classes=np.array(self.classes),
         )
