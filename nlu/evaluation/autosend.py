@@ -22,11 +22,19 @@ reports ("still not here") that the model reads as a question with a little
 weight on complain. Holding those back lets the threshold come down for the
 rest; `choose_rule` tries each cap of GRIEVANCE_CAPS and keeps the one that
 sends the most cross-validation messages under the same rule.
+
+Cross-validation measures precision on our training mix, not on a shop's
+traffic: our phrasings hold a pre-purchase shipping question for every two order
+questions, real buyers one for every 30. Optional `weights` (`prior_weights`: each gold
+intent's share of real traffic over its share of the training data) count each
+cross-validation answer as often as its intent occurs among buyers, the usual
+correction for a prior shift; a harmful confusion still blocks whatever its weight.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 
@@ -100,6 +108,20 @@ def as_rule(route: Route) -> Rule | None:
     return Rule(float(route))
 
 
+def prior_weights(training: Iterable[str], traffic: Iterable[str]) -> dict[str, float]:
+    """Per gold intent: its share of `traffic` over its share of `training` (both lists of golds).
+
+    Add-one smoothing on the traffic counts, so an intent a small sample never saw
+    still counts a little instead of not at all."""
+    train = Counter(training)
+    seen = Counter(traffic)
+    total_train = sum(train.values())
+    total_seen = sum(seen.values()) + len(train)
+    return {
+        gold: ((seen[gold] + 1) / total_seen) / (count / total_train) for gold, count in sorted(train.items())
+    }
+
+
 def is_harmful(gold: str, intent: str) -> bool:
     """A complaint, return or human request answered as something else."""
     return gold in HARMFUL_GOLD and intent != gold
@@ -113,11 +135,13 @@ def choose_threshold(
     min_support: int = MIN_SUPPORT,
     gate: Iterable[Prediction] = (),
     max_grievance: float = 1.0,
+    weights: Mapping[str, float] | None = None,
 ) -> float | None:
     """The lowest grid threshold meeting the rule for `intent`, or None (never auto-send).
 
     Messages whose grievance share is above `max_grievance` are held back, so
-    they neither count for nor against the threshold."""
+    they neither count for nor against the threshold. `weights` (`prior_weights`)
+    weigh `predictions` by gold intent; the gate is real traffic and counts as it is."""
     if intent in ALWAYS_AGENT:
         return None
 
@@ -133,17 +157,28 @@ def choose_threshold(
         sent = [gold for gold, conf in mine if conf >= threshold]
         if len(sent) < min_support:
             return None  # higher thresholds only send fewer
-        if _safe(intent, sent, precision) and _safe(
+        if _safe(intent, sent, precision, weights) and _safe(
             intent, [g for g, c in gated if c >= threshold], precision
         ):
             return threshold
     return None
 
 
-def _safe(intent: str, sent: list[str], precision: float) -> bool:
-    """No harmful confusion among the sent golds, and at least `precision` of them right."""
-    right = sum(gold == intent for gold in sent)
-    return not any(is_harmful(gold, intent) for gold in sent) and right >= precision * len(sent)
+def _safe(intent: str, sent: list[str], precision: float, weights: Mapping[str, float] | None = None) -> bool:
+    """No harmful confusion among the sent golds, and at least `precision` of them
+    (weighed by gold intent when `weights` are given) right."""
+    if any(is_harmful(gold, intent) for gold in sent):
+        return False
+    weight = _weigher(weights)
+    right = sum(weight(gold) for gold in sent if gold == intent)
+    return right >= precision * sum(map(weight, sent))
+
+
+def _weigher(weights: Mapping[str, float] | None) -> Callable[[str], float]:
+    """A gold intent's weight: 1 without weights, else its own (1 for an intent they do not list)."""
+    if weights is None:
+        return lambda gold: 1.0
+    return lambda gold: weights.get(gold, 1.0)
 
 
 def choose_thresholds(
@@ -169,17 +204,30 @@ def choose_rule(
     min_support: int = MIN_SUPPORT,
     gate: Sequence[Prediction] = (),
     caps: Sequence[float] = GRIEVANCE_CAPS,
+    weights: Mapping[str, float] | None = None,
 ) -> Rule | None:
-    """The rule (threshold and grievance cap) that auto-sends the most of `predictions`, or None."""
+    """The rule (threshold and grievance cap) that auto-sends the most of `predictions`
+    (weighed by `weights`, when given), or None."""
     rows = [_prediction(p) for p in predictions]
-    best: tuple[int, Rule] | None = None
+    weight = _weigher(weights)
+    best: tuple[float, Rule] | None = None
     for cap in caps:
         threshold = choose_threshold(
-            intent, rows, precision=precision, min_support=min_support, gate=gate, max_grievance=cap
+            intent,
+            rows,
+            precision=precision,
+            min_support=min_support,
+            gate=gate,
+            max_grievance=cap,
+            weights=weights,
         )
         if threshold is None:
             continue
-        sent = sum(p.intent == intent and p.confidence >= threshold and p.grievance <= cap for p in rows)
+        sent = sum(
+            weight(p.gold)
+            for p in rows
+            if p.intent == intent and p.confidence >= threshold and p.grievance <= cap
+        )
         if best is None or sent > best[0]:
             best = (sent, Rule(threshold, cap))
     return None if best is None else best[1]
@@ -193,11 +241,18 @@ def choose_rules(
     min_support: int = MIN_SUPPORT,
     gate: Sequence[Prediction] = (),
     caps: Sequence[float] = GRIEVANCE_CAPS,
+    weights: Mapping[str, float] | None = None,
 ) -> dict[str, Rule | None]:
     """A rule (or None) for every intent."""
     return {
         intent: choose_rule(
-            intent, predictions, precision=precision, min_support=min_support, gate=gate, caps=caps
+            intent,
+            predictions,
+            precision=precision,
+            min_support=min_support,
+            gate=gate,
+            caps=caps,
+            weights=weights,
         )
         for intent in intents
     }

@@ -8,9 +8,11 @@ intent's auto-sent answers are >= 99% right with no harmful confusion, with the
 grievance cap under which that sends the most (nlu.evaluation.autosend), else never. A labelled file of real messages (the real-buyer
 set by default, `--tsv` for a shop's own) is parsed with the project's model:
 its analysis half must pass the same rule at the chosen threshold (`--no-gate`:
-cross-validation alone), its check half and the whole file report what the new
-thresholds would do. Prints the diff of the routing file for review;
-`--dry-run` prints it without writing.
+cross-validation alone), and the mix of intents in that half weighs the
+cross-validation answers, so precision is judged on buyers' mix rather than on our
+training data's (`--no-prior`: unweighted; autosend.prior_weights). Its check half
+and the whole file report what the new thresholds would do. Prints the diff of the
+routing file for review; `--dry-run` prints it without writing.
 """
 
 from __future__ import annotations
@@ -76,6 +78,17 @@ def table_lines(title: str, table: dict[str, Any]) -> list[str]:
     return lines
 
 
+def weight_lines(weights: dict[str, float] | None) -> list[str]:
+    """The prior weights, lightest first (what a cross-validation answer of each gold intent counts)."""
+    if weights is None:
+        return ["cross-validation answers unweighted (training data's mix of intents)"]
+    ordered = sorted(weights.items(), key=lambda item: item[1])
+    return [
+        "cross-validation answers weighed by the analysis half's mix of intents: "
+        + ", ".join(f"{gold} {weight:.2f}" for gold, weight in ordered)
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Choose, check, diff and (unless --dry-run) write the thresholds."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -89,6 +102,11 @@ def main(argv: list[str] | None = None) -> int:
         "--no-gate", action="store_true", help="do not hold thresholds to the file's analysis half"
     )
     parser.add_argument("--no-grievance-cap", action="store_true", help="thresholds alone (no max_grievance)")
+    parser.add_argument(
+        "--no-prior",
+        action="store_true",
+        help="judge precision on the training data's mix of intents, not the file's analysis half",
+    )
     args = parser.parse_args(argv)
     caps = (1.0,) if args.no_grievance_cap else autosend.GRIEVANCE_CAPS
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -106,11 +124,21 @@ def main(argv: list[str] | None = None) -> int:
     texts, rows = file_predictions(check) if check is not None else ([], [])
     rows = autosend.hold_agent_words(rows, texts, words)
     halves = split_halves([{"text": t} for t in texts])
-    gate = [] if args.no_gate else [rows[i] for i in halves["analysis"]]
+    analysis = [rows[i] for i in halves["analysis"]]
+    gate = [] if args.no_gate else analysis
+    weights = None
+    if analysis and not args.no_prior:
+        weights = autosend.prior_weights([p.gold for p in oof], [p.gold for p in analysis])
     chosen = autosend.choose_rules(
-        oof, intents, precision=args.precision, min_support=args.min_support, gate=gate, caps=caps
+        oof,
+        intents,
+        precision=args.precision,
+        min_support=args.min_support,
+        gate=gate,
+        caps=caps,
+        weights=weights,
     )
-    report = table_lines(
+    report = weight_lines(weights) + table_lines(
         f"cross-validation ({args.folds} folds), current thresholds", autosend.autosend_table(oof, current)
     )
     report += table_lines("cross-validation, new thresholds", autosend.autosend_table(oof, chosen))
