@@ -13,26 +13,16 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from nlu.evaluation.autosend import HARMFUL_GOLD
+from nlu.evaluation.autosend import ALWAYS_AGENT, HARMFUL_GOLD
 from nlu.evaluation.autosend import grievance_share as autosend_grievance_share
 
 MODES = ("assist", "bot_first", "human_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # These never go out on their own, whatever the file says: the issue's defaults
 # are a safety rule, not a preference. An address change needs an agent's check,
-# and a bare yes/no only makes sense in context (issue 17; nlu.evaluation.autosend.ALWAYS_AGENT).
-NEVER_AUTO = frozenset(
-    {
-        "complain",
-        "request_return",
-        "request_human",
-        "change_address",
-        "affirm",
-        "deny",
-        "out_of_scope",
-        "nlu_fallback",
-    }
-)
+# and a bare yes/no only makes sense in context (issue 17). The threshold chooser's
+# own set, so what it never chooses a threshold for the gateway never sends.
+NEVER_AUTO = ALWAYS_AGENT
 # A buyer's grievance or a request for a person: what an auto-sent answer to
 # anything else must never be (the threshold chooser's own set, so both read alike).
 GRIEVANCE_INTENTS = HARMFUL_GOLD
