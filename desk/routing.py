@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from nlu.evaluation.autosend import ALWAYS_AGENT, HARMFUL_GOLD
+from nlu.evaluation.autosend import agent_word_in as autosend_agent_word_in
 from nlu.evaluation.autosend import grievance_share as autosend_grievance_share
 
 MODES = ("assist", "bot_first", "human_first")
@@ -70,9 +71,9 @@ class RoutingConfig:
     agent_words: tuple[str, ...] = ()
 
     def agent_word_in(self, text: str) -> str | None:
-        """The first of `agent_words` the text contains (case-insensitive), or None."""
-        folded = text.casefold()
-        return next((word for word in self.agent_words if word.casefold() in folded), None)
+        """The first of `agent_words` the text contains (case-insensitive), or None: the
+        threshold chooser's own match, so it holds back exactly these messages."""
+        return autosend_agent_word_in(text, self.agent_words)
 
     def route_for(self, intent: str) -> IntentRoute:
         return self.intents.get(intent, self.default)

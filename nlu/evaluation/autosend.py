@@ -262,15 +262,21 @@ def _prediction(row: tuple) -> Prediction:
     return row if isinstance(row, Prediction) else Prediction(*row)
 
 
+def agent_word_in(text: str, words: Iterable[str]) -> str | None:
+    """The first of `words` the text contains (case-insensitive), or None: such a message
+    goes to an agent whatever its intent (responses/routing.yml `agent_words`; the
+    gateway's desk.routing calls this too, so both hold the same messages)."""
+    folded = text.casefold()
+    return next((word for word in words if word.casefold() in folded), None)
+
+
 def hold_agent_words(
     predictions: Sequence[Prediction], texts: Sequence[str], words: Sequence[str]
 ) -> list[Prediction]:
     """The predictions, with every message that contains one of `words` held back
-    (confidence 0): the gateway gives such a message to an agent whatever its intent
-    (responses/routing.yml `agent_words`, desk/routing.py; same case-insensitive match)."""
-    folded = [w.casefold() for w in words]
+    (confidence 0): the gateway gives such a message to an agent whatever its intent."""
     return [
-        p._replace(confidence=0.0) if any(w in text.casefold() for w in folded) else p
+        p._replace(confidence=0.0) if agent_word_in(text, words) is not None else p
         for p, text in zip(map(_prediction, predictions), texts, strict=True)
     ]
 
