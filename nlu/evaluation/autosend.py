@@ -13,7 +13,7 @@ An intent's threshold is the lowest one at which the auto-sent messages of that
 intent are right at least `precision` of the time, none of them is a harmful
 confusion, and at least `min_support` messages back the estimate; otherwise the
 intent is never auto-sent (None). An optional `gate` set of predictions (real
-messages: the analysis half of the real-buyer file) must meet the same precision
+messages: the labelled real-buyer file) must meet the same precision
 with no harmful confusion too, because cross-validation on our own phrasings is
 more confident than real buyers deserve.
 

@@ -5,14 +5,17 @@
 Out-of-fold predictions of N-fold cross-validation on data/nlu (the evaluation's
 fold code and cache) choose each intent's rule: the lowest threshold at which the
 intent's auto-sent answers are >= 99% right with no harmful confusion, with the
-grievance cap under which that sends the most (nlu.evaluation.autosend), else never. A labelled file of real messages (the real-buyer
-set by default, `--tsv` for a shop's own) is parsed with the project's model:
-its analysis half must pass the same rule at the chosen threshold (`--no-gate`:
-cross-validation alone), and the mix of intents in that half weighs the
-cross-validation answers, so precision is judged on buyers' mix rather than on our
-training data's (`--no-prior`: unweighted; autosend.prior_weights). Its check half
-and the whole file report what the new thresholds would do. Prints the diff of the
-routing file for review; `--dry-run` prints it without writing.
+grievance cap under which that sends the most (nlu.evaluation.autosend), else never.
+A labelled file of real messages (the real-buyer set by default, `--tsv` for a shop's
+own) is parsed with the project's model. The whole file must pass the same rule at the
+chosen threshold (`--no-gate`: cross-validation alone): a harmful answer among real
+messages is rare, and every one the gate sees is one that cannot slip through. Its mix
+of intents weighs the cross-validation answers, so precision is judged on buyers' mix
+rather than on our training data's (`--no-prior`: unweighted; autosend.prior_weights).
+A gate cannot also measure itself, so the report estimates what the rules do on new
+messages by cross-fitting: each half of the file under rules held to the other half
+alone. Prints the diff of the routing file for review; `--dry-run` prints it without
+writing.
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ def weight_lines(weights: dict[str, float] | None) -> list[str]:
         return ["cross-validation answers unweighted (training data's mix of intents)"]
     ordered = sorted(weights.items(), key=lambda item: item[1])
     return [
-        "cross-validation answers weighed by the analysis half's mix of intents: "
+        "cross-validation answers weighed by the labelled file's mix of intents: "
         + ", ".join(f"{gold} {weight:.2f}" for gold, weight in ordered)
     ]
 
@@ -99,13 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--precision", type=float, default=autosend.TARGET_PRECISION)
     parser.add_argument("--min-support", type=int, default=autosend.MIN_SUPPORT)
     parser.add_argument(
-        "--no-gate", action="store_true", help="do not hold thresholds to the file's analysis half"
+        "--no-gate", action="store_true", help="do not hold thresholds to the labelled file's messages"
     )
     parser.add_argument("--no-grievance-cap", action="store_true", help="thresholds alone (no max_grievance)")
     parser.add_argument(
         "--no-prior",
         action="store_true",
-        help="judge precision on the training data's mix of intents, not the file's analysis half",
+        help="judge precision on the training data's mix of intents, not the labelled file's",
     )
     args = parser.parse_args(argv)
     caps = (1.0,) if args.no_grievance_cap else autosend.GRIEVANCE_CAPS
@@ -123,35 +126,44 @@ def main(argv: list[str] | None = None) -> int:
     check = args.tsv or (REAL_BUYERS if REAL_BUYERS.exists() else None)
     texts, rows = file_predictions(check) if check is not None else ([], [])
     rows = autosend.hold_agent_words(rows, texts, words)
-    halves = split_halves([{"text": t} for t in texts])
-    analysis = [rows[i] for i in halves["analysis"]]
-    gate = [] if args.no_gate else analysis
-    weights = None
-    if analysis and not args.no_prior:
-        weights = autosend.prior_weights([p.gold for p in oof], [p.gold for p in analysis])
-    chosen = autosend.choose_rules(
-        oof,
-        intents,
-        precision=args.precision,
-        min_support=args.min_support,
-        gate=gate,
-        caps=caps,
-        weights=weights,
-    )
+    halves = {
+        half: [rows[i] for i in idx] for half, idx in split_halves([{"text": t} for t in texts]).items()
+    }
+
+    def choose(labelled: list[autosend.Prediction]) -> tuple[dict, dict[str, float] | None]:
+        """Rules held to `labelled` (real messages) and weighed by its mix of intents."""
+        weights = None
+        if labelled and not args.no_prior:
+            weights = autosend.prior_weights([p.gold for p in oof], [p.gold for p in labelled])
+        gate = [] if args.no_gate else labelled
+        rules = autosend.choose_rules(
+            oof,
+            intents,
+            precision=args.precision,
+            min_support=args.min_support,
+            gate=gate,
+            caps=caps,
+            weights=weights,
+        )
+        return rules, weights
+
+    chosen, weights = choose(rows)
     report = weight_lines(weights) + table_lines(
         f"cross-validation ({args.folds} folds), current thresholds", autosend.autosend_table(oof, current)
     )
     report += table_lines("cross-validation, new thresholds", autosend.autosend_table(oof, chosen))
     if check is not None:
-        for name, new_or_old in (("current", current), ("new", chosen)):
+        held = "" if args.no_gate else " (held to it)"
+        for name, new_or_old in (("current", current), (f"new{held}", chosen)):
             report += table_lines(
                 f"{check.name}, whole file, {name} thresholds", autosend.autosend_table(rows, new_or_old)
             )
-        for half, idx in halves.items():
-            gated = " (held to it)" if half == "analysis" and gate else ""
+        for half, other in (("analysis", "check"), ("check", "analysis")):
+            estimate, _ = choose(halves[other])
             report += table_lines(
-                f"{check.name}, {half} half{gated}, new thresholds",
-                autosend.autosend_table([rows[i] for i in idx], chosen),
+                f"{check.name}, {half} half, thresholds chosen the same way on the {other} half "
+                "(an estimate for new messages)",
+                autosend.autosend_table(halves[half], estimate),
             )
     print("\n".join(report))
 

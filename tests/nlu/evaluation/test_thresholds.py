@@ -191,7 +191,8 @@ def test_command_prints_a_diff_and_dry_run_writes_nothing(
     check = tmp_path / "check.tsv"
     check.write_text("text\tlabel\n", encoding="utf-8")
 
-    assert thresholds.main(["--dry-run", "--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
+    no_file = ["--no-gate", "--no-prior", "--routing", str(routing), "--tsv", str(check)]
+    assert thresholds.main(["--dry-run", *no_file]) == 0
     out = capsys.readouterr().out
     assert "-  greet:            {auto_send: true,  threshold: 0.60}   # greeting" in out
     assert "+  greet:            {auto_send: true,  threshold: 0.46}   # greeting" in out
@@ -202,33 +203,40 @@ def test_command_prints_a_diff_and_dry_run_writes_nothing(
     )
     assert routing.read_text(encoding="utf-8") == ROUTING
 
-    assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
+    assert thresholds.main(no_file) == 0
     assert read_thresholds(routing.read_text(encoding="utf-8"), ["greet", "thank"]) == {
         "greet": Rule(0.46),
         "thank": None,
     }
     assert "# How drafts are routed (a comment that must survive)." in routing.read_text(encoding="utf-8")
-    assert thresholds.main(["--no-gate", "--routing", str(routing), "--tsv", str(check)]) == 0
+    assert thresholds.main(no_file) == 0
     assert "no change" in capsys.readouterr().out
 
 
-def test_command_holds_thresholds_to_the_analysis_half(
+def test_command_holds_thresholds_to_every_real_message_and_estimates_by_cross_fitting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _fake_data(monkeypatch)
     analysis = next(t for t in (f"m{i}" for i in range(100)) if half_of(t) == "analysis")
     check_half = next(t for t in (f"m{i}" for i in range(100)) if half_of(t) == "check")
-    # The same harmful answer in the check half would not change the choice; in the analysis half it does.
     rows = [("greet", "greet", 0.9), ("complain", "greet", 0.9)]
-    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([analysis, check_half], rows))
     routing = tmp_path / "routing.yml"
     routing.write_text(ROUTING, encoding="utf-8")
     args = ["--dry-run", "--no-prior", "--routing", str(routing), "--tsv", str(tmp_path / "x.tsv")]
-    assert thresholds.main(args) == 0
-    assert "+  greet:            {auto_send: true,  threshold: 0.46}" in capsys.readouterr().out
-    monkeypatch.setattr(thresholds, "file_predictions", lambda path: ([check_half, analysis], rows))
-    assert thresholds.main(args) == 0
-    assert "+  greet:            {auto_send: false, threshold: 1.0}   # greeting" in capsys.readouterr().out
+    # A complaint answered as greet forbids greet, in whichever half it is.
+    for texts in ([analysis, check_half], [check_half, analysis]):
+        monkeypatch.setattr(thresholds, "file_predictions", lambda path, texts=texts: (texts, rows))
+        assert thresholds.main(args) == 0
+        out = capsys.readouterr().out
+        assert "+  greet:            {auto_send: false, threshold: 1.0}   # greeting" in out
+    # The estimate for new messages: the half with the complaint, under rules held to the
+    # other half alone, sends it - what a gate of one half misses.
+    assert (
+        "x.tsv, analysis half, thresholds chosen the same way on the check half (an estimate for new "
+        "messages): auto-sent 1 of 1 (100.0%), wrong 1 (100.0%), harmful 1" in out
+    )
+    assert "x.tsv, check half, thresholds chosen the same way on the analysis half" in out
+    assert "x.tsv, whole file, new (held to it) thresholds: auto-sent 0 of 2" in out
 
 
 def test_a_message_with_an_agent_word_neither_blocks_nor_backs_a_threshold(
@@ -364,7 +372,7 @@ def test_a_harmful_confusion_blocks_whatever_its_weight() -> None:
     assert autosend.choose_threshold("ask_order_status", rows, weights=weights) == 0.66
 
 
-def test_command_weighs_cross_validation_by_the_analysis_half(
+def test_command_weighs_cross_validation_by_the_labelled_files_mix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(
@@ -374,7 +382,7 @@ def test_command_weighs_cross_validation_by_the_analysis_half(
     )
     names = (f"m{i}" for i in range(1000))
     analysis = [t for t in names if half_of(t) == "analysis"][:40]
-    # The analysis half: order questions (all answered right) and one shipping question.
+    # Real messages: order questions (all answered right) and one shipping question.
     rows = [("ask_order_status", "ask_order_status", 0.9)] * 39 + [
         ("ask_shipping_fee", "ask_shipping_fee", 0.9)
     ]
@@ -389,5 +397,5 @@ def test_command_weighs_cross_validation_by_the_analysis_half(
     assert "unweighted" in out and "threshold: 0.71" in out
     assert thresholds.main(args) == 0
     out = capsys.readouterr().out
-    assert "weighed by the analysis half's mix of intents: ask_shipping_fee 0.19" in out
+    assert "weighed by the labelled file's mix of intents: ask_shipping_fee 0.19" in out
     assert "threshold: 0.30" in out
