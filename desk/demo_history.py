@@ -47,6 +47,9 @@ ROUTING_FILE = PROJECT_ROOT / "responses" / "routing.yml"
 CHANNEL = "telegram"
 MARKER_CHAT = "demo-01"  # the first guest chat: present means seeded
 HOLDING_AFTER = timedelta(seconds=90)  # the gateway's default (HOLDING_AFTER_SECONDS)
+# Agents close a follow-up within a day or so: the last day's are still open, so the demo
+# always shows both kinds whatever the random draws (they move with routing.yml's thresholds).
+STILL_OPEN = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -223,7 +226,7 @@ class _Seeder:
             session=self.session, now=at,
         )  # fmt: skip
         done = at + timedelta(hours=self.rng.uniform(1, 20))
-        if task.done_at is None and done < self.now - timedelta(hours=1):
+        if task.done_at is None and at < self.now - STILL_OPEN and done < self.now - timedelta(hours=1):
             follow_ups.close(task.id, self.rng.choice(self.data["agents"]), self.rng.choice(self.data["follow_up_notes"]),
                              session=self.session, now=done)  # fmt: skip
 

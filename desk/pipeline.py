@@ -120,7 +120,7 @@ def build_draft(
         agents_on_duty=agents_on_duty,
         now=now or datetime.now(timezone.utc),
         text=turn.text,
-        grievance=grievance_share(turn.intent_ranking),
+        grievance=grievance_share(turn.intent_ranking, turn.grievance),
     )
     return RoutedDraft(
         text=turn.text,

@@ -45,6 +45,8 @@ class RasaTurn:
     intent_ranking: list[dict[str, Any]] = field(default_factory=list)
     entities: list[dict[str, Any]] = field(default_factory=list)
     messages: list[dict[str, Any]] = field(default_factory=list)
+    # The model's own share on a complaint, return or request for a person (None: not given).
+    grievance: float | None = None
 
 
 def _turn(text: str, data: dict[str, Any]) -> RasaTurn:
@@ -56,7 +58,15 @@ def _turn(text: str, data: dict[str, Any]) -> RasaTurn:
         intent_ranking=data.get("intent_ranking") or [],
         entities=data.get("entities") or [],
         messages=data.get("messages") or [],
+        grievance=_number_or_none(data.get("grievance")),
     )
+
+
+def _number_or_none(value: Any) -> float | None:
+    """A number Rasa sent, or None for anything else (absent, null, text)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value)
 
 
 def sticky_index(conversation_id: str, count: int) -> int:

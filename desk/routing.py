@@ -15,7 +15,7 @@ import yaml
 
 from nlu.evaluation.autosend import ALWAYS_AGENT, HARMFUL_GOLD
 from nlu.evaluation.autosend import agent_word_in as autosend_agent_word_in
-from nlu.evaluation.autosend import grievance_share as autosend_grievance_share
+from nlu.evaluation.autosend import parsed_grievance as autosend_parsed_grievance
 
 MODES = ("assist", "bot_first", "human_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -38,11 +38,13 @@ class IntentRoute:
     max_grievance: float = 1.0
 
 
-def grievance_share(intent_ranking: list[dict]) -> float:
-    """How much of Rasa's `intent_ranking` could be a complaint, return or request for a
-    person: the share `make thresholds` chose the caps by (nlu.evaluation.autosend, pure
-    Python), so the gateway holds exactly what the chooser counted on."""
-    return autosend_grievance_share((r.get("name"), r.get("confidence") or 0.0) for r in intent_ranking)
+def grievance_share(intent_ranking: list[dict], own: float | None = None) -> float:
+    """How much of the model's reading could be a complaint, return or request for a
+    person: its own share (`own`, the parse's `grievance`) when it gives one, else what
+    Rasa's `intent_ranking` implies. The share `make thresholds` chose the caps by
+    (nlu.evaluation.autosend, pure Python), so the gateway holds exactly what the chooser counted on."""
+    ranking = [(r.get("name"), r.get("confidence") or 0.0) for r in intent_ranking]
+    return autosend_parsed_grievance({"grievance": own, "ranking": ranking})
 
 
 @dataclass(frozen=True)

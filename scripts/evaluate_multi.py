@@ -67,7 +67,7 @@ def _held(turn: RasaTurn) -> bool:
         agents_on_duty=False,
         now=datetime.now(timezone.utc),
         text=turn.text,
-        grievance=grievance_share(turn.intent_ranking),
+        grievance=grievance_share(turn.intent_ranking, turn.grievance),
     )
     return not decision.auto_send
 

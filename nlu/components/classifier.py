@@ -33,11 +33,20 @@ the regression's. The training phrasings' vectors are stored with the model.
 `char_count`, `char_temperature` and `char_weight` (default 0: off) do the same
 for the phrasings nearest by their characters (TF-IDF of character n-grams,
 nlu/components/char_neighbours.py): the regression keeps 1 - weight - char_weight.
+
+`grievance_intents` (default none) adds `grievance` to the parse: the regression's
+probability on those intents together (a complaint, a return, a request for a
+person), before the votes are blended in. The votes are near one-hot (a clean
+invoice question with one invoice complaint among its nearest phrasings gets a
+lump of it), and the ranking Rasa hands on is truncated; the regression's share
+over every intent tells a question from a grievance better: the gateway holds a
+draft above an intent's `max_grievance` by it (docs/nlu-evaluation.md, "Session 13").
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 from typing import Any, Dict, List, Text, Tuple
 
 import numpy as np
@@ -59,9 +68,13 @@ from nlu.components.char_neighbours import CharacterNeighbours
 from nlu.components.dense_tail import DenseTailMatrix
 from nlu.components.neighbours import NearestPhrasings
 
+logger = logging.getLogger(__name__)
+
 NEIGHBOURS_FILE = "neighbours.npz"
 CHAR_NEIGHBOURS_FILE = "char_neighbours.npz"
 NEIGHBOUR_SETTINGS = ("count", "temperature", "weight", "char_count", "char_temperature", "char_weight")
+# The parse key of the regression's share on `grievance_intents` (desk/routing.py reads it).
+GRIEVANCE = "grievance"
 
 
 def sentence_features(message: Message) -> List[Features]:
@@ -132,6 +145,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             "temperature": 1.0,
             "intent_weights": {},
             "neighbours": {},
+            "grievance_intents": [],
         }
 
     @functools.cached_property
@@ -167,12 +181,19 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         return read
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Rasa's training, after checking `intent_weights` against the data's intents."""
+        """Rasa's training, after checking `intent_weights` and `grievance_intents` against the data's intents."""
         weights = self.config.get("intent_weights") or {}
         unknown = sorted(set(weights) - set(training_data.intents))
         if unknown:
             raise ValueError(
                 f"intent_weights names intents the training data does not have: {', '.join(unknown)}"
+            )
+        # A small training set (a test's, a new shop's first one) may lack a grievance intent:
+        # it then counts for nothing, and the log names it in case it is a typo.
+        missing = sorted(set(self.config.get("grievance_intents") or []) - set(training_data.intents))
+        if missing:
+            logger.warning(
+                "grievance_intents not in the training data (counted as 0): %s", ", ".join(missing)
             )
         not_positive = sorted(name for name, factor in weights.items() if not float(factor) > 0)
         if not_positive:
@@ -246,7 +267,10 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _probabilities(self, X: sp.csr_matrix, texts: List[str] | None = None) -> np.ndarray:
         """Rasa's `predict_proba`, tempered and weighted, with the neighbours' votes blended in
         (the characters' vote reads `texts`, the messages' texts in X's row order)."""
-        probabilities = self._regression_probabilities(X)
+        return self._blend(self._regression_probabilities(X), X, texts)
+
+    def _blend(self, probabilities: np.ndarray, X: sp.csr_matrix, texts: List[str] | None) -> np.ndarray:
+        """The regression's `probabilities` with the neighbours' votes blended in."""
         settings = self._neighbour_settings
         if settings is None:
             return probabilities
@@ -265,6 +289,11 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             )
             share -= settings["char_weight"]
         return share * probabilities + votes
+
+    def _grievance_columns(self) -> List[int]:
+        """The columns of `grievance_intents` among the classifier's intents."""
+        names = set(self.config.get("grievance_intents") or [])
+        return [i for i, name in enumerate(self.clf.classes_) if name in names]
 
     def _regression_probabilities(self, X: sp.csr_matrix) -> np.ndarray:
         """Rasa's `predict_proba`, tempered (softmax(scores / temperature)) and weighted."""
@@ -289,8 +318,13 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def _rank(self, messages: List[Message]) -> None:
         """Rasa's `process` with the tempered probabilities: the top intent and the ranking."""
-        probabilities = self._probabilities(self._create_X(messages), [m.get(TEXT) for m in messages])
-        for message, row in zip(messages, probabilities):
+        X = self._create_X(messages)
+        regression = self._regression_probabilities(X)
+        probabilities = self._blend(regression, X, [m.get(TEXT) for m in messages])
+        columns = self._grievance_columns() if self.config.get("grievance_intents") else None
+        for message, row, own in zip(messages, probabilities, regression):
+            if columns is not None:
+                message.set(GRIEVANCE, float(own[columns].sum()), add_to_output=True)
             ranking = sorted(
                 ({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
                 key=lambda e: -e["confidence"],

@@ -95,10 +95,18 @@ def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
 
 
 def prediction(gold: str, parsed: Mapping[str, Any]) -> Prediction:
-    """A parsed message (nlu.evaluation.models.simplify: intent, confidence, ranking) as a Prediction."""
-    return Prediction(
-        gold, parsed["intent"], float(parsed["confidence"]), grievance_share(parsed.get("ranking") or [])
-    )
+    """A parsed message (nlu.evaluation.models.simplify: intent, confidence, ranking and
+    the model's own grievance share, if it gives one) as a Prediction."""
+    return Prediction(gold, parsed["intent"], float(parsed["confidence"]), parsed_grievance(parsed))
+
+
+def parsed_grievance(parsed: Mapping[str, Any]) -> float:
+    """The model's own grievance share (the classifier's `grievance_intents`), else the
+    one its ranking implies (`grievance_share`): the gateway reads it the same way."""
+    own = parsed.get("grievance")
+    if own is not None:
+        return min(1.0, max(0.0, float(own)))
+    return grievance_share(parsed.get("ranking") or [])
 
 
 def as_rule(route: Route) -> Rule | None:

@@ -115,7 +115,8 @@ class Parser:
 
 
 def simplify(result: dict[str, Any]) -> dict[str, Any]:
-    """Intent, confidence, the classifier's ranking (without nlu_fallback) and entities."""
+    """Intent, confidence, the classifier's ranking (without nlu_fallback), its grievance
+    share when the model gives one (None otherwise) and entities."""
     intent = result.get("intent") or {}
     ranking = [
         (r["name"], float(r["confidence"]))
@@ -127,6 +128,7 @@ def simplify(result: dict[str, Any]) -> dict[str, Any]:
         "intent": intent.get("name") or FALLBACK,
         "confidence": float(intent.get("confidence") or 0.0),
         "ranking": ranking,
+        "grievance": None if result.get("grievance") is None else float(result["grievance"]),
         "entities": [
             {k: e.get(k) for k in ("entity", "value", "start", "end")} for e in result.get("entities") or []
         ],

@@ -85,6 +85,8 @@ def verdict_from_parse_data(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
             {k: e.get(k) for k in ("entity", "value", "start", "end", "extractor")}
             for e in parse_data.get("entities") or []
         ],
+        # The classifier's own share on a grievance (config.yml `grievance_intents`), if any.
+        "grievance": None if parse_data.get("grievance") is None else float(parse_data["grievance"]),
     }
 
 

@@ -317,6 +317,30 @@ async def test_a_question_the_model_partly_reads_as_a_complaint_waits_for_an_age
     ]
 
 
+async def test_the_models_own_grievance_share_holds_a_draft_whose_ranking_looks_clean(
+    harness: Harness,
+) -> None:
+    """Rasa's parse carries the regression's own share on a grievance (config.yml
+    `grievance_intents`): it decides, even when the truncated, vote-blended ranking looks clean."""
+    ranking = [
+        ("ask_order_status", 0.95),
+        ("complain", 0.01),
+        ("request_return", 0.01),
+        ("request_human", 0.01),
+        ("thank", 0.02),
+    ]
+    harness.rasa.script["又是这样"] = Turn(
+        "ask_order_status", 0.95, ["亲，帮您查一下物流～"], ranking=ranking, grievance=0.31
+    )
+    await harness.start()
+    harness.buyer_says("又是这样")
+    await harness.wait_card()
+    assert "像投诉、退换货或找人工" in harness.cards()[0].text and "0.31" in harness.cards()[0].text
+    assert harness.to_buyer() == []
+    draft = harness.db(lambda s: s.scalars(select(Draft)).one())
+    assert (draft.auto_send, draft.intent) == (False, "ask_order_status")
+
+
 async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_the_chat(
     harness: Harness,
 ) -> None:

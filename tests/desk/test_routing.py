@@ -318,6 +318,42 @@ def test_the_pipeline_reads_the_grievance_share_from_the_models_ranking():
     )
 
 
+def test_the_models_own_grievance_share_counts_over_its_ranking():
+    """The parse's `grievance` (the regression's share, over every intent) decides when
+    Rasa gives it; a ranking that looks clean does not override it, nor the reverse."""
+    from desk.pipeline import build_draft
+    from desk.rasa_client import RasaTurn
+
+    config = parse_routing(
+        {
+            "mode": "bot_first",
+            "intents": {"ask_invoice": {"auto_send": True, "threshold": 0.5, "max_grievance": 0.05}},
+        }
+    )
+    clean = _ranking(ask_invoice=0.9, complain=0.01, request_return=0.0, request_human=0.0, thank=0.05)
+    worried = _ranking(ask_invoice=0.7, complain=0.2, request_return=0.05, request_human=0.0, thank=0.05)
+
+    def decision(ranking: list[dict], own: float | None) -> str:
+        turn = RasaTurn(
+            text="x",
+            intent="ask_invoice",
+            confidence=0.9,
+            intent_ranking=ranking,
+            messages=[{"text": "亲，电子发票会在确认收货后开具哦。"}],
+            grievance=own,
+        )
+        return build_draft(
+            turn, routing=config, check_context=None, agents_on_duty=False, now=IN_HOURS
+        ).decision.code
+
+    assert decision(clean, 0.12) == "grievance_doubt"
+    assert decision(worried, 0.01) == "auto"
+    assert decision(clean, None) == "auto" and decision(worried, None) == "grievance_doubt"
+    from desk.routing import grievance_share
+
+    assert grievance_share(worried, 0.01) == pytest.approx(0.01)
+
+
 def test_the_gateway_reads_the_cap_the_chooser_wrote() -> None:
     import yaml
 

@@ -35,6 +35,8 @@ class Turn:
     ranking: list[tuple[str, float]] | None = None
     # Set: the answer waits until the test sets it (ordering without timing assumptions).
     hold: threading.Event | None = None
+    # The classifier's own share on a grievance (the parse's `grievance`); None: not given.
+    grievance: float | None = None
 
 
 def _body(turn: Turn, text: str) -> dict[str, Any]:
@@ -51,6 +53,7 @@ def _body(turn: Turn, text: str) -> dict[str, Any]:
         "intent_ranking": ranking,
         "entities": [],
         "text": text,
+        "grievance": turn.grievance,
     }
 
 

@@ -204,6 +204,52 @@ def test_neighbours_blend_the_nearest_phrasings_vote_into_the_probabilities(
     assert [m.get("intent")["confidence"] for m in ranked] == pytest.approx(list(blended.max(axis=1)))
 
 
+def test_the_parse_carries_the_regressions_own_share_on_the_grievance_intents(
+    model_storage, execution_context
+) -> None:
+    """`grievance` is the regression's probability on `grievance_intents`, before the near
+    one-hot votes are blended in; without the option the parse has no such key."""
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    data = _training_data(["ask_size", "complain", "greet", "request_return"])
+    classifier = _with_neighbours(model_storage, execution_context)
+    classifier.config["grievance_intents"] = ["complain", "request_return"]
+    classifier.train(data)
+    messages = data.intent_examples[:8]
+    for message in messages:
+        message.set("text_tokens", [Token("起球", 3)])
+    X = sentence_matrix(messages)
+    classes = list(classifier.clf.classes_)
+    own = classifier._regression_probabilities(X)[
+        :, [classes.index("complain"), classes.index("request_return")]
+    ]
+    blended = classifier._probabilities(X)[:, [classes.index("complain"), classes.index("request_return")]]
+    classifier.process(messages)
+    shares = [m.get("grievance") for m in messages]
+    assert shares == pytest.approx(list(own.sum(axis=1)))
+    assert shares != pytest.approx(list(blended.sum(axis=1)))  # the votes are not in it
+    assert "grievance" in messages[0].output_properties
+
+    classifier.config["grievance_intents"] = []
+    fresh = _training_data(["ask_size", "complain", "greet", "request_return"]).intent_examples[:2]
+    for message in fresh:
+        message.set("text_tokens", [Token("起球", 3)])
+    classifier.process(fresh)
+    assert all(m.get("grievance") is None for m in fresh)
+
+
+def test_a_grievance_intent_the_data_lacks_counts_for_nothing_and_is_logged(
+    model_storage, execution_context, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A small training set may lack one; a typo shows in the training log."""
+    classifier = _with_neighbours(model_storage, execution_context)
+    classifier.config["grievance_intents"] = ["complain", "complian"]
+    with caplog.at_level("WARNING"):
+        classifier.train(_training_data(["ask_size", "complain", "greet"]))
+    assert "grievance_intents not in the training data (counted as 0): complian" in caplog.text
+    assert [classifier.clf.classes_[i] for i in classifier._grievance_columns()] == ["complain"]
+
+
 @pytest.mark.parametrize(
     ("neighbours", "named"),
     [

@@ -399,3 +399,11 @@ def test_command_weighs_cross_validation_by_the_labelled_files_mix(
     out = capsys.readouterr().out
     assert "weighed by the labelled file's mix of intents: ask_shipping_fee 0.19" in out
     assert "threshold: 0.30" in out
+
+
+def test_a_prediction_takes_the_models_own_grievance_share_over_its_ranking() -> None:
+    ranking = [("ask_invoice", 0.9), ("complain", 0.01), ("request_return", 0.0), ("request_human", 0.0)]
+    parsed = {"intent": "ask_invoice", "confidence": 0.9, "ranking": ranking, "grievance": 0.2}
+    assert autosend.prediction("complain", parsed) == Prediction("complain", "ask_invoice", 0.9, 0.2)
+    # No share of its own (an older model): the ranking's, as the gateway reads it.
+    assert autosend.prediction("ask_invoice", {**parsed, "grievance": None}).grievance == pytest.approx(0.01)

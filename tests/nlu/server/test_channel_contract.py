@@ -34,3 +34,18 @@ def test_a_full_parse_has_the_shared_shape() -> None:
         "entities": [{"entity": "size", "value": "M", "start": 0, "end": 2, "extractor": "X", "extra": 1}],
     }
     assert answer_mismatches({"messages": [], **verdict_from_parse_data(parse_data)}) == []
+
+
+def test_the_verdict_hands_on_the_classifiers_own_grievance_share() -> None:
+    parse_data = {
+        "text": "发票开错了",
+        "intent": {"name": "ask_invoice", "confidence": 0.8},
+        "intent_ranking": [{"name": "ask_invoice", "confidence": 0.8}],
+        "entities": [],
+        "grievance": 0.31,
+    }
+    verdict = verdict_from_parse_data(parse_data)
+    assert verdict["grievance"] == 0.31
+    assert answer_mismatches({"messages": [], **verdict}) == []
+    # A model without `grievance_intents` gives none: the gateway reads the ranking instead.
+    assert verdict_from_parse_data({**parse_data, "grievance": None})["grievance"] is None
