@@ -33,6 +33,7 @@ correction for a prior shift; a harmful confusion still blocks whatever its weig
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -104,7 +105,7 @@ def parsed_grievance(parsed: Mapping[str, Any]) -> float:
     """The model's own grievance share (the classifier's `grievance_intents`), else the
     one its ranking implies (`grievance_share`): the gateway reads it the same way."""
     own = parsed.get("grievance")
-    if own is not None:
+    if own is not None and math.isfinite(float(own)):
         return min(1.0, max(0.0, float(own)))
     return grievance_share(parsed.get("ranking") or [])
 

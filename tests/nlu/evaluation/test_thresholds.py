@@ -407,3 +407,7 @@ def test_a_prediction_takes_the_models_own_grievance_share_over_its_ranking() ->
     assert autosend.prediction("complain", parsed) == Prediction("complain", "ask_invoice", 0.9, 0.2)
     # No share of its own (an older model): the ranking's, as the gateway reads it.
     assert autosend.prediction("ask_invoice", {**parsed, "grievance": None}).grievance == pytest.approx(0.01)
+    # A share that is not a number never reads as "no grievance at all".
+    assert autosend.prediction(
+        "ask_invoice", {**parsed, "grievance": float("nan")}
+    ).grievance == pytest.approx(0.01)
