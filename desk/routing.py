@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from nlu.evaluation.autosend import ALWAYS_AGENT, HARMFUL_GOLD
+from nlu.evaluation.autosend import ALWAYS_AGENT
 from nlu.evaluation.autosend import agent_word_in as autosend_agent_word_in
 from nlu.evaluation.autosend import parsed_grievance as autosend_parsed_grievance
 
@@ -24,17 +24,15 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # and a bare yes/no only makes sense in context (issue 17). The threshold chooser's
 # own set, so what it never chooses a threshold for the gateway never sends.
 NEVER_AUTO = ALWAYS_AGENT
-# A buyer's grievance or a request for a person: what an auto-sent answer to
-# anything else must never be (the threshold chooser's own set, so both read alike).
-GRIEVANCE_INTENTS = HARMFUL_GOLD
 
 
 @dataclass(frozen=True)
 class IntentRoute:
     auto_send: bool
     threshold: float
-    # The most of the model's ranking that may lie on GRIEVANCE_INTENTS for the
-    # draft to go out alone (routing.yml `max_grievance`; 1.0: no cap).
+    # The most of the model's reading that may lie on a complaint, return or request for
+    # a person (autosend.HARMFUL_GOLD) for the draft to go out alone (routing.yml
+    # `max_grievance`; 1.0: no cap).
     max_grievance: float = 1.0
 
 
