@@ -36,7 +36,9 @@ nlu/components/char_neighbours.py): the regression keeps 1 - weight - char_weigh
 
 `grievance_intents` (default none) adds `grievance` to the parse: the regression's
 probability on those intents together (a complaint, a return, a request for a
-person), before the votes are blended in. The votes are near one-hot (a clean
+person) other than the one the message is read as, before the votes are blended
+in: what a reply to the top intent would leave unanswered (a return request read
+as one is not its own doubt; the complaint share in it is). The votes are near one-hot (a clean
 invoice question with one invoice complaint among its nearest phrasings gets a
 lump of it), and the ranking Rasa hands on is truncated; the regression's share
 over every intent tells a question from a grievance better: the gateway holds a
@@ -324,7 +326,8 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         columns = self._grievance_columns() if self.config.get("grievance_intents") else None
         for message, row, own in zip(messages, probabilities, regression):
             if columns is not None:
-                message.set(GRIEVANCE, float(own[columns].sum()), add_to_output=True)
+                others = [i for i in columns if i != int(row.argmax())]
+                message.set(GRIEVANCE, float(own[others].sum()), add_to_output=True)
             ranking = sorted(
                 ({"name": name, "confidence": float(p)} for name, p in zip(self.clf.classes_, row)),
                 key=lambda e: -e["confidence"],

@@ -2,8 +2,8 @@
 
 A prediction is `(gold, intent, confidence[, grievance])`: the intent the bot
 would act on (nlu_fallback included), its confidence, and the share of the
-model's ranking on a complaint, a return or a request for a person
-(`grievance_share`; 0 when not given). A message is auto-sent when its intent
+model's ranking on a complaint, a return or a request for a person other than
+the intent read (`grievance_share`; 0 when not given). A message is auto-sent when its intent
 has a rule, the confidence reaches the rule's threshold and the grievance share
 is at most the rule's `max_grievance` (the gateway's rule, desk/routing.py; its
 other conditions - policy, mode, handoff - only ever hold a draft back, so this
@@ -43,7 +43,7 @@ class Prediction(NamedTuple):
     gold: str
     intent: str  # the intent acted on
     confidence: float
-    grievance: float = 0.0  # share of the ranking on HARMFUL_GOLD intents
+    grievance: float = 0.0  # share of the ranking on HARMFUL_GOLD intents other than the one read
 
 
 class Rule(NamedTuple):
@@ -59,11 +59,15 @@ Route = Rule | float | None
 # A buyer's grievance, a return or a request for a person answered as anything
 # else is the harm the issue forbids: such a message must never be auto-sent.
 HARMFUL_GOLD = frozenset({"complain", "request_return", "request_human"})
-# Always an agent, whatever the data: money, grievances, a person asked for,
-# an address change, and answers (yes/no) that only make sense in context.
+# Always an agent, whatever the data: grievances, a person asked for, an address
+# change, and answers (yes/no) that only make sense in context. A return request is
+# not among them: its reply is the shop's rules applied to her order (actions/returns.py),
+# a refusal they cannot settle hands over, and the request is filed only once she
+# confirms (the reply to her yes, an affirm, always waits for an agent). Whether its
+# drafts go out alone is the data's call like any other intent's: a complaint read as a
+# return is a harmful confusion.
 ALWAYS_AGENT = frozenset(
     {
-        "request_return",
         "complain",
         "request_human",
         "change_address",
@@ -82,15 +86,19 @@ GRIEVANCE_CAPS = (1.0, 0.5, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01)
 
 
 def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
-    """How much of the model's ranking could be a complaint, return or request for a person.
+    """How much of the model's ranking could be a complaint, return or request for a person
+    that a reply to its top intent would leave unanswered.
 
-    The listed HARMFUL_GOLD confidences, plus, when one of them is missing from a
+    The listed HARMFUL_GOLD confidences other than the top intent's (a return request
+    read as one is no doubt about itself), plus, when one of them is missing from a
     truncated ranking, everything the ranking leaves unlisted (an upper bound:
     an unknown share counts against auto-sending). The gateway calls it too (desk/routing.py).
     """
     listed = {name: float(conf) for name, conf in ranking if name != "nlu_fallback"}
-    share = sum(listed.get(name, 0.0) for name in HARMFUL_GOLD)
-    if not HARMFUL_GOLD <= listed.keys():
+    top = max(listed, key=listed.__getitem__, default=None)
+    others = HARMFUL_GOLD - {top}
+    share = sum(listed.get(name, 0.0) for name in others)
+    if not others <= listed.keys():
         share += max(0.0, 1.0 - sum(listed.values()))
     return min(1.0, share)
 

@@ -28,7 +28,6 @@ def shop_routing() -> RoutingConfig:
 @pytest.mark.parametrize(
     "intent",
     [
-        "request_return",
         "complain",
         "request_human",
         "change_address",
@@ -41,6 +40,23 @@ def shop_routing() -> RoutingConfig:
 def test_shipped_thresholds_send_agent_intents_to_an_agent(intent):
     shipped = load_routing(RESPONSES_DIR / "routing.yml")
     assert not _decide(shipped, intent=intent, confidence=1.0, agents_on_duty=False).auto_send
+
+
+def test_a_return_request_goes_alone_only_when_its_rule_and_the_return_rules_allow():
+    # The shop's return rules answer it and ask her to confirm; a refusal or an exception
+    # the rules cannot settle hands over (handoff), and a complaint read as a return is
+    # what its threshold and cap hold back.
+    config = parse_routing(
+        {
+            "mode": "bot_first",
+            "intents": {"request_return": {"auto_send": True, "threshold": 0.9, "max_grievance": 0.1}},
+        }
+    )
+    ask = dict(intent="request_return", confidence=0.95, agents_on_duty=False, grievance=0.05)
+    assert _decide(config, **ask).auto_send
+    assert not _decide(config, **ask, handoff=True).auto_send
+    assert _decide(config, **{**ask, "grievance": 0.2}).code == "grievance_doubt"
+    assert _decide(config, **{**ask, "confidence": 0.85}).code == "below_threshold"
 
 
 def _decide(config, **overrides):
@@ -69,7 +85,7 @@ def _decide(config, **overrides):
         ({"human_mode": True}, False, "human mode"),
         ({"has_reply": False}, False, "no draft"),
         ({"intent": "complain", "confidence": 1.0}, False, "never"),
-        ({"intent": "request_return", "confidence": 1.0}, False, "never"),
+        ({"intent": "change_address", "confidence": 1.0}, False, "never"),
         ({"intent": "nlu_fallback", "confidence": 1.0}, False, "never"),
         ({"intent": "some_new_intent", "confidence": 0.99}, False, "never"),
         ({"intent": "greet", "confidence": 0.81}, True, "greet"),

@@ -207,8 +207,9 @@ def test_neighbours_blend_the_nearest_phrasings_vote_into_the_probabilities(
 def test_the_parse_carries_the_regressions_own_share_on_the_grievance_intents(
     model_storage, execution_context
 ) -> None:
-    """`grievance` is the regression's probability on `grievance_intents`, before the near
-    one-hot votes are blended in; without the option the parse has no such key."""
+    """`grievance` is the regression's probability on the `grievance_intents` other than the
+    intent the message is read as, before the near one-hot votes are blended in; without the
+    option the parse has no such key."""
     from rasa.nlu.tokenizers.tokenizer import Token
 
     data = _training_data(["ask_size", "complain", "greet", "request_return"])
@@ -220,14 +221,16 @@ def test_the_parse_carries_the_regressions_own_share_on_the_grievance_intents(
         message.set("text_tokens", [Token("起球", 3)])
     X = sentence_matrix(messages)
     classes = list(classifier.clf.classes_)
-    own = classifier._regression_probabilities(X)[
-        :, [classes.index("complain"), classes.index("request_return")]
-    ]
-    blended = classifier._probabilities(X)[:, [classes.index("complain"), classes.index("request_return")]]
+    grievances = [classes.index("complain"), classes.index("request_return")]
+    own = classifier._regression_probabilities(X)
+    blended = classifier._probabilities(X)
     classifier.process(messages)
+    read_as = [m.get("intent")["name"] for m in messages]
+    assert {"complain", "request_return"} & set(read_as), "no message read as a grievance intent"
+    expected = [sum(row[i] for i in grievances if classes[i] != intent) for row, intent in zip(own, read_as)]
     shares = [m.get("grievance") for m in messages]
-    assert shares == pytest.approx(list(own.sum(axis=1)))
-    assert shares != pytest.approx(list(blended.sum(axis=1)))  # the votes are not in it
+    assert shares == pytest.approx(expected)
+    assert shares != pytest.approx(list(blended[:, grievances].sum(axis=1)))  # the votes are not in it
     assert "grievance" in messages[0].output_properties
 
     classifier.config["grievance_intents"] = []

@@ -67,7 +67,6 @@ def test_harmful_confusion_blocks_even_above_target_precision() -> None:
 
 def test_agent_intents_never_auto_send_whatever_the_data() -> None:
     for intent in (
-        "request_return",
         "complain",
         "request_human",
         "change_address",
@@ -78,6 +77,20 @@ def test_agent_intents_never_auto_send_whatever_the_data() -> None:
         perfect = _rows(intent, intent, 1.0, 500)
         assert autosend.choose_threshold(intent, perfect) is None
         assert not autosend.would_auto_send(intent, 1.0, {intent: 0.3})
+
+
+def test_a_return_request_is_auto_sent_only_above_every_complaint_read_as_one() -> None:
+    # The reply applies the shop's return rules and asks her to confirm: the data decide,
+    # and a complaint answered with it is harmful like any other confusion.
+    returns = [
+        *_rows("request_return", "request_return", 0.70, 100),
+        *_rows("request_return", "request_return", 0.95, 100),
+    ]
+    assert autosend.choose_threshold("request_return", returns) == 0.30
+    angry = [*returns, *_rows("complain", "request_return", 0.90, 1)]
+    assert autosend.choose_threshold("request_return", angry) == 0.91
+    assert autosend.would_auto_send("request_return", 0.95, {"request_return": 0.91})
+    assert not autosend.would_auto_send("request_return", 0.90, {"request_return": 0.91})
 
 
 def test_autosend_table_coverage_wrong_rate_and_harmful_cases() -> None:
@@ -280,6 +293,14 @@ def test_grievance_share_counts_what_a_truncated_ranking_leaves_out() -> None:
     # request_return and request_human are not listed: the 0.1 nobody was given may be theirs.
     assert autosend.grievance_share([("thank", 0.8), ("complain", 0.1)]) == pytest.approx(0.2)
     assert autosend.grievance_share([]) == 1.0  # nothing known: all of it might be
+
+
+def test_grievance_share_leaves_out_the_intent_the_message_is_read_as() -> None:
+    # A return request read as one is no doubt about itself; the complaint in it is.
+    read_as_return = [("request_return", 0.85), ("complain", 0.1), ("request_human", 0.02), ("thank", 0.03)]
+    assert autosend.grievance_share(read_as_return) == pytest.approx(0.12)
+    # Human not listed: the 0.05 left unlisted may be its.
+    assert autosend.grievance_share([("request_return", 0.9), ("complain", 0.05)]) == pytest.approx(0.1)
 
 
 # Order-status answers, right at 0.70 and 0.90, and one flat-report complaint read as
