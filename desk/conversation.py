@@ -349,12 +349,12 @@ def _claim(session: Session, draft_id: int, sources: tuple[str, ...], target: st
 
 def _low_confidence(routing: RoutingConfig, draft: RoutedDraft) -> bool:
     """The model was unsure: a trainer should see the message (below the threshold, or held
-    because the reading leans toward a grievance)."""
+    because the reading leans toward a grievance or sounds like a complaint)."""
     route = routing.route_for(draft.intent)
     return (
         draft.intent == "nlu_fallback"
         or (route.auto_send and draft.confidence < route.threshold)
-        or draft.decision.code == "grievance_doubt"
+        or draft.decision.code in ("grievance_doubt", "tone_doubt")
     )
 
 

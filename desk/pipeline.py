@@ -21,7 +21,7 @@ from typing import Any
 from desk import parts as multipart
 from desk.message_text import for_model, is_blank
 from desk.rasa_client import RasaClient, RasaTurn
-from desk.routing import RouteDecision, RoutingConfig, decide, grievance_share
+from desk.routing import RouteDecision, RoutingConfig, complaint_tone, decide, grievance_share
 from shop.policy import CheckContext, Violation, check_text
 from stack.settings import MODEL_MAX_CHARS
 
@@ -121,6 +121,7 @@ def build_draft(
         now=now or datetime.now(timezone.utc),
         text=turn.text,
         grievance=grievance_share(turn.intent_ranking, turn.grievance),
+        tone=complaint_tone(turn.tone),
     )
     return RoutedDraft(
         text=turn.text,

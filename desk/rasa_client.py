@@ -47,6 +47,8 @@ class RasaTurn:
     messages: list[dict[str, Any]] = field(default_factory=list)
     # The model's own share on a complaint, return or request for a person (None: not given).
     grievance: float | None = None
+    # How much it sounds like a complaint, whatever its topic (None: not given).
+    tone: float | None = None
 
 
 def _turn(text: str, data: dict[str, Any]) -> RasaTurn:
@@ -59,6 +61,7 @@ def _turn(text: str, data: dict[str, Any]) -> RasaTurn:
         entities=data.get("entities") or [],
         messages=data.get("messages") or [],
         grievance=_number_or_none(data.get("grievance")),
+        tone=_number_or_none(data.get("tone")),
     )
 
 

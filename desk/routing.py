@@ -16,6 +16,7 @@ import yaml
 from nlu.evaluation.autosend import ALWAYS_AGENT
 from nlu.evaluation.autosend import agent_word_in as autosend_agent_word_in
 from nlu.evaluation.autosend import parsed_grievance as autosend_parsed_grievance
+from nlu.evaluation.autosend import parsed_tone as autosend_parsed_tone
 
 MODES = ("assist", "bot_first", "human_first")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -34,6 +35,9 @@ class IntentRoute:
     # a person (autosend.HARMFUL_GOLD) for the draft to go out alone (routing.yml
     # `max_grievance`; 1.0: no cap).
     max_grievance: float = 1.0
+    # The most the message may sound like a complaint, whatever its topic (the parse's
+    # `tone`, routing.yml `max_tone`; 1.0: no cap).
+    max_tone: float = 1.0
 
 
 def grievance_share(intent_ranking: list[dict], own: float | None = None) -> float:
@@ -43,6 +47,13 @@ def grievance_share(intent_ranking: list[dict], own: float | None = None) -> flo
     (nlu.evaluation.autosend, pure Python), so the gateway holds exactly what the chooser counted on."""
     ranking = [(r.get("name"), r.get("confidence") or 0.0) for r in intent_ranking]
     return autosend_parsed_grievance({"grievance": own, "ranking": ranking})
+
+
+def complaint_tone(own: float | None) -> float:
+    """How much the message sounds like a complaint (the parse's `tone`); a model that gives
+    none counts as all of it, which only matters for an intent with a `max_tone`. The
+    chooser's own reading (`nlu.evaluation.autosend.parsed_tone`)."""
+    return autosend_parsed_tone({"tone": own})
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,10 @@ REASONS = {
         "{intent} at {confidence:.2f}, but {grievance:.2f} of the reading is a complaint, return or "
         "request for a person (at most {max_grievance:.2f} goes out alone)"
     ),
+    "tone_doubt": (
+        "{intent} at {confidence:.2f}, but it sounds like a complaint ({tone:.2f}; "
+        "at most {max_tone:.2f} goes out alone)"
+    ),
     "auto": "{mode}: {intent} at {confidence:.2f} ≥ {threshold:.2f}, policy ok",
     "earlier_waiting": "an earlier message of this chat is waiting for an agent",
     "human_requested": "the buyer asked for a person: told who answers and when, chat in human mode",
@@ -151,6 +166,7 @@ def _route(raw: dict, where: str) -> IntentRoute:
         bool(raw.get("auto_send", False)),
         _share(raw, "threshold", where),
         _share(raw, "max_grievance", where),
+        _share(raw, "max_tone", where),
     )
 
 
@@ -231,12 +247,14 @@ def decide(
     now: datetime,
     text: str = "",
     grievance: float = 1.0,
+    tone: float = 1.0,
 ) -> RouteDecision:
     """Auto-send only when every condition holds; otherwise the first reason not to.
 
     `text` is the buyer's message (or the part of it this draft answers);
-    `grievance` the share of the model's ranking on a grievance (`grievance_share`;
-    unknown counts as all of it, which only matters for an intent with a cap)."""
+    `grievance` the share of the model's ranking on a grievance (`grievance_share`) and
+    `tone` how much it sounds like a complaint (`complaint_tone`); unknown counts as all
+    of it, which only matters for an intent with a cap."""
     if human_mode:
         return RouteDecision(False, "human_mode")
     if not has_reply:
@@ -261,4 +279,6 @@ def decide(
     if grievance > route.max_grievance:
         capped = {**params, "grievance": grievance, "max_grievance": route.max_grievance}
         return RouteDecision(False, "grievance_doubt", capped)
+    if tone > route.max_tone:
+        return RouteDecision(False, "tone_doubt", {**params, "tone": tone, "max_tone": route.max_tone})
     return RouteDecision(True, "auto", params)

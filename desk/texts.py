@@ -81,7 +81,9 @@ def route_reason(decision: RouteDecision) -> str:
         # Rounded, 0.907 below a threshold of 0.91 would read as 0.91 below 0.91; thresholds have
         # two decimals, so the floor always shows the confidence under its threshold.
         params["confidence"] = math.floor(params["confidence"] * 100 + 1e-9) / 100  # 0.29 * 100 = 28.999...
+    # The same for a share or tone just above its cap: 0.031 over 0.03 reads 0.04, never "0.03 over 0.03".
     if decision.code == "grievance_doubt":
-        # The same for a share just above its cap: 0.031 over 0.03 reads 0.04, never "0.03 over 0.03".
         params["grievance"] = math.ceil(params["grievance"] * 100 - 1e-9) / 100
+    if decision.code == "tone_doubt":
+        params["tone"] = math.ceil(params["tone"] * 100 - 1e-9) / 100
     return text(f"route_reasons.{decision.code}", **params)

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from desk import clauses  # noqa: E402
 from desk.parts import model_text, plan_parts  # noqa: E402
 from desk.rasa_client import RasaClient, RasaTurn  # noqa: E402
-from desk.routing import decide, grievance_share, load_routing  # noqa: E402
+from desk.routing import complaint_tone, decide, grievance_share, load_routing  # noqa: E402
 from stack.settings import load_settings  # noqa: E402
 
 MIXED = Path(__file__).resolve().parent.parent / "tests" / "desk" / "mixed_messages.yml"
@@ -68,6 +68,7 @@ def _held(turn: RasaTurn) -> bool:
         now=datetime.now(timezone.utc),
         text=turn.text,
         grievance=grievance_share(turn.intent_ranking, turn.grievance),
+        tone=complaint_tone(turn.tone),
     )
     return not decision.auto_send
 

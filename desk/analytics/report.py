@@ -98,13 +98,17 @@ def dashboard_lines(board: Dashboard, *, response_minutes: float) -> list[str]:
 
 
 def route_words(route: IntentRoute) -> str:
-    if route.auto_send and route.max_grievance < 1.0:
-        return text(
+    if not route.auto_send:
+        return text("thresholds.current_off")
+    if route.max_grievance < 1.0:
+        words = text(
             "thresholds.current_auto_capped", threshold=route.threshold, max_grievance=route.max_grievance
         )
-    if route.auto_send:
-        return text("thresholds.current_auto", threshold=route.threshold)
-    return text("thresholds.current_off")
+    else:
+        words = text("thresholds.current_auto", threshold=route.threshold)
+    if route.max_tone < 1.0:
+        words += text("thresholds.tone_capped", max_tone=route.max_tone)
+    return words
 
 
 def proposal_lines(

@@ -43,6 +43,12 @@ invoice question with one invoice complaint among its nearest phrasings gets a
 lump of it), and the ranking Rasa hands on is truncated; the regression's share
 over every intent tells a question from a grievance better: the gateway holds a
 draft above an intent's `max_grievance` by it (docs/nlu-evaluation.md, "Session 13").
+
+`complaint_tone` (default off: `{}`) adds `tone` to the parse: how much the message
+sounds like one of its `intents` (complain), whatever it is about, from a binary
+regression of its own (nlu/components/complaint_tone.py; `c`, default 3). The
+gateway holds a draft above an intent's `max_tone` by it (docs/nlu-evaluation.md,
+"session 14").
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.special import softmax
 
 from nlu.components.char_neighbours import CharacterNeighbours
+from nlu.components.complaint_tone import ComplaintTone
 from nlu.components.dense_tail import DenseTailMatrix
 from nlu.components.neighbours import NearestPhrasings
 
@@ -74,9 +81,13 @@ logger = logging.getLogger(__name__)
 
 NEIGHBOURS_FILE = "neighbours.npz"
 CHAR_NEIGHBOURS_FILE = "char_neighbours.npz"
+TONE_FILE = "complaint_tone.npz"
 NEIGHBOUR_SETTINGS = ("count", "temperature", "weight", "char_count", "char_temperature", "char_weight")
 # The parse key of the regression's share on `grievance_intents` (desk/routing.py reads it).
 GRIEVANCE = "grievance"
+# The parse key of the complaint tone (`complaint_tone`; desk/routing.py reads it).
+TONE = "tone"
+TONE_SETTINGS = ("intents", "c")
 
 
 def sentence_features(message: Message) -> List[Features]:
@@ -138,6 +149,7 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     _neighbours: NearestPhrasings | None = None
     _char_neighbours: CharacterNeighbours | None = None
+    _tone: ComplaintTone | None = None
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -148,7 +160,22 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             "intent_weights": {},
             "neighbours": {},
             "grievance_intents": [],
+            "complaint_tone": {},
         }
+
+    @functools.cached_property
+    def _tone_settings(self) -> Dict[str, Any] | None:
+        """`complaint_tone`'s `intents` (the complaint ones) and `c`, or None when off."""
+        settings = self.config.get("complaint_tone") or {}
+        unknown = sorted(set(settings) - set(TONE_SETTINGS))
+        if unknown:
+            raise ValueError(f"complaint_tone takes {', '.join(TONE_SETTINGS)}, not: {', '.join(unknown)}")
+        if not settings.get("intents"):
+            return None
+        c = float(settings.get("c", 3.0))
+        if not c > 0:
+            raise ValueError("complaint_tone needs c > 0")
+        return {"intents": set(settings["intents"]), "c": c}
 
     @functools.cached_property
     def _neighbour_settings(self) -> Dict[str, float] | None:
@@ -203,6 +230,20 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
                 f"intent_weights must be above 0 (0 makes an intent unreachable): {', '.join(not_positive)}"
             )
         self._neighbour_settings  # noqa: B018 (read: a wrong setting stops the training before the fit)
+        tone = self._tone_settings
+        self._tone = None
+        if tone is not None:
+            unknown = sorted(tone["intents"] - set(training_data.intents))
+            if unknown:
+                raise ValueError(
+                    f"complaint_tone names intents the training data does not have: {', '.join(unknown)}"
+                )
+            examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
+            self._tone = ComplaintTone.fit(
+                [e.get(TEXT) for e in examples],
+                [e.get(INTENT) in tone["intents"] for e in examples],
+                c=tone["c"],
+            )
         return super().train(training_data)
 
     def _create_X(self, messages: List[Message]) -> sp.csr_matrix:
@@ -232,12 +273,14 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         """Rasa's model file, and the training phrasings' vectors (sentence, characters) for
         the neighbours' votes that are on."""
         super().persist()
-        if self._neighbours is not None or self._char_neighbours is not None:
+        if self._neighbours is not None or self._char_neighbours is not None or self._tone is not None:
             with self._model_storage.write_to(self._resource) as model_dir:
                 if self._neighbours is not None:
                     self._neighbours.save(model_dir / NEIGHBOURS_FILE)
                 if self._char_neighbours is not None:
                     self._char_neighbours.save(model_dir / CHAR_NEIGHBOURS_FILE)
+                if self._tone is not None:
+                    self._tone.save(model_dir / TONE_FILE)
 
     @classmethod
     def load(
@@ -258,6 +301,9 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
                 stored = model_dir / CHAR_NEIGHBOURS_FILE
                 if stored.exists():
                     component._char_neighbours = CharacterNeighbours.load(stored)
+                stored = model_dir / TONE_FILE
+                if stored.exists():
+                    component._tone = ComplaintTone.load(stored)
         except ValueError:  # no files at all: Rasa's load already returned an untrained component
             return component
         classes = list(getattr(component.clf, "classes_", []))
@@ -324,6 +370,9 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         regression = self._regression_probabilities(X)
         probabilities = self._blend(regression, X, [m.get(TEXT) for m in messages])
         columns = self._grievance_columns() if self.config.get("grievance_intents") else None
+        if self._tone is not None:
+            for message, tone in zip(messages, self._tone.probabilities([m.get(TEXT) for m in messages])):
+                message.set(TONE, float(tone), add_to_output=True)
         for message, row, own in zip(messages, probabilities, regression):
             if columns is not None:
                 others = [i for i in columns if i != int(row.argmax())]

@@ -1,11 +1,14 @@
 """Auto-send thresholds from data, and what they would do (pure: no Rasa, no files).
 
-A prediction is `(gold, intent, confidence[, grievance])`: the intent the bot
-would act on (nlu_fallback included), its confidence, and the share of the
+A prediction is `(gold, intent, confidence[, grievance[, tone]])`: the intent the bot
+would act on (nlu_fallback included), its confidence, the share of the
 model's ranking on a complaint, a return or a request for a person other than
-the intent read (`grievance_share`; 0 when not given). A message is auto-sent when its intent
-has a rule, the confidence reaches the rule's threshold and the grievance share
-is at most the rule's `max_grievance` (the gateway's rule, desk/routing.py; its
+the intent read (`grievance_share`; 0 when not given), and how much the message
+sounds like a complaint whatever its topic (the model's `tone`; 0 when a prediction
+omits it, 1 when a parse lacks it: `parsed_tone`).
+A message is auto-sent when its intent has a rule, the confidence reaches the
+rule's threshold, the grievance share is at most the rule's `max_grievance` and
+the tone at most its `max_tone` (the gateway's rule, desk/routing.py; its
 other conditions - policy, mode, handoff - only ever hold a draft back, so this
 is the most that could go out).
 
@@ -20,8 +23,11 @@ more confident than real buyers deserve.
 A rule may also cap the grievance share: real buyers' complaints are often flat
 reports ("still not here") that the model reads as a question with a little
 weight on complain. Holding those back lets the threshold come down for the
-rest; `choose_rule` tries each cap of GRIEVANCE_CAPS and keeps the one that
-sends the most cross-validation messages under the same rule.
+rest; `choose_rule` tries each cap of GRIEVANCE_CAPS with each tone cap of TONE_CAPS
+and keeps the pair that sends the most cross-validation messages under the same rule.
+The two see different things: the grievance share is the intent regression's, where a
+complaint's topic words pull it to the topic's question; the tone is a complaint-or-not
+regression's, where topic words stand on both sides and reproach carries the score.
 
 Cross-validation measures precision on our training mix, not on a shop's
 traffic: our phrasings hold a pre-purchase shipping question for every two order
@@ -44,16 +50,19 @@ class Prediction(NamedTuple):
     intent: str  # the intent acted on
     confidence: float
     grievance: float = 0.0  # share of the ranking on HARMFUL_GOLD intents other than the one read
+    tone: float = 0.0  # how much it sounds like a complaint (the parse's `tone`)
 
 
 class Rule(NamedTuple):
-    """An intent's auto-send rule: confidence at least `threshold`, grievance share at most `max_grievance`."""
+    """An intent's auto-send rule: confidence at least `threshold`, grievance share at most
+    `max_grievance`, complaint tone at most `max_tone`."""
 
     threshold: float
     max_grievance: float = 1.0
+    max_tone: float = 1.0
 
 
-# A routing entry: a rule, a bare threshold (no grievance cap) or None (never auto-sent).
+# A routing entry: a rule, a bare threshold (no caps) or None (never auto-sent).
 Route = Rule | float | None
 
 # A buyer's grievance, a return or a request for a person answered as anything
@@ -83,6 +92,8 @@ MIN_SUPPORT = 20
 GRID = tuple(round(0.30 + 0.01 * i, 2) for i in range(71))
 # Candidate grievance caps, loosest first (1.0: no cap), so a tie keeps the simpler rule.
 GRIEVANCE_CAPS = (1.0, 0.5, 0.3, 0.2, 0.15, 0.1, 0.07, 0.05, 0.03, 0.02, 0.01)
+# Candidate complaint-tone caps, loosest first (1.0: no cap).
+TONE_CAPS = (1.0, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1)
 
 
 def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
@@ -105,8 +116,19 @@ def grievance_share(ranking: Iterable[tuple[str, float]]) -> float:
 
 def prediction(gold: str, parsed: Mapping[str, Any]) -> Prediction:
     """A parsed message (nlu.evaluation.models.simplify: intent, confidence, ranking and
-    the model's own grievance share, if it gives one) as a Prediction."""
-    return Prediction(gold, parsed["intent"], float(parsed["confidence"]), parsed_grievance(parsed))
+    the model's own grievance share and tone, if it gives them) as a Prediction."""
+    return Prediction(
+        gold, parsed["intent"], float(parsed["confidence"]), parsed_grievance(parsed), parsed_tone(parsed)
+    )
+
+
+def parsed_tone(parsed: Mapping[str, Any]) -> float:
+    """The model's complaint tone; 1 when it gives none (an older model, or not a number):
+    an unknown tone counts against auto-sending under a `max_tone`, as the gateway reads it."""
+    tone = parsed.get("tone")
+    if tone is not None and math.isfinite(float(tone)):
+        return min(1.0, max(0.0, float(tone)))
+    return 1.0
 
 
 def parsed_grievance(parsed: Mapping[str, Any]) -> float:
@@ -119,7 +141,7 @@ def parsed_grievance(parsed: Mapping[str, Any]) -> float:
 
 
 def as_rule(route: Route) -> Rule | None:
-    """A routing entry as a Rule (a bare number is a threshold without a grievance cap)."""
+    """A routing entry as a Rule (a bare number is a threshold without caps)."""
     if route is None or isinstance(route, Rule):
         return route
     return Rule(float(route))
@@ -152,12 +174,13 @@ def choose_threshold(
     min_support: int = MIN_SUPPORT,
     gate: Iterable[Prediction] = (),
     max_grievance: float = 1.0,
+    max_tone: float = 1.0,
     weights: Mapping[str, float] | None = None,
 ) -> float | None:
     """The lowest grid threshold meeting the rule for `intent`, or None (never auto-send).
 
-    Messages whose grievance share is above `max_grievance` are held back, so
-    they neither count for nor against the threshold. `weights` (`prior_weights`)
+    Messages whose grievance share is above `max_grievance` or tone above `max_tone` are
+    held back, so they neither count for nor against the threshold. `weights` (`prior_weights`)
     weigh `predictions` by gold intent; the gate is real traffic and counts as it is."""
     if intent in ALWAYS_AGENT:
         return None
@@ -166,7 +189,7 @@ def choose_threshold(
         return [
             (p.gold, p.confidence)
             for p in map(_prediction, rows)
-            if p.intent == intent and p.grievance <= max_grievance
+            if p.intent == intent and p.grievance <= max_grievance and p.tone <= max_tone
         ]
 
     mine, gated = sendable(predictions), sendable(gate)
@@ -221,33 +244,41 @@ def choose_rule(
     min_support: int = MIN_SUPPORT,
     gate: Sequence[Prediction] = (),
     caps: Sequence[float] = GRIEVANCE_CAPS,
+    tone_caps: Sequence[float] = TONE_CAPS,
     weights: Mapping[str, float] | None = None,
 ) -> Rule | None:
-    """The rule (threshold and grievance cap) that auto-sends the most of `predictions`
-    (weighed by `weights`, when given), or None."""
-    rows = [_prediction(p) for p in predictions]
+    """The rule (threshold, grievance cap and tone cap) that auto-sends the most of
+    `predictions` (weighed by `weights`, when given), or None. A tie keeps the looser caps."""
+    # Only the intent's own answers count: the 99 cap pairs then each scan a few hundred rows.
+    rows = [p for p in map(_prediction, predictions) if p.intent == intent]
+    if intent in ALWAYS_AGENT or not rows:
+        return None
+    gated = [p for p in map(_prediction, gate) if p.intent == intent]
     weight = _weigher(weights)
     best: tuple[float, Rule] | None = None
     for cap in caps:
-        threshold = choose_threshold(
-            intent,
-            rows,
-            precision=precision,
-            min_support=min_support,
-            gate=gate,
-            max_grievance=cap,
-            weights=weights,
-        )
-        if threshold is None:
-            continue
-        sent = sum(
-            weight(p.gold)
-            for p in rows
-            if p.intent == intent and p.confidence >= threshold and p.grievance <= cap
-        )
-        if best is None or sent > best[0]:
-            best = (sent, Rule(threshold, cap))
+        for tone_cap in tone_caps:
+            threshold = choose_threshold(
+                intent,
+                rows,
+                precision=precision,
+                min_support=min_support,
+                gate=gated,
+                max_grievance=cap,
+                max_tone=tone_cap,
+                weights=weights,
+            )
+            if threshold is None:
+                continue
+            rule = Rule(threshold, cap, tone_cap)
+            sent = sum(weight(p.gold) for p in rows if _passes(p, rule))
+            if best is None or sent > best[0]:
+                best = (sent, rule)
     return None if best is None else best[1]
+
+
+def _passes(p: Prediction, rule: Rule) -> bool:
+    return p.confidence >= rule.threshold and p.grievance <= rule.max_grievance and p.tone <= rule.max_tone
 
 
 def choose_rules(
@@ -258,17 +289,21 @@ def choose_rules(
     min_support: int = MIN_SUPPORT,
     gate: Sequence[Prediction] = (),
     caps: Sequence[float] = GRIEVANCE_CAPS,
+    tone_caps: Sequence[float] = TONE_CAPS,
     weights: Mapping[str, float] | None = None,
 ) -> dict[str, Rule | None]:
     """A rule (or None) for every intent."""
+    rows = [_prediction(p) for p in predictions]
+    gated = [_prediction(p) for p in gate]
     return {
         intent: choose_rule(
             intent,
-            predictions,
+            rows,
             precision=precision,
             min_support=min_support,
-            gate=gate,
+            gate=gated,
             caps=caps,
+            tone_caps=tone_caps,
             weights=weights,
         )
         for intent in intents
@@ -299,16 +334,15 @@ def hold_agent_words(
 
 
 def would_auto_send(
-    intent: str, confidence: float, rules: Mapping[str, Route], grievance: float = 0.0
+    intent: str, confidence: float, rules: Mapping[str, Route], grievance: float = 0.0, tone: float = 0.0
 ) -> bool:
     """The gateway's rule: never for ALWAYS_AGENT or an intent without a rule; otherwise
-    confidence at least the threshold and grievance share at most the cap."""
+    confidence at least the threshold, grievance share and tone at most their caps."""
     rule = as_rule(rules.get(intent))
     return (
         intent not in ALWAYS_AGENT
         and rule is not None
-        and confidence >= rule.threshold
-        and grievance <= rule.max_grievance
+        and _passes(Prediction("", intent, confidence, grievance, tone), rule)
     )
 
 
@@ -325,8 +359,8 @@ def autosend_table(
     total = len(predictions)
     per: dict[str, dict[str, Any]] = {}
     harmful: list[dict[str, Any]] = []
-    for i, (gold, intent, conf, grievance) in enumerate(map(_prediction, predictions)):
-        if not would_auto_send(intent, conf, thresholds, grievance):
+    for i, (gold, intent, conf, grievance, tone) in enumerate(map(_prediction, predictions)):
+        if not would_auto_send(intent, conf, thresholds, grievance, tone):
             continue
         row = per.setdefault(intent, {"sent": 0, "wrong": 0, "harmful": 0})
         row["sent"] += 1

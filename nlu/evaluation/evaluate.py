@@ -101,7 +101,7 @@ def cross_validate(config: Path, examples: list[Example], folds: int, extras: st
 
     `predictions` holds every training example's out-of-fold `autosend.Prediction` (gold,
     intent as the pipeline returned it with nlu_fallback included, confidence, grievance
-    share): the threshold chooser's input;
+    share, complaint tone): the threshold chooser's input;
     `texts` the same examples' texts, in the same order.
     """
     gold, served, per_fold, seconds, cpu, cached = [], [], [], [], [], 0

@@ -116,7 +116,7 @@ class Parser:
 
 def simplify(result: dict[str, Any]) -> dict[str, Any]:
     """Intent, confidence, the classifier's ranking (without nlu_fallback), its grievance
-    share when the model gives one (None otherwise) and entities."""
+    share and complaint tone when the model gives them (None otherwise) and entities."""
     intent = result.get("intent") or {}
     ranking = [
         (r["name"], float(r["confidence"]))
@@ -129,6 +129,7 @@ def simplify(result: dict[str, Any]) -> dict[str, Any]:
         "confidence": float(intent.get("confidence") or 0.0),
         "ranking": ranking,
         "grievance": None if result.get("grievance") is None else float(result["grievance"]),
+        "tone": None if result.get("tone") is None else float(result["tone"]),
         "entities": [
             {k: e.get(k) for k in ("entity", "value", "start", "end")} for e in result.get("entities") or []
         ],

@@ -215,20 +215,25 @@ def _sweep_rows(sweep: list[dict[str, Any]]) -> list[str]:
 
 
 def autosend_rows(table: dict[str, Any]) -> list[str]:
-    """Per intent acted on and overall: threshold, grievance cap, auto-sent, coverage, wrong, harmful."""
+    """Per intent acted on and overall: threshold, grievance and tone caps, auto-sent, coverage,
+    wrong, harmful."""
     rows = [
-        "| intent | threshold | grievance at most | auto-sent | coverage % | wrong | wrong % | harmful |",
-        "|---|---|---|---|---|---|---|---|",
+        "| intent | threshold | grievance at most | tone at most | auto-sent | coverage % | wrong | wrong % "
+        "| harmful |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for intent, r in table["per_intent"].items():
-        cap = r.get("max_grievance", 1.0)
+        caps = " | ".join(
+            "-" if cap >= 1.0 else f"{cap:.2f}"
+            for cap in (r.get("max_grievance", 1.0), r.get("max_tone", 1.0))
+        )
         rows.append(
-            f"| {intent} | {r['threshold']:.2f} | {'-' if cap >= 1.0 else f'{cap:.2f}'} | {r['sent']} "
+            f"| {intent} | {r['threshold']:.2f} | {caps} | {r['sent']} "
             f"| {_pct(r['coverage'])} | {r['wrong']} | {_pct(r['wrong_rate'])} | {r['harmful']} |"
         )
     o = table["overall"]
     rows.append(
-        f"| **all** ({o['messages']} messages) | | | {o['sent']} | {_pct(o['coverage'])} | {o['wrong']} "
+        f"| **all** ({o['messages']} messages) | | | | {o['sent']} | {_pct(o['coverage'])} | {o['wrong']} "
         f"| {_pct(o['wrong_rate'])} | {o['harmful']} |"
     )
     if table.get("harmful_pairs"):

@@ -1,7 +1,7 @@
 """Read and rewrite the per-intent auto-send rules of responses/routing.yml.
 
 The gateway (desk/routing.py) reads `intents: {name: {auto_send, threshold[,
-max_grievance]}}` and `default:` for unlisted intents. Rewriting keeps every comment and the
+max_grievance][, max_tone]}}` and `default:` for unlisted intents. Rewriting keeps every comment and the
 file's alignment: a threshold line of the usual one-line form is edited in
 place; anything else (a block-style entry, an intent not yet listed) falls
 back to a ruamel.yaml round trip, which also keeps comments.
@@ -21,7 +21,8 @@ from nlu.evaluation.autosend import Route, Rule
 NEVER = 1.0  # how the file spells "never": auto_send false, threshold 1.0
 _LINE = re.compile(
     r"^(?P<head>\s+(?P<name>[a-z_]+):\s*\{\s*auto_send:\s*)(?P<auto>true|false)(?P<comma>\s*,)(?P<gap>\s*)"
-    r"(?P<mid>threshold:\s*)[0-9.]+(?P<cap>\s*,\s*max_grievance:\s*[0-9.]+)?(?P<tail>\s*\}.*)$"
+    r"(?P<mid>threshold:\s*)[0-9.]+(?P<cap>\s*,\s*max_grievance:\s*[0-9.]+)?(?P<tone>\s*,\s*max_tone:\s*[0-9.]+)?"
+    r"(?P<tail>\s*\}.*)$"
 )
 
 
@@ -35,7 +36,11 @@ def read_thresholds(text: str, intents: Iterable[str]) -> dict[str, Rule | None]
         route = listed.get(intent) if intent in listed else default
         route = route or {}
         out[intent] = (
-            Rule(float(route.get("threshold", NEVER)), float(route.get("max_grievance", 1.0)))
+            Rule(
+                float(route.get("threshold", NEVER)),
+                float(route.get("max_grievance", 1.0)),
+                float(route.get("max_tone", 1.0)),
+            )
             if route.get("auto_send")
             else None
         )
@@ -49,7 +54,7 @@ def read_agent_words(text: str) -> list[str]:
 
 def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
     """The routing file's text with `thresholds` written in (None: never auto-send; a
-    Rule: threshold and grievance cap; a bare number: the threshold, keeping the cap)."""
+    Rule: threshold and caps; a bare number: the threshold, keeping the caps)."""
     written = (yaml.safe_load(text) or {}).get("intents") or {}
     rules = {intent: _resolved(route, written.get(intent) or {}) for intent, route in thresholds.items()}
     pending = dict(rules)
@@ -78,18 +83,24 @@ def update_text(text: str, thresholds: Mapping[str, Route]) -> str:
 
 def _resolved(route: Route, entry: Mapping) -> Rule | None:
     """The rule `route` means for an intent whose entry in the file is `entry`, rounded as
-    the file keeps it (a bare number keeps the cap written today)."""
+    the file keeps it (a bare number keeps the caps written today)."""
     if route is None:
         return None
-    rule = route if isinstance(route, Rule) else Rule(float(route), float(entry.get("max_grievance", 1.0)))
-    return Rule(round(rule.threshold, 2), round(rule.max_grievance, 2))
+    rule = (
+        route
+        if isinstance(route, Rule)
+        else Rule(float(route), float(entry.get("max_grievance", 1.0)), float(entry.get("max_tone", 1.0)))
+    )
+    return Rule(round(rule.threshold, 2), round(rule.max_grievance, 2), round(rule.max_tone, 2))
 
 
 def _entry(rule: Rule | None) -> tuple[str, str, str]:
-    """auto_send, threshold and the `, max_grievance: x` part of a one-line entry."""
+    """auto_send, threshold and the `, max_grievance: x, max_tone: y` part of a one-line entry."""
     if rule is None:
         return "false", f"{NEVER:.1f}", ""
     cap = "" if rule.max_grievance >= 1.0 else f", max_grievance: {rule.max_grievance:.2f}"
+    if rule.max_tone < 1.0:
+        cap += f", max_tone: {rule.max_tone:.2f}"
     return "true", f"{rule.threshold:.2f}", cap
 
 
@@ -106,6 +117,8 @@ def _round_trip(text: str, rules: Mapping[str, Rule | None]) -> str:
         entry = CommentedMap(auto_send=rule is not None, threshold=NEVER if rule is None else rule.threshold)
         if rule is not None and rule.max_grievance < 1.0:
             entry["max_grievance"] = rule.max_grievance
+        if rule is not None and rule.max_tone < 1.0:
+            entry["max_tone"] = rule.max_tone
         entry.fa.set_flow_style()
         data["intents"][name] = entry
     out = io.StringIO()

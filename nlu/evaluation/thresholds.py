@@ -5,7 +5,7 @@
 Out-of-fold predictions of N-fold cross-validation on data/nlu (the evaluation's
 fold code and cache) choose each intent's rule: the lowest threshold at which the
 intent's auto-sent answers are >= 99% right with no harmful confusion, with the
-grievance cap under which that sends the most (nlu.evaluation.autosend), else never.
+grievance and complaint-tone caps under which that sends the most (nlu.evaluation.autosend), else never.
 A labelled file of real messages (the real-buyer set by default, `--tsv` for a shop's
 own) is parsed with the project's model. The whole file must pass the same rule at the
 chosen threshold (`--no-gate`: cross-validation alone): a harmful answer among real
@@ -74,6 +74,7 @@ def table_lines(title: str, table: dict[str, Any]) -> list[str]:
     ]
     for intent, r in table["per_intent"].items():
         cap = f"  grievance <= {r['max_grievance']:.2f}" if r["max_grievance"] < 1.0 else ""
+        cap += f"  tone <= {r['max_tone']:.2f}" if r["max_tone"] < 1.0 else ""
         lines.append(
             f"  {intent:<18} >= {r['threshold']:.2f}  sent {r['sent']:>4}  wrong {r['wrong']:>3}  "
             f"harmful {r['harmful']}{cap}"
@@ -104,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--no-gate", action="store_true", help="do not hold thresholds to the labelled file's messages"
     )
-    parser.add_argument("--no-grievance-cap", action="store_true", help="thresholds alone (no max_grievance)")
+    parser.add_argument(
+        "--no-grievance-cap", action="store_true", help="thresholds alone (no max_grievance, no max_tone)"
+    )
     parser.add_argument(
         "--no-prior",
         action="store_true",
@@ -112,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     caps = (1.0,) if args.no_grievance_cap else autosend.GRIEVANCE_CAPS
+    tone_caps = (1.0,) if args.no_grievance_cap else autosend.TONE_CAPS
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     quiet_rasa_logging(logging.INFO)
 
@@ -143,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             min_support=args.min_support,
             gate=gate,
             caps=caps,
+            tone_caps=tone_caps,
             weights=weights,
         )
         return rules, weights

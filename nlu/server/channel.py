@@ -87,6 +87,8 @@ def verdict_from_parse_data(parse_data: Dict[Text, Any]) -> Dict[Text, Any]:
         ],
         # The classifier's own share on a grievance (config.yml `grievance_intents`), if any.
         "grievance": None if parse_data.get("grievance") is None else float(parse_data["grievance"]),
+        # How much it sounds like a complaint (config.yml `complaint_tone`), if the model says.
+        "tone": None if parse_data.get("tone") is None else float(parse_data["tone"]),
     }
 
 

@@ -341,6 +341,28 @@ async def test_the_models_own_grievance_share_holds_a_draft_whose_ranking_looks_
     assert (draft.auto_send, draft.intent) == (False, "ask_order_status")
 
 
+async def test_a_question_that_sounds_like_a_complaint_waits_for_an_agent(harness: Harness) -> None:
+    """An invoice complaint worded like a question: the intent regression puts next to nothing on
+    complain, the complaint tone (the parse's `tone`) is above ask_invoice's `max_tone`
+    (tests/bot/routing.yml), so an agent sees the draft with the reason; a calm one goes out."""
+    harness.rasa.script["发票说了三遍还是开错"] = Turn(
+        "ask_invoice", 0.93, ["亲，发票信息可以在订单页修改哦～"], grievance=0.01, tone=0.74
+    )
+    harness.rasa.script["发票怎么开"] = Turn(
+        "ask_invoice", 0.93, ["亲，发票信息可以在订单页修改哦～"], grievance=0.01, tone=0.12
+    )
+    await harness.start()
+    harness.buyer_says("发票说了三遍还是开错")
+    await harness.wait_card()
+    assert "语气像投诉" in harness.cards()[0].text and "0.74" in harness.cards()[0].text
+    assert harness.to_buyer() == []
+    items = harness.db(lambda s: list_items(session=s))
+    assert [(i.reason, i.model_intent) for i in items] == [("low_confidence", "ask_invoice")]
+    harness.buyer_says("发票怎么开", buyer=OTHER_BUYER)  # another chat: nothing waits before it
+    await harness.wait_for(lambda: harness.to_buyer(OTHER_BUYER), what="the calm question's answer")
+    assert harness.to_buyer(OTHER_BUYER) == ["亲，发票信息可以在订单页修改哦～"]
+
+
 async def test_a_message_that_keeps_failing_goes_to_agents_and_does_not_block_the_chat(
     harness: Harness,
 ) -> None:

@@ -160,6 +160,8 @@ def test_every_routing_reason_has_chinese_wording_for_agents():
         "word": "x",
         "grievance": 0.2,
         "max_grievance": 0.05,
+        "tone": 0.7,
+        "max_tone": 0.5,
     }
     for code in REASONS:
         shown = route_reason(RouteDecision(False, code, params))
@@ -379,6 +381,27 @@ def test_the_gateway_reads_the_cap_the_chooser_wrote() -> None:
     config = parse_routing(yaml.safe_load(written))
     assert config.route_for("greet").max_grievance == 0.05
     assert config.route_for("thank").max_grievance == 1.0
+
+
+def test_the_complaint_tone_holds_a_draft_above_its_cap_and_an_unknown_tone_counts_as_all_of_it():
+    from desk.routing import complaint_tone
+    from desk.texts import route_reason
+
+    config = parse_routing(
+        {"intents": {"ask_invoice": {"auto_send": True, "threshold": 0.5, "max_tone": 0.5}}}
+    )
+    calm = _decide(config, intent="ask_invoice", confidence=0.9, grievance=0.0, tone=0.5)
+    assert calm.auto_send
+    cross = _decide(config, intent="ask_invoice", confidence=0.9, grievance=0.0, tone=0.501)
+    assert cross.code == "tone_doubt" and cross.params["max_tone"] == 0.5
+    shown = route_reason(cross)
+    assert "0.51" in shown and shown.count("0.50") == 1, shown  # never "0.50 over 0.50"
+    assert complaint_tone(None) == 1.0 and complaint_tone(float("nan")) == 1.0
+    assert complaint_tone(0.3) == 0.3
+    # Without a cap the tone changes nothing.
+    assert _decide(config, intent="greet", confidence=0.9, grievance=0.0, tone=1.0).code != "tone_doubt"
+    with pytest.raises(RoutingConfigError, match="max_tone"):
+        parse_routing({"intents": {"ask_invoice": {"auto_send": True, "threshold": 0.5, "max_tone": 2}}})
 
 
 def test_a_grievance_share_just_above_its_cap_never_reads_as_equal_to_it():

@@ -37,6 +37,8 @@ class Turn:
     hold: threading.Event | None = None
     # The classifier's own share on a grievance (the parse's `grievance`); None: not given.
     grievance: float | None = None
+    # How much it sounds like a complaint (the parse's `tone`): a calm message unless a test says.
+    tone: float | None = 0.0
 
 
 def _body(turn: Turn, text: str) -> dict[str, Any]:
@@ -54,6 +56,7 @@ def _body(turn: Turn, text: str) -> dict[str, Any]:
         "entities": [],
         "text": text,
         "grievance": turn.grievance,
+        "tone": turn.tone,
     }
 
 

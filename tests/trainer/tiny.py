@@ -54,6 +54,7 @@ TRAINING_MODULES = [
     "components/dense_tail.py",  # the classifier's training matrix
     "components/neighbours.py",  # the classifier's nearest-phrasings vote
     "components/char_neighbours.py",  # ... and its vote by characters
+    "components/complaint_tone.py",  # ... and the complaint tone it adds to the parse
     "text/__init__.py",
     "text/normalize.py",  # the characters' vote reads normalised text
 ]

@@ -221,6 +221,8 @@ def test_route_codes_are_found_again_from_the_stored_wording() -> None:
     )
     assert route_code(reason("auto", mode="bot_first", intent="greet", confidence=1, threshold=0.9)) == "auto"
     assert route_code("earlier_waiting") == "earlier_waiting"
+    toned = reason("tone_doubt", intent="ask_invoice", confidence=0.9, tone=0.74, max_tone=0.3)
+    assert route_code(toned) == "tone_doubt"
     assert route_code("人工改过的说法") == "other" and route_code(None) == "other"
 
 

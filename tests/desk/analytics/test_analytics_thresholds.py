@@ -154,3 +154,7 @@ def test_the_owner_reads_an_intents_grievance_cap_beside_its_threshold() -> None
     capped = route_words(IntentRoute(True, 0.69, 0.03))
     assert "0.69" in capped and "0.03" in capped and "投诉" in capped
     assert "投诉" not in route_words(IntentRoute(True, 0.69))
+    toned = route_words(IntentRoute(True, 0.69, 1.0, 0.4))
+    assert "0.69" in toned and "语气像投诉超过 0.40" in toned and "成分" not in toned
+    both = route_words(IntentRoute(True, 0.69, 0.03, 0.4))
+    assert "0.03" in both and "0.40" in both

@@ -401,3 +401,54 @@ def test_a_wrong_characters_vote_setting_stops_training_naming_it(
     classifier = _with_neighbours(model_storage, execution_context, neighbours)
     with pytest.raises(ValueError, match=named):
         classifier.train(_text_data())
+
+
+def test_the_parse_carries_the_complaint_tone_and_it_survives_persist_and_load(
+    model_storage, execution_context
+) -> None:
+    """`complaint_tone` adds `tone`: the binary regression fitted on the training texts (complain
+    against the rest), stored with the model; without the option the parse has no such key."""
+    from nlu.components.classifier import TONE_FILE, ShopLogisticRegressionClassifier
+    from nlu.components.complaint_tone import ComplaintTone
+
+    classifier = _with_neighbours(model_storage, execution_context)
+    classifier.config["complaint_tone"] = {"intents": ["complain"], "c": 2.0}
+    classifier.train(_text_data())
+    texts = [t for phrasings in CHAR_PHRASINGS.values() for t in phrasings]
+    expected = ComplaintTone.fit(
+        texts, [intent == "complain" for intent, ps in CHAR_PHRASINGS.items() for _ in ps], c=2.0
+    ).probabilities(["衣服起球了很失忘", "身高170穿啥码"])
+    tones = [
+        m.get("tone") for m in classifier.process(_buyer_messages(["衣服起球了很失忘", "身高170穿啥码"]))
+    ]
+    assert tones == pytest.approx(list(expected))
+    assert tones[0] > tones[1]
+
+    with model_storage.read_from(Resource("clf")) as model_dir:
+        assert (model_dir / TONE_FILE).exists()
+    loaded = ShopLogisticRegressionClassifier.load(
+        classifier.config, model_storage, Resource("clf"), execution_context
+    )
+    again = [m.get("tone") for m in loaded.process(_buyer_messages(["衣服起球了很失忘", "身高170穿啥码"]))]
+    assert again == pytest.approx(tones)
+
+    plain = _with_neighbours(model_storage, execution_context)
+    plain.train(_text_data())
+    assert all(m.get("tone") is None for m in plain.process(_buyer_messages(["衣服起球了很失忘"])))
+
+
+@pytest.mark.parametrize(
+    ("tone", "named"),
+    [
+        ({"intents": ["complian"]}, "complian"),
+        ({"intents": ["complain"], "c": 0}, "c > 0"),
+        ({"intents": ["complain"], "C": 3}, "not: C"),
+    ],
+)
+def test_a_wrong_complaint_tone_setting_stops_training_naming_it(
+    model_storage, execution_context, tone, named
+) -> None:
+    classifier = _with_neighbours(model_storage, execution_context)
+    classifier.config["complaint_tone"] = tone
+    with pytest.raises(ValueError, match=named):
+        classifier.train(_text_data())

@@ -117,6 +117,7 @@ def test_autosend_table_coverage_wrong_rate_and_harmful_cases() -> None:
     assert table["per_intent"]["greet"] == {
         "threshold": 0.6,
         "max_grievance": 1.0,
+        "max_tone": 1.0,
         "sent": 2,
         "wrong": 1,
         "harmful": 0,
@@ -276,9 +277,9 @@ def test_hold_agent_words_keeps_every_other_prediction() -> None:
     rows = [("greet", "greet", 0.9), ("request_human", "ask_invoice", 0.97), ("thank", "thank", 0.8)]
     held = autosend.hold_agent_words(rows, ["你好", "轉人工 發票", "谢谢"], ["人工"])
     assert held == [
-        ("greet", "greet", 0.9, 0.0),
-        ("request_human", "ask_invoice", 0.0, 0.0),
-        ("thank", "thank", 0.8, 0.0),
+        ("greet", "greet", 0.9, 0.0, 0.0),
+        ("request_human", "ask_invoice", 0.0, 0.0, 0.0),
+        ("thank", "thank", 0.8, 0.0, 0.0),
     ]
 
 
@@ -327,6 +328,26 @@ def test_a_grievance_cap_lets_the_threshold_come_down_without_the_complaint() ->
     assert autosend.choose_rule("ask_order_status", FLAT_REPORT, gate=gate) == Rule(0.30, 0.07)
 
 
+# Invoice answers, right at 0.70 and 0.90 with nothing on the grievance intents, and one
+# complaint about an invoice read as an invoice question at 0.85: the intent regression puts
+# next to nothing on complain (its topic words pull it to the question); its tone is 0.7.
+INVOICE_COMPLAINT = [
+    *(Prediction("ask_invoice", "ask_invoice", 0.70, 0.0, 0.1) for _ in range(100)),
+    *(Prediction("ask_invoice", "ask_invoice", 0.90, 0.0, 0.2) for _ in range(100)),
+    Prediction("complain", "ask_invoice", 0.85, 0.0, 0.7),
+]
+
+
+def test_a_tone_cap_holds_the_complaint_the_grievance_share_cannot_see() -> None:
+    assert autosend.choose_rule("ask_invoice", INVOICE_COMPLAINT, tone_caps=(1.0,)) == Rule(0.86, 1.0, 1.0)
+    rule = autosend.choose_rule("ask_invoice", INVOICE_COMPLAINT)
+    assert rule == Rule(0.30, 1.0, 0.6)
+    table = autosend.autosend_table(INVOICE_COMPLAINT, {"ask_invoice": rule})
+    assert table["overall"]["sent"] == 200 and table["overall"]["harmful"] == 0
+    assert not autosend.would_auto_send("ask_invoice", 0.95, {"ask_invoice": rule}, 0.0, 0.7)
+    assert autosend.would_auto_send("ask_invoice", 0.95, {"ask_invoice": rule}, 0.0, 0.6)
+
+
 def test_a_cap_that_sends_no_more_is_not_added() -> None:
     clean = [Prediction("greet", "greet", 0.9, 0.0)] * 50
     assert autosend.choose_rule("greet", clean) == Rule(0.30, 1.0)
@@ -354,6 +375,21 @@ def test_update_writes_the_cap_keeps_it_for_a_bare_threshold_and_drops_it_for_ne
     assert "  greet:            {auto_send: false, threshold: 1.0}   # greeting" in never
     added = update_text(ROUTING, {"ask_stock": Rule(0.7, 0.1)})
     assert read_thresholds(added, ["ask_stock"]) == {"ask_stock": Rule(0.7, 0.1)}
+
+
+def test_update_writes_the_tone_cap_after_the_grievance_cap_and_keeps_both_for_a_bare_threshold() -> None:
+    both = update_text(ROUTING, {"greet": Rule(0.4, 0.05, 0.3)})
+    assert (
+        "  greet:            {auto_send: true,  threshold: 0.40, max_grievance: 0.05, max_tone: 0.30}   # greeting"
+        in both
+    )
+    assert read_thresholds(both, ["greet"]) == {"greet": Rule(0.4, 0.05, 0.3)}
+    assert read_thresholds(update_text(both, {"greet": 0.5}), ["greet"]) == {"greet": Rule(0.5, 0.05, 0.3)}
+    tone_only = update_text(both, {"greet": Rule(0.4, 1.0, 0.6)})
+    assert "threshold: 0.40, max_tone: 0.60}" in tone_only and "max_grievance" not in tone_only
+    assert read_thresholds(tone_only, ["greet"]) == {"greet": Rule(0.4, 1.0, 0.6)}
+    added = update_text(ROUTING, {"ask_stock": Rule(0.7, 0.1, 0.5)})
+    assert read_thresholds(added, ["ask_stock"]) == {"ask_stock": Rule(0.7, 0.1, 0.5)}
 
 
 # Order-status answers: 150 right, and 3 pre-purchase shipping questions read as order
@@ -424,11 +460,14 @@ def test_command_weighs_cross_validation_by_the_labelled_files_mix(
 
 def test_a_prediction_takes_the_models_own_grievance_share_over_its_ranking() -> None:
     ranking = [("ask_invoice", 0.9), ("complain", 0.01), ("request_return", 0.0), ("request_human", 0.0)]
-    parsed = {"intent": "ask_invoice", "confidence": 0.9, "ranking": ranking, "grievance": 0.2}
-    assert autosend.prediction("complain", parsed) == Prediction("complain", "ask_invoice", 0.9, 0.2)
+    parsed = {"intent": "ask_invoice", "confidence": 0.9, "ranking": ranking, "grievance": 0.2, "tone": 0.4}
+    assert autosend.prediction("complain", parsed) == Prediction("complain", "ask_invoice", 0.9, 0.2, 0.4)
     # No share of its own (an older model): the ranking's, as the gateway reads it.
     assert autosend.prediction("ask_invoice", {**parsed, "grievance": None}).grievance == pytest.approx(0.01)
     # A share that is not a number never reads as "no grievance at all".
     assert autosend.prediction(
         "ask_invoice", {**parsed, "grievance": float("nan")}
     ).grievance == pytest.approx(0.01)
+    # A model without a tone (or a tone that is not a number): unknown, so a tone cap holds it.
+    for unknown in (None, float("nan")):
+        assert autosend.prediction("ask_invoice", {**parsed, "tone": unknown}).tone == 1.0

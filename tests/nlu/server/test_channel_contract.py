@@ -49,3 +49,19 @@ def test_the_verdict_hands_on_the_classifiers_own_grievance_share() -> None:
     assert answer_mismatches({"messages": [], **verdict}) == []
     # A model without `grievance_intents` gives none: the gateway reads the ranking instead.
     assert verdict_from_parse_data({**parse_data, "grievance": None})["grievance"] is None
+
+
+def test_the_verdict_hands_on_the_complaint_tone() -> None:
+    parse_data = {
+        "text": "发票说了三遍还开错",
+        "intent": {"name": "ask_invoice", "confidence": 0.8},
+        "intent_ranking": [{"name": "ask_invoice", "confidence": 0.8}],
+        "entities": [],
+        "grievance": 0.02,
+        "tone": 0.74,
+    }
+    verdict = verdict_from_parse_data(parse_data)
+    assert verdict["tone"] == 0.74
+    assert answer_mismatches({"messages": [], **verdict}) == []
+    # A model without `complaint_tone` gives none: the gateway holds any draft under a tone cap.
+    assert verdict_from_parse_data({**parse_data, "tone": None})["tone"] is None
