@@ -55,11 +55,13 @@ def test_thresholds_apply_and_history(owner_env: Path, sqlite_url: str, capsys) 
     assert "建议阈值 0.70" in size and "97.5%" in size and "依据 60 条" in size
     assert any(line.strip().startswith("complain") and "必须由客服处理" in line for line in out.splitlines())
 
-    cap = load_routing(owner_env).route_for("ask_size").max_grievance
+    was = load_routing(owner_env).route_for("ask_size")
     code, out, _ = _run(capsys, "--apply", "ask_size", *NOVEMBER, "--by", "店主林林")
     assert code == 0 and "已应用：ask_size" in out and "0.70" in out and "店主林林" in out
-    # The owner moves the threshold; the grievance cap `make thresholds` chose stays.
-    assert load_routing(owner_env).route_for("ask_size") == IntentRoute(True, 0.70, cap)
+    # The owner moves the threshold; the caps `make thresholds` chose stay.
+    assert load_routing(owner_env).route_for("ask_size") == IntentRoute(
+        True, 0.70, was.max_grievance, was.max_tone
+    )
     with Session(make_engine(sqlite_url)) as session:
         assert session.scalars(select(ThresholdChange.applied_by)).all() == ["店主林林"]
 

@@ -116,8 +116,10 @@ def test_apply_writes_routing_yml_and_records_who_and_when(session: Session, rou
     old_line = next(line for line in before if line.startswith("  ask_size:"))
     assert changed == [(old_line, old_line.replace(f"threshold: {was.threshold:.2f}", "threshold: 0.70"))]
     assert "auto_send: true" in changed[0][1]
-    # The owner moves the threshold; the grievance cap `make thresholds` chose stays.
-    assert load_routing(routing_copy).route_for("ask_size") == IntentRoute(True, 0.70, was.max_grievance)
+    # The owner moves the threshold; the caps `make thresholds` chose stay.
+    assert load_routing(routing_copy).route_for("ask_size") == IntentRoute(
+        True, 0.70, was.max_grievance, was.max_tone
+    )
 
     row = session.scalars(select(ThresholdChange)).one()
     assert (row.intent, row.old_auto_send, row.old_threshold, row.new_auto_send, row.new_threshold) == (
