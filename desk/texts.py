@@ -74,6 +74,10 @@ def channel_account(channel: str, user_id: str) -> str:
     return text("channels.other", channel=channel, user_id=user_id)
 
 
+# A held draft's number that went above its cap, by the routing reason that names it.
+_ABOVE_CAP = {"grievance_doubt": "grievance", "tone_doubt": "tone"}
+
+
 def route_reason(decision: RouteDecision) -> str:
     """Why a draft was auto-sent or waits, in the agents' words."""
     params = dict(decision.params)
@@ -82,8 +86,7 @@ def route_reason(decision: RouteDecision) -> str:
         # two decimals, so the floor always shows the confidence under its threshold.
         params["confidence"] = math.floor(params["confidence"] * 100 + 1e-9) / 100  # 0.29 * 100 = 28.999...
     # The same for a share or tone just above its cap: 0.031 over 0.03 reads 0.04, never "0.03 over 0.03".
-    if decision.code == "grievance_doubt":
-        params["grievance"] = math.ceil(params["grievance"] * 100 - 1e-9) / 100
-    if decision.code == "tone_doubt":
-        params["tone"] = math.ceil(params["tone"] * 100 - 1e-9) / 100
+    capped = _ABOVE_CAP.get(decision.code)
+    if capped is not None:
+        params[capped] = math.ceil(params[capped] * 100 - 1e-9) / 100
     return text(f"route_reasons.{decision.code}", **params)

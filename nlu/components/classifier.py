@@ -231,18 +231,10 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
             )
         self._neighbour_settings  # noqa: B018 (read: a wrong setting stops the training before the fit)
         tone = self._tone_settings
-        self._tone = None
-        if tone is not None:
-            unknown = sorted(tone["intents"] - set(training_data.intents))
-            if unknown:
-                raise ValueError(
-                    f"complaint_tone names intents the training data does not have: {', '.join(unknown)}"
-                )
-            examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-            self._tone = ComplaintTone.fit(
-                [e.get(TEXT) for e in examples],
-                [e.get(INTENT) in tone["intents"] for e in examples],
-                c=tone["c"],
+        unknown = sorted(tone["intents"] - set(training_data.intents)) if tone is not None else []
+        if unknown:
+            raise ValueError(
+                f"complaint_tone names intents the training data does not have: {', '.join(unknown)}"
             )
         return super().train(training_data)
 
@@ -254,7 +246,9 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
         (nlu/components/dense_tail.py: the same model, about a third of the fit's time)."""
         X, y = super()._create_training_matrix(training_data)
         width = dense_width(training_data.intent_examples)
-        self._neighbours = self._char_neighbours = None
+        self._neighbours = self._char_neighbours = self._tone = None
+        # The rows of X, as Rasa's _create_training_matrix chose them.
+        texts = [e.get(TEXT) for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
         settings = self._neighbour_settings
         if settings is not None and X.shape[0]:
             if settings["weight"] > 0:
@@ -264,9 +258,10 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
                     )
                 self._neighbours = NearestPhrasings.fit(X[:, -width:].toarray(), y, sorted(set(y)))
             if settings["char_weight"] > 0:
-                # The rows of X, as Rasa's _create_training_matrix chose them.
-                texts = [e.get(TEXT) for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
                 self._char_neighbours = CharacterNeighbours.fit(texts, y, sorted(set(y)))
+        tone = self._tone_settings
+        if tone is not None and X.shape[0]:
+            self._tone = ComplaintTone.fit(texts, [intent in tone["intents"] for intent in y], c=tone["c"])
         return DenseTailMatrix.of(X, width), y
 
     def persist(self) -> None:
@@ -367,11 +362,12 @@ class ShopLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _rank(self, messages: List[Message]) -> None:
         """Rasa's `process` with the tempered probabilities: the top intent and the ranking."""
         X = self._create_X(messages)
+        texts = [m.get(TEXT) for m in messages]
         regression = self._regression_probabilities(X)
-        probabilities = self._blend(regression, X, [m.get(TEXT) for m in messages])
+        probabilities = self._blend(regression, X, texts)
         columns = self._grievance_columns() if self.config.get("grievance_intents") else None
         if self._tone is not None:
-            for message, tone in zip(messages, self._tone.probabilities([m.get(TEXT) for m in messages])):
+            for message, tone in zip(messages, self._tone.probabilities(texts)):
                 message.set(TONE, float(tone), add_to_output=True)
         for message, row, own in zip(messages, probabilities, regression):
             if columns is not None:
